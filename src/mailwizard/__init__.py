@@ -1,0 +1,1 @@
+"""mailwizard: create and manage a household's secondary mailboxes."""

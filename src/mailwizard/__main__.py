@@ -1,0 +1,3 @@
+from mailwizard.cli import main
+
+main()

@@ -1,0 +1,139 @@
+"""Opening the directory: the engine, SQLite's pragmas, write transactions, migrations.
+
+SQLite: Python's sqlite3 module would open transactions lazily, at the first write,
+leaving a ``SELECT count(*)`` before it unprotected. We switch it to autocommit and
+issue ``BEGIN`` ourselves: ``BEGIN IMMEDIATE`` for writes, so that the quota and
+address checks and the inserts of one commit happen under the write lock.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from mailwizard.errors import DirectoryUnavailable, UsageProblem
+from mailwizard.i18n import N_
+
+_WRITE_OPTION = "mailwizard_write"
+_MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def sqlite_path(url: str) -> Path | None:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise UsageProblem(N_("“{url}” is not a directory URL."), url=url) from None
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    if not parsed.database or parsed.database == ":memory:":
+        raise UsageProblem(N_("A SQLite directory needs a file: sqlite:///PATH."))
+    return Path(parsed.database)
+
+
+def _create_private_file(path: Path) -> None:
+    """The directory holds password hashes: readable by its owner only."""
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    except OSError as error:
+        raise DirectoryUnavailable(
+            N_("Cannot create the directory at {path}: {reason}"),
+            path=str(path),
+            reason=error.strerror,
+        ) from None
+    os.close(descriptor)
+
+
+def _sqlite_engine(path: Path, busy_timeout_seconds: float) -> Engine:
+    engine = create_engine(
+        f"sqlite+pysqlite:///{path}",
+        connect_args={"timeout": busy_timeout_seconds, "isolation_level": None},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_seconds * 1000)}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        write = connection.get_execution_options().get(_WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def open_engine(url: str, *, create: bool, busy_timeout_seconds: float = 30.0) -> Engine:
+    """An engine on an up-to-date directory; ``create`` allows making a new SQLite file."""
+    path = sqlite_path(url)
+    if path is None:
+        raise UsageProblem(
+            N_("Only SQLite directories (sqlite:///PATH) are supported by this version.")
+        )
+    if not path.exists():
+        if not create:
+            raise DirectoryUnavailable(
+                N_("There is no directory at {path} yet: run “mailwizard init” first."),
+                path=str(path),
+            )
+        _create_private_file(path)
+    engine = _sqlite_engine(path, busy_timeout_seconds)
+    try:
+        migrate(engine)
+    except OperationalError as error:
+        engine.dispose()
+        raise DirectoryUnavailable(
+            N_("The directory at {path} cannot be used: {reason}"),
+            path=str(path),
+            reason=str(error.orig),
+        ) from None
+    return engine
+
+
+def migrate(engine: Engine) -> None:
+    """Creates or upgrades the schema to the newest revision; Alembic records it."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    with engine.connect() as connection:
+        connection.execution_options(**{_WRITE_OPTION: True})
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+@contextmanager
+def _reporting_outages() -> Iterator[None]:
+    try:
+        yield
+    except OperationalError as error:
+        raise DirectoryUnavailable(
+            N_("The directory is unavailable: {reason}"), reason=str(error.orig)
+        ) from None
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that holds the write lock from its first statement."""
+    with _reporting_outages(), engine.connect() as connection:
+        connection.execution_options(**{_WRITE_OPTION: True})
+        with connection.begin():
+            yield connection
+
+
+@contextmanager
+def read_transaction(engine: Engine) -> Iterator[Connection]:
+    with _reporting_outages(), engine.connect() as connection, connection.begin():
+        yield connection

@@ -1,0 +1,319 @@
+"""The Directory port on SQLAlchemy Core: the same statements on every engine."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Collection, Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, Engine, RowMapping, and_, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from mailwizard.backends import schema
+from mailwizard.backends.engine import read_transaction, write_transaction
+from mailwizard.domain.addresses import taken_refusal
+from mailwizard.domain.models import (
+    Civility,
+    HouseholdOverview,
+    Identity,
+    MailboxSummary,
+    Role,
+)
+from mailwizard.domain.quota import check_contract, check_quota
+from mailwizard.errors import Refused
+from mailwizard.services.ports import Audit, Credentials, NewMailbox, OutboxMessage
+
+Clock = Callable[[], datetime]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _identity(row: RowMapping) -> Identity:
+    return Identity.model_construct(
+        civility=Civility(row["civility"]),
+        first_name=row["first_name"],
+        last_name=row["last_name"],
+    )
+
+
+def _summary(row: RowMapping) -> MailboxSummary:
+    return MailboxSummary(
+        address=row["username"],
+        role=Role(row["role"]),
+        civility=Civility(row["civility"]),
+        first_name=row["first_name"],
+        last_name=row["last_name"],
+        active=row["active"],
+        created_at=row["created_at"],
+    )
+
+
+def maildir_of(address: str) -> str:
+    """Dovecot's ``%d/%n`` layout, relative to the mail root."""
+    local_part, _, domain = address.partition("@")
+    return f"{domain}/{local_part}/"
+
+
+class SqlDirectory:
+    def __init__(self, engine: Engine, clock: Clock = _utc_now) -> None:
+        self._engine = engine
+        self._clock = clock
+
+    def _insert_mailbox(
+        self, connection: Connection, household_id: int, mailbox: NewMailbox, role: Role
+    ) -> int:
+        now = self._clock()
+        domain = mailbox.address.partition("@")[2]
+        try:
+            with connection.begin_nested():
+                connection.execute(
+                    insert(schema.address).values(
+                        address=mailbox.address, domain=domain, created_at=now
+                    )
+                )
+        except IntegrityError:
+            raise Refused(taken_refusal(mailbox.address), field="address") from None
+        mailbox_id = connection.execute(
+            insert(schema.mailbox)
+            .returning(schema.mailbox.c.id)
+            .values(
+                username=mailbox.address,
+                password=mailbox.password_hash,
+                maildir=maildir_of(mailbox.address),
+                active=True,
+                household_id=household_id,
+                role=role.value,
+                civility=mailbox.identity.civility.value,
+                first_name=mailbox.identity.first_name,
+                last_name=mailbox.identity.last_name,
+                language=mailbox.language,
+                created_at=now,
+            )
+        ).scalar_one()
+        return int(mailbox_id)
+
+    def _audit(
+        self,
+        connection: Connection,
+        household_id: int,
+        audit: Audit,
+        action: str,
+        target: str | None,
+    ) -> None:
+        connection.execute(
+            insert(schema.audit_log).values(
+                at=self._clock(),
+                household_id=household_id,
+                actor=audit.actor,
+                origin=audit.origin,
+                action=action,
+                target=target,
+            )
+        )
+
+    def create_household(
+        self, domain: str, holder: NewMailbox, max_secondary: int, audit: Audit
+    ) -> int:
+        with write_transaction(self._engine) as connection:
+            known = connection.execute(
+                select(schema.domain.c.name).where(schema.domain.c.name == domain)
+            ).first()
+            if known is None:
+                connection.execute(
+                    insert(schema.domain).values(name=domain, created_at=self._clock())
+                )
+            household_id = connection.execute(
+                insert(schema.household)
+                .returning(schema.household.c.id)
+                .values(
+                    contract_active=True,
+                    max_secondary=max_secondary,
+                    created_at=self._clock(),
+                )
+            ).scalar_one()
+            connection.execute(
+                insert(schema.household_domain).values(household_id=household_id, domain=domain)
+            )
+            self._insert_mailbox(connection, household_id, holder, Role.PRIMARY)
+            self._audit(connection, household_id, audit, "household.created", holder.address)
+        return int(household_id)
+
+    def credentials(self, address: str) -> Credentials | None:
+        with read_transaction(self._engine) as connection:
+            row = (
+                connection.execute(
+                    select(schema.mailbox).where(schema.mailbox.c.username == address)
+                )
+                .mappings()
+                .first()
+            )
+        if row is None:
+            return None
+        return Credentials(
+            mailbox_id=row["id"],
+            household_id=row["household_id"],
+            address=row["username"],
+            role=Role(row["role"]),
+            active=row["active"],
+            password_hash=row["password"],
+            identity=_identity(row),
+            language=row["language"],
+        )
+
+    def set_password_hash(self, mailbox_id: int, password_hash: str) -> None:
+        with write_transaction(self._engine) as connection:
+            connection.execute(
+                update(schema.mailbox)
+                .where(schema.mailbox.c.id == mailbox_id)
+                .values(password=password_hash)
+            )
+
+    def household_of_primary(self, address: str) -> int | None:
+        with read_transaction(self._engine) as connection:
+            household_id = connection.execute(
+                select(schema.mailbox.c.household_id).where(
+                    schema.mailbox.c.username == address,
+                    schema.mailbox.c.role == Role.PRIMARY.value,
+                )
+            ).scalar()
+        return None if household_id is None else int(household_id)
+
+    @staticmethod
+    def _domains(connection: Connection, household_id: int) -> tuple[str, ...]:
+        return tuple(
+            connection.execute(
+                select(schema.household_domain.c.domain)
+                .where(schema.household_domain.c.household_id == household_id)
+                .order_by(schema.household_domain.c.domain)
+            ).scalars()
+        )
+
+    def domains(self, household_id: int) -> tuple[str, ...]:
+        with read_transaction(self._engine) as connection:
+            return self._domains(connection, household_id)
+
+    def overview(self, household_id: int) -> HouseholdOverview:
+        with read_transaction(self._engine) as connection:
+            household = (
+                connection.execute(
+                    select(schema.household).where(schema.household.c.id == household_id)
+                )
+                .mappings()
+                .one()
+            )
+            boxes = (
+                connection.execute(
+                    select(schema.mailbox)
+                    .where(schema.mailbox.c.household_id == household_id)
+                    .order_by(schema.mailbox.c.created_at, schema.mailbox.c.id)
+                )
+                .mappings()
+                .all()
+            )
+            domain_names = self._domains(connection, household_id)
+        summaries = [_summary(row) for row in boxes]
+        return HouseholdOverview(
+            household_id=household_id,
+            domains=domain_names,
+            contract_active=household["contract_active"],
+            max_secondary=household["max_secondary"],
+            primary=next(s for s in summaries if s.role is Role.PRIMARY),
+            secondary=tuple(s for s in summaries if s.role is Role.SECONDARY),
+        )
+
+    def taken(self, addresses: Collection[str]) -> set[str]:
+        if not addresses:
+            return set()
+        with read_transaction(self._engine) as connection:
+            return set(
+                connection.execute(
+                    select(schema.address.c.address).where(
+                        schema.address.c.address.in_(list(addresses))
+                    )
+                ).scalars()
+            )
+
+    def taken_with_prefixes(self, prefixes: Collection[str], domain: str) -> set[str]:
+        # Addresses are ASCII, so every string that starts with the prefix sorts
+        # between it and the prefix followed by DEL: an index range scan per prefix.
+        if not prefixes:
+            return set()
+        address = schema.address.c.address
+        ranges = [and_(address >= prefix, address < prefix + "\x7f") for prefix in prefixes]
+        with read_transaction(self._engine) as connection:
+            found = connection.execute(
+                select(address).where(or_(*ranges), schema.address.c.domain == domain)
+            ).scalars()
+            return set(found)
+
+    def create_secondary(
+        self,
+        household_id: int,
+        mailbox: NewMailbox,
+        terms_version: str,
+        messages: Sequence[OutboxMessage],
+        audit: Audit,
+    ) -> datetime:
+        with write_transaction(self._engine) as connection:
+            household = (
+                connection.execute(
+                    select(schema.household)
+                    .where(schema.household.c.id == household_id)
+                    .with_for_update()
+                )
+                .mappings()
+                .one()
+            )
+            if refusal := check_contract(household["contract_active"]):
+                raise Refused(refusal)
+            secondary_count = connection.execute(
+                select(func.count())
+                .select_from(schema.mailbox)
+                .where(
+                    schema.mailbox.c.household_id == household_id,
+                    schema.mailbox.c.role == Role.SECONDARY.value,
+                )
+            ).scalar_one()
+            if refusal := check_quota(secondary_count, household["max_secondary"]):
+                raise Refused(refusal)
+            mailbox_id = self._insert_mailbox(connection, household_id, mailbox, Role.SECONDARY)
+            now = self._clock()
+            connection.execute(
+                insert(schema.consent).values(
+                    mailbox_id=mailbox_id,
+                    terms_version=terms_version,
+                    accepted_at=now,
+                    accepted_by=audit.actor,
+                )
+            )
+            connection.execute(
+                insert(schema.outbox),
+                [
+                    {
+                        "message_id": message.message_id,
+                        "recipient": message.recipient,
+                        "language": message.language,
+                        "template": message.template,
+                        "context": json.dumps(message.context, ensure_ascii=False),
+                        "status": "pending",
+                        "attempts": 0,
+                        "next_attempt_at": now,
+                        "created_at": now,
+                    }
+                    for message in messages
+                ],
+            )
+            self._audit(connection, household_id, audit, "mailbox.created", mailbox.address)
+        return now
+
+    def set_contract_active(self, household_id: int, active: bool, audit: Audit) -> None:
+        with write_transaction(self._engine) as connection:
+            connection.execute(
+                update(schema.household)
+                .where(schema.household.c.id == household_id)
+                .values(contract_active=active)
+            )
+            action = "contract.resumed" if active else "contract.suspended"
+            self._audit(connection, household_id, audit, action, None)

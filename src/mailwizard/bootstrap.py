@@ -1,0 +1,59 @@
+"""The composition root: settings -> directory and hasher -> services.
+
+The command line, the terminal UI and the tests all build the program here. The
+database and hashing libraries are imported inside ``bootstrap`` so that importing
+this module costs nothing at start-up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from mailwizard.config import Settings
+from mailwizard.services.households import HouseholdService
+from mailwizard.services.provisioning import ProvisioningService
+from mailwizard.services.signin import SignInService
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    households: HouseholdService
+    provisioning: ProvisioningService
+    signin: SignInService
+    engine: Engine
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def bootstrap(settings: Settings, *, create_directory: bool = False) -> Services:
+    """Opens (or, with ``create_directory``, creates) the directory and wires the services."""
+    from mailwizard.backends.engine import open_engine
+    from mailwizard.backends.sql_directory import SqlDirectory
+    from mailwizard.hashing import Argon2idHasher
+
+    engine = open_engine(
+        settings.directory_url,
+        create=create_directory,
+        busy_timeout_seconds=settings.busy_timeout_seconds,
+    )
+    directory = SqlDirectory(engine)
+    hasher = Argon2idHasher(
+        time_cost=settings.argon2_time_cost,
+        memory_kib=settings.argon2_memory_kib,
+        parallelism=settings.argon2_parallelism,
+    )
+    return Services(
+        settings=settings,
+        households=HouseholdService(
+            directory, hasher, settings.password_policy, settings.max_secondary
+        ),
+        provisioning=ProvisioningService(directory, hasher, settings.password_policy),
+        signin=SignInService(directory, hasher),
+        engine=engine,
+    )

@@ -1,0 +1,117 @@
+"""``mailwizard accounts list``, ``mailwizard suggest`` and ``mailwizard contract``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from mailwizard.cli.state import CLI_ORIGIN, CliState, pass_state
+from mailwizard.domain.models import HouseholdOverview, MailboxSummary
+from mailwizard.domain.names import check_name
+from mailwizard.errors import Refused
+from mailwizard.i18n import _, ngettext
+
+JSON_FORMAT_VERSION = 1
+
+
+def _mailbox_json(box: MailboxSummary) -> dict[str, Any]:
+    return {
+        "address": box.address,
+        "role": box.role.value,
+        "civility": box.civility.value,
+        "first_name": box.first_name,
+        "last_name": box.last_name,
+        "active": box.active,
+        "created_at": box.created_at.isoformat(timespec="seconds").replace("+00:00", "Z"),
+    }
+
+
+def household_json(overview: HouseholdOverview) -> dict[str, Any]:
+    """The documented, stable shape of ``accounts list --json`` (README)."""
+    return {
+        "format": JSON_FORMAT_VERSION,
+        "household": overview.household_id,
+        "domains": list(overview.domains),
+        "contract_active": overview.contract_active,
+        "max_secondary": overview.max_secondary,
+        "remaining_secondary": overview.remaining_secondary,
+        "mailboxes": [_mailbox_json(box) for box in (overview.primary, *overview.secondary)],
+    }
+
+
+def _mailbox_line(box: MailboxSummary) -> str:
+    role = _("primary") if box.primary else _("secondary")
+    state = "" if box.active else _(" (suspended)")
+    created = box.created_at.strftime("%Y-%m-%d %H:%M")
+    return f"{box.address:<40} {role:<10} {box.first_name} {box.last_name}{state}  {created} UTC"
+
+
+@click.group()
+def accounts() -> None:
+    """The boxes of a household."""
+
+
+@accounts.command(name="list")
+@click.option("--owner", required=True, help="The holder's primary address.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (see README).")
+@pass_state
+def list_accounts(state: CliState, owner: str, as_json: bool) -> None:
+    """Show the primary and secondary boxes and how many are left."""
+    overview = state.services().households.overview(owner)
+    if as_json:
+        click.echo(json.dumps(household_json(overview), ensure_ascii=False, indent=2))
+        return
+    for box in (overview.primary, *overview.secondary):
+        click.echo(_mailbox_line(box))
+    left = overview.remaining_secondary
+    click.echo(
+        ngettext(
+            "{left} of {maximum} secondary box left.",
+            "{left} of {maximum} secondary boxes left.",
+            left,
+        ).format(left=left, maximum=overview.max_secondary)
+    )
+    if not overview.contract_active:
+        click.echo(_("The contract is suspended: no box can be created."))
+
+
+@click.command()
+@click.option("--owner", required=True, help="The holder's primary address.")
+@click.option("--first-name", required=True)
+@click.option("--last-name", required=True)
+@pass_state
+def suggest(state: CliState, owner: str, first_name: str, last_name: str) -> None:
+    """Print the available addresses proposed for a person, best first."""
+    for field, name in (("first_name", first_name), ("last_name", last_name)):
+        if refusal := check_name(name):
+            raise Refused(refusal, field=field)
+    services = state.services()
+    household_id = services.households.household_id(owner)
+    for address in services.provisioning.suggest_for_household(household_id, first_name, last_name):
+        click.echo(address)
+
+
+@click.group()
+def contract() -> None:
+    """Suspend or resume a household's contract (as its provider's billing would)."""
+
+
+@contract.command()
+@click.option("--owner", required=True, help="The holder's primary address.")
+@pass_state
+def suspend(state: CliState, owner: str) -> None:
+    """No box can be created while the contract is suspended."""
+    state.services().households.set_contract_active(owner, False, CLI_ORIGIN)
+
+
+@contract.command()
+@click.option("--owner", required=True, help="The holder's primary address.")
+@pass_state
+def resume(state: CliState, owner: str) -> None:
+    """Let the household create boxes again."""
+    state.services().households.set_contract_active(owner, True, CLI_ORIGIN)
+
+
+COMMANDS = (accounts, suggest, contract)

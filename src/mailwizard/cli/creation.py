@@ -1,0 +1,97 @@
+"""``mailwizard init`` and ``mailwizard create``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from mailwizard import i18n
+from mailwizard.cli.answers import SUGGEST, read_answers
+from mailwizard.cli.secrets import read_password
+from mailwizard.cli.state import CLI_ORIGIN, CliState, pass_state
+from mailwizard.domain.models import Identity, MailboxRequest, validated
+from mailwizard.errors import Refusal, Refused
+from mailwizard.i18n import N_, _
+from mailwizard.services.terms import TERMS_VERSION
+
+
+@click.command()
+@click.option("--domain", required=True, help="The household's mail domain.")
+@click.option("--address", required=True, help="The holder's primary address.")
+@click.option("--civility", required=True, help="madame (mme), monsieur (m) or neutral (x).")
+@click.option("--first-name", required=True)
+@click.option("--last-name", required=True)
+@pass_state
+def init(
+    state: CliState, domain: str, address: str, civility: str, first_name: str, last_name: str
+) -> None:
+    """Create the directory (if needed), a household and its holder's primary box.
+
+    The password comes from MAILWIZARD_PASSWORD, or is typed twice at a prompt.
+    """
+    identity = validated(Identity, civility=civility, first_name=first_name, last_name=last_name)
+    password = read_password("MAILWIZARD_PASSWORD", _("Password of the primary box"), confirm=True)
+    services = state.services(create_directory=True)
+    overview = services.households.initialise(
+        domain, identity, address, password, i18n.active_language(), CLI_ORIGIN
+    )
+    click.echo(overview.primary.address)
+
+
+@click.command()
+@click.option(
+    "--answers",
+    "answers_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="TOML file with the new box's details.",
+)
+@pass_state
+def create(state: CliState, answers_path: Path) -> None:
+    """Create a secondary box from an answers file; print its address.
+
+    The holder's password comes from MAILWIZARD_OWNER_PASSWORD, the new box's from
+    MAILWIZARD_NEW_PASSWORD (or prompts, in a terminal).
+    """
+    answers = read_answers(answers_path)
+    identity = validated(
+        Identity,
+        civility=answers.civility,
+        first_name=answers.first_name,
+        last_name=answers.last_name,
+    )
+    owner_password = read_password("MAILWIZARD_OWNER_PASSWORD", _("Password of the holder"))
+    new_password = read_password(
+        "MAILWIZARD_NEW_PASSWORD", _("Password of the new box"), confirm=True
+    )
+    services = state.services()
+    provisioning = services.provisioning
+    holder = services.signin.sign_in(answers.owner, owner_password)
+    provisioning.prerequisites(holder)
+    if advice := provisioning.same_person_advice(holder, identity):
+        click.echo(_("Note: {advice}").format(advice=advice.message), err=True)
+    address = answers.address
+    if address.strip().lower() == SUGGEST:
+        proposals = provisioning.suggest(holder, identity.first_name, identity.last_name)
+        if not proposals:
+            raise Refused(
+                Refusal(
+                    "address.no_suggestion",
+                    N_("No address can be proposed for this name: give one in “address”."),
+                ),
+                field="address",
+            )
+        address = proposals[0]
+    request = MailboxRequest(
+        identity=identity,
+        address=address,
+        password=new_password,
+        accepted_terms_version=TERMS_VERSION if answers.accept_terms else None,
+        language=answers.language or i18n.active_language(),
+    )
+    created = provisioning.commit(holder, request, CLI_ORIGIN)
+    click.echo(created.address)
+
+
+COMMANDS = (init, create)

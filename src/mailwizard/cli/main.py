@@ -1,0 +1,77 @@
+"""The ``mailwizard`` command group, its global options and its error handling."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Sequence
+
+import click
+import platformdirs
+
+from mailwizard import i18n
+from mailwizard.cli import accounts, creation
+from mailwizard.cli.state import CliState, load_settings
+from mailwizard.config import APP_NAME
+from mailwizard.errors import MailwizardError
+from mailwizard.i18n import _
+
+EXIT_INTERNAL_ERROR = 70
+
+
+@click.group(invoke_without_command=True)
+@click.option(
+    "--directory",
+    metavar="URL",
+    help="The mail-account directory (sqlite:///PATH); default: the user data folder.",
+)
+@click.option("--lang", type=click.Choice(i18n.SUPPORTED_LANGUAGES), help="Interface language.")
+@click.version_option(package_name=APP_NAME)
+@click.pass_context
+def mailwizard(context: click.Context, directory: str | None, lang: str | None) -> None:
+    """Create and manage the secondary mailboxes of a household."""
+    settings = load_settings(directory=directory, language=lang)
+    i18n.set_language(settings.language or i18n.language_from_environment())
+    state = CliState(settings)
+    context.obj = state
+    context.call_on_close(state.close)
+    if context.invoked_subcommand is None:
+        click.echo(context.get_help())
+
+
+for command in (*creation.COMMANDS, *accounts.COMMANDS):
+    mailwizard.add_command(command)
+
+
+def run(args: Sequence[str] | None = None) -> int:
+    """Runs one command; every error becomes one line on stderr and an exit code."""
+    try:
+        mailwizard.main(args, prog_name="mailwizard", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except click.Abort:
+        click.echo(_("Cancelled."), err=True)
+        return 1
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    except MailwizardError as error:
+        click.echo(error.message, err=True)
+        return error.exit_code
+    except Exception:
+        return _report_internal_error()
+    return 0
+
+
+def _report_internal_error() -> int:
+    log = platformdirs.user_log_path(APP_NAME) / "errors.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(filename=log)
+    logging.getLogger(APP_NAME).exception("unexpected error")
+    message = _("Something went wrong inside mailwizard; the details are in {log}.")
+    click.echo(message.format(log=log), err=True)
+    return EXIT_INTERNAL_ERROR
+
+
+def main() -> None:
+    sys.exit(run())

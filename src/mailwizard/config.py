@@ -1,0 +1,92 @@
+"""Settings: ``MAILWIZARD_*`` environment variables, then ``config.toml``, then defaults.
+
+The TOML file lives in the user config folder (``MAILWIZARD_CONFIG`` names another).
+Secrets are never settings: they come from the environment variables the commands
+document, a hidden prompt, or the system keyring.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from mailwizard.domain.passwords import PasswordPolicy
+from mailwizard.domain.quota import DEFAULT_MAX_SECONDARY
+
+APP_NAME = "mailwizard"
+
+
+def config_file() -> Path:
+    override = os.environ.get("MAILWIZARD_CONFIG")
+    return Path(override) if override else platformdirs.user_config_path(APP_NAME) / "config.toml"
+
+
+class Settings(BaseSettings):
+    """Everything an operator may set; each field is documented in the README."""
+
+    model_config = SettingsConfigDict(env_prefix="MAILWIZARD_", extra="forbid")
+
+    directory: str | None = Field(
+        default=None,
+        description=(
+            "Where the mail-account directory is: sqlite:///PATH or postgresql://USER@HOST/DB. "
+            "Default: directory.sqlite3 in the data folder."
+        ),
+    )
+    data_dir: Path = Field(
+        default_factory=lambda: platformdirs.user_data_path(APP_NAME),
+        description="Folder for the embedded directory and delivered mail.",
+    )
+    language: Literal["en", "fr"] | None = Field(
+        default=None,
+        description="Interface language; default: from LC_ALL / LC_MESSAGES / LANG, else English.",
+    )
+    password_policy: PasswordPolicy = Field(
+        default=PasswordPolicy.MODERN,
+        description="modern (NIST SP 800-63B, 12+ characters) or orange (8+, mixed case, digit).",
+    )
+    max_secondary: int = Field(
+        default=DEFAULT_MAX_SECONDARY,
+        ge=0,
+        le=1000,
+        description="Secondary boxes allowed to a household created from now on.",
+    )
+    argon2_time_cost: int = Field(default=2, ge=2, description="Argon2id passes.")
+    argon2_memory_kib: int = Field(default=19456, ge=19456, description="Argon2id memory, KiB.")
+    argon2_parallelism: int = Field(default=1, ge=1, le=16, description="Argon2id lanes.")
+    busy_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="How long a write waits for another writer before giving up (SQLite).",
+    )
+
+    @property
+    def directory_url(self) -> str:
+        if self.directory:
+            return self.directory
+        return f"sqlite:///{self.data_dir / 'directory.sqlite3'}"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (
+            init_settings,
+            env_settings,
+            TomlConfigSettingsSource(settings_cls, toml_file=config_file()),
+        )

@@ -1,0 +1,158 @@
+"""The wizard's answers as pydantic models, validated by the domain's rules."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any, Final, TypeVar
+
+from anyascii import anyascii
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    SecretStr,
+    ValidationError,
+)
+
+from mailwizard.domain.names import check_name, normalise_name
+from mailwizard.domain.quota import remaining_secondary
+from mailwizard.errors import Refusal, Refused
+from mailwizard.i18n import N_
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+class RuleViolation(ValueError):
+    """Raised inside validators so that the refusal survives pydantic's wrapping."""
+
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(refusal.message)
+        self.refusal = refusal
+
+
+class Civility(StrEnum):
+    MADAME = "madame"
+    MONSIEUR = "monsieur"
+    NEUTRAL = "neutral"
+
+
+_CIVILITY_SPELLINGS: Final = {
+    **dict.fromkeys(("madame", "mme", "mrs", "ms", "f"), Civility.MADAME),
+    **dict.fromkeys(("monsieur", "m", "mr"), Civility.MONSIEUR),
+    **dict.fromkeys(("neutral", "neutre", "mx", "x"), Civility.NEUTRAL),
+}
+
+
+def _parse_civility(value: object) -> Civility:
+    if isinstance(value, Civility):
+        return value
+    if isinstance(value, str) and value.strip().lower().rstrip(".") in _CIVILITY_SPELLINGS:
+        return _CIVILITY_SPELLINGS[value.strip().lower().rstrip(".")]
+    raise RuleViolation(
+        Refusal(
+            "civility.unknown",
+            N_("Choose a civility: madame (mme), monsieur (m) or neutral (x)."),
+        )
+    )
+
+
+def _valid_name(value: str) -> str:
+    if refusal := check_name(value):
+        raise RuleViolation(refusal)
+    return normalise_name(value)
+
+
+PersonName = Annotated[str, AfterValidator(_valid_name)]
+
+
+class Identity(BaseModel):
+    """Step 3: who the new box is for."""
+
+    model_config = ConfigDict(frozen=True)
+
+    civility: Annotated[Civility, BeforeValidator(_parse_civility)]
+    first_name: PersonName
+    last_name: PersonName
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def is_same_person_as(self, other: Identity) -> bool:
+        """Same names once accents and case are set aside; civility is not compared."""
+
+        def folded(identity: Identity) -> tuple[str, str]:
+            return (
+                anyascii(identity.first_name).casefold(),
+                anyascii(identity.last_name).casefold(),
+            )
+
+        return folded(self) == folded(other)
+
+
+class MailboxRequest(BaseModel):
+    """Everything the commit needs; the service validates all of it again."""
+
+    model_config = ConfigDict(frozen=True)
+
+    identity: Identity
+    address: str
+    password: SecretStr
+    accepted_terms_version: str | None
+    language: str
+
+
+class Role(StrEnum):
+    PRIMARY = "primary"
+    SECONDARY = "secondary"
+
+
+class MailboxSummary(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    address: str
+    role: Role
+    civility: Civility
+    first_name: str
+    last_name: str
+    active: bool
+    created_at: datetime
+
+    @property
+    def primary(self) -> bool:
+        return self.role is Role.PRIMARY
+
+
+class HouseholdOverview(BaseModel):
+    """What the management page and ``accounts list`` show."""
+
+    model_config = ConfigDict(frozen=True)
+
+    household_id: int
+    domains: tuple[str, ...]
+    contract_active: bool
+    max_secondary: int
+    primary: MailboxSummary
+    secondary: tuple[MailboxSummary, ...]
+
+    @property
+    def remaining_secondary(self) -> int:
+        return remaining_secondary(len(self.secondary), self.max_secondary)
+
+
+def validated(model: type[ModelT], **data: Any) -> ModelT:
+    """Builds ``model`` or raises the first rule's refusal, naming its field."""
+    try:
+        return model(**data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        cause = first.get("ctx", {}).get("error")
+        if isinstance(cause, RuleViolation):
+            raise Refused(cause.refusal, field=field) from None
+        raise Refused(
+            Refusal("field.invalid", N_("“{field}” is missing or invalid."), {"field": field}),
+            field=field,
+        ) from None

@@ -1,0 +1,152 @@
+"""Password policies (DESIGN §4) and the strength shown by the meter."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final
+
+from anyascii import anyascii
+
+from mailwizard.errors import Refusal
+from mailwizard.i18n import N_
+
+
+class PasswordPolicy(StrEnum):
+    MODERN = "modern"
+    """NIST SP 800-63B: length over composition, common passwords refused."""
+    ORANGE = "orange"
+    """The seed provider's rule: 8 or more, upper and lower case and a digit."""
+
+
+MODERN_MIN: Final = 12
+ORANGE_MIN: Final = 8
+PASSWORD_MAX: Final = 128
+ORANGE_SPECIALS: Final = "-,.;+:!?_"
+STRENGTH_MAX: Final = 4
+# zxcvbn's score 3 is "safely unguessable" against throttled online attacks; anything
+# lower is what breached-password lists are made of.
+MODERN_MIN_STRENGTH: Final = 3
+# zxcvbn refuses longer input; beyond this length the prefix decides.
+_ESTIMATE_MAX_LENGTH: Final = 72
+_PERSONAL_WORD_MIN: Final = 3
+_WORD_SPLIT: Final = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class PasswordAssessment:
+    strength: int
+    """0 (trivially guessed) to 4 (very hard to guess), for the meter."""
+    refusals: tuple[Refusal, ...]
+
+    @property
+    def acceptable(self) -> bool:
+        return not self.refusals
+
+
+def personal_words(texts: Iterable[str]) -> tuple[str, ...]:
+    """The pieces of names and addresses a password must not contain, folded to ASCII."""
+    words: set[str] = set()
+    for text in texts:
+        folded = anyascii(text).lower()
+        words.update(w for w in _WORD_SPLIT.split(folded) if len(w) >= _PERSONAL_WORD_MIN)
+    return tuple(sorted(words))
+
+
+def estimate_strength(password: str, words: Iterable[str] = ()) -> int:
+    from zxcvbn import zxcvbn  # loads its word lists: kept off the start-up path
+
+    if not password:
+        return 0
+    result = zxcvbn(password[:_ESTIMATE_MAX_LENGTH], user_inputs=list(words))
+    return int(result["score"])
+
+
+def _length_refusal(password: str, minimum: int) -> Refusal | None:
+    if len(password) < minimum:
+        return Refusal(
+            "password.too_short",
+            N_("The password needs at least {minimum} characters."),
+            {"minimum": minimum},
+        )
+    if len(password) > PASSWORD_MAX:
+        return Refusal(
+            "password.too_long",
+            N_("The password can have at most {maximum} characters."),
+            {"maximum": PASSWORD_MAX},
+        )
+    return None
+
+
+def _unprintable_refusal(password: str) -> Refusal | None:
+    for character in password:
+        if unicodedata.category(character) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+            return Refusal(
+                "password.unprintable",
+                N_("The password cannot contain invisible or control characters (U+{code:04X})."),
+                {"code": ord(character)},
+            )
+    return None
+
+
+def _orange_refusal(password: str) -> Refusal | None:
+    for character in password:
+        if not (character.isascii() and character.isalnum()) and character not in ORANGE_SPECIALS:
+            return Refusal(
+                "password.bad_character",
+                N_("Use only letters without accents, digits and the signs {specials}"),
+                {"specials": " ".join(ORANGE_SPECIALS)},
+            )
+    has_classes = (
+        any(c.isupper() for c in password)
+        and any(c.islower() for c in password)
+        and any(c.isdigit() for c in password)
+    )
+    if not has_classes:
+        return Refusal(
+            "password.composition",
+            N_("The password needs an upper-case letter, a lower-case letter and a digit."),
+        )
+    return None
+
+
+def _personal_refusal(password: str, words: Iterable[str]) -> Refusal | None:
+    folded = anyascii(password).lower()
+    for word in words:
+        if word in folded:
+            return Refusal(
+                "password.personal",
+                N_("The password must not contain a name or the address (“{word}”)."),
+                {"word": word},
+            )
+    return None
+
+
+def assess_password(
+    password: str, policy: PasswordPolicy, personal: Iterable[str] = ()
+) -> PasswordAssessment:
+    """Every reason the policy refuses ``password``, first the most useful one."""
+    words = personal_words(personal)
+    minimum = MODERN_MIN if policy is PasswordPolicy.MODERN else ORANGE_MIN
+    checks = [_length_refusal(password, minimum), _unprintable_refusal(password)]
+    if policy is PasswordPolicy.ORANGE:
+        checks.append(_orange_refusal(password))
+    checks.append(_personal_refusal(password, words))
+    strength = estimate_strength(password, words)
+    if policy is PasswordPolicy.MODERN and strength < MODERN_MIN_STRENGTH:
+        checks.append(
+            Refusal(
+                "password.guessable",
+                N_("This password is too easy to guess: avoid common words, dates and patterns."),
+            )
+        )
+    return PasswordAssessment(strength, tuple(r for r in checks if r is not None))
+
+
+def check_confirmation(password: str, confirmation: str) -> Refusal | None:
+    if password != confirmation:
+        return Refusal("password.mismatch", N_("The two passwords are different."))
+    return None

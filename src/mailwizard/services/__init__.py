@@ -1,0 +1,1 @@
+"""Use cases: provisioning, household management and sign-in, over the ports."""

@@ -1,0 +1,75 @@
+"""Households: the first run that creates one, what it holds, its contract."""
+
+from __future__ import annotations
+
+from mailwizard.domain.addresses import check_domain_name, normalise
+from mailwizard.domain.models import HouseholdOverview, Identity
+from mailwizard.domain.passwords import PasswordPolicy
+from mailwizard.errors import Refusal, Refused
+from mailwizard.i18n import N_
+from mailwizard.services.ports import Audit, Directory, NewMailbox, PasswordHasher
+from mailwizard.services.provisioning import available_address, require_acceptable_password
+
+
+class HouseholdService:
+    def __init__(
+        self,
+        directory: Directory,
+        hasher: PasswordHasher,
+        policy: PasswordPolicy,
+        max_secondary: int,
+    ) -> None:
+        self._directory = directory
+        self._hasher = hasher
+        self._policy = policy
+        self._max_secondary = max_secondary
+
+    def initialise(
+        self,
+        domain: str,
+        identity: Identity,
+        address: str,
+        password: str,
+        language: str,
+        origin: str,
+    ) -> HouseholdOverview:
+        """Creates a household on ``domain`` with its holder's primary box.
+
+        The domain may already serve other households: addresses stay unique across
+        all of them. Blocks for hashing: run it in a worker from a UI."""
+        if refusal := check_domain_name(domain):
+            raise Refused(refusal, field="domain")
+        domain = normalise(domain)
+        primary = available_address(self._directory, {domain}, address)
+        require_acceptable_password(self._policy, password, identity, primary)
+        holder = NewMailbox(
+            address=primary,
+            password_hash=self._hasher.hash(password),
+            identity=identity,
+            language=language,
+        )
+        household_id = self._directory.create_household(
+            domain, holder, self._max_secondary, Audit(actor=primary, origin=origin)
+        )
+        return self._directory.overview(household_id)
+
+    def household_id(self, primary_address: str) -> int:
+        household_id = self._directory.household_of_primary(normalise(primary_address))
+        if household_id is None:
+            raise Refused(
+                Refusal(
+                    "household.unknown",
+                    N_("No household has {address} as its primary address."),
+                    {"address": normalise(primary_address)},
+                ),
+                field="owner",
+            )
+        return household_id
+
+    def overview(self, primary_address: str) -> HouseholdOverview:
+        return self._directory.overview(self.household_id(primary_address))
+
+    def set_contract_active(self, primary_address: str, active: bool, origin: str) -> None:
+        self._directory.set_contract_active(
+            self.household_id(primary_address), active, Audit(actor="operator", origin=origin)
+        )

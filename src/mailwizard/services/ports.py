@@ -1,0 +1,94 @@
+"""What the services need from the outside world, as Protocols with real adapters."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from mailwizard.domain.models import HouseholdOverview, Identity, Role
+
+
+@dataclass(frozen=True)
+class NewMailbox:
+    address: str
+    password_hash: str
+    identity: Identity
+    language: str
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """A confirmation e-mail to write in the same transaction as the box."""
+
+    message_id: str
+    recipient: str
+    language: str
+    template: str
+    context: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Credentials:
+    mailbox_id: int
+    household_id: int
+    address: str
+    role: Role
+    active: bool
+    password_hash: str
+    identity: Identity
+    language: str
+
+
+@dataclass(frozen=True)
+class Audit:
+    """Who did it and from where, for the audit log."""
+
+    actor: str
+    origin: str
+
+
+class Directory(Protocol):
+    """The mail-account directory that Dovecot authenticates against."""
+
+    def create_household(
+        self, domain: str, holder: NewMailbox, max_secondary: int, audit: Audit
+    ) -> int: ...
+
+    def credentials(self, address: str) -> Credentials | None: ...
+
+    def set_password_hash(self, mailbox_id: int, password_hash: str) -> None: ...
+
+    def household_of_primary(self, address: str) -> int | None: ...
+
+    def domains(self, household_id: int) -> tuple[str, ...]: ...
+
+    def overview(self, household_id: int) -> HouseholdOverview: ...
+
+    def taken(self, addresses: Collection[str]) -> set[str]: ...
+
+    def taken_with_prefixes(self, prefixes: Collection[str], domain: str) -> set[str]: ...
+
+    def create_secondary(
+        self,
+        household_id: int,
+        mailbox: NewMailbox,
+        terms_version: str,
+        messages: Sequence[OutboxMessage],
+        audit: Audit,
+    ) -> datetime: ...
+
+    def set_contract_active(self, household_id: int, active: bool, audit: Audit) -> None: ...
+
+
+class PasswordHasher(Protocol):
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, stored_hash: str, password: str) -> bool: ...
+
+    def needs_rehash(self, stored_hash: str) -> bool: ...
+
+    def spend_verification_time(self, password: str) -> None:
+        """Costs what a verification costs, so an unknown address is not faster."""
+        ...

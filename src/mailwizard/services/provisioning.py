@@ -1,0 +1,168 @@
+"""Creating a secondary box: the checks of each wizard step, then the commit.
+
+Each step's check is offered separately so the UI can give early answers, and the
+commit runs all of them again: what the UI showed may be stale by then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import make_msgid
+
+from mailwizard.domain.addresses import parse_address, taken_refusal
+from mailwizard.domain.models import HouseholdOverview, Identity, MailboxRequest, Role, validated
+from mailwizard.domain.passwords import PasswordAssessment, PasswordPolicy, assess_password
+from mailwizard.domain.quota import check_contract, check_quota
+from mailwizard.domain.suggestions import base_local_parts, choose_suggestions, search_prefixes
+from mailwizard.errors import Notice, Refusal, Refused
+from mailwizard.i18n import N_
+from mailwizard.services.ports import Audit, Directory, NewMailbox, OutboxMessage, PasswordHasher
+from mailwizard.services.signin import SignedIn
+from mailwizard.services.terms import TERMS_VERSION
+
+SAME_PERSON_ADVICE = Notice(
+    "identity.same_person",
+    N_(
+        "This is the holder's own name. For a second address for the same person, "
+        "an alias of the primary box is better: one mailbox, one password to remember."
+    ),
+)
+
+
+@dataclass(frozen=True)
+class CreatedMailbox:
+    address: str
+    created_at: datetime
+    advice: Notice | None
+
+
+def available_address(directory: Directory, domains: Collection[str], text: str) -> str:
+    """The normalised address, if its syntax is right and nobody holds it."""
+    parsed = parse_address(text, domains)
+    if isinstance(parsed, Refusal):
+        raise Refused(parsed, field="address")
+    address = str(parsed)
+    if directory.taken([address]):
+        raise Refused(taken_refusal(address), field="address")
+    return address
+
+
+def password_assessment(
+    policy: PasswordPolicy, password: str, identity: Identity, address: str
+) -> PasswordAssessment:
+    local_part = address.partition("@")[0]
+    return assess_password(password, policy, (identity.first_name, identity.last_name, local_part))
+
+
+def require_acceptable_password(
+    policy: PasswordPolicy, password: str, identity: Identity, address: str
+) -> None:
+    assessment = password_assessment(policy, password, identity, address)
+    if not assessment.acceptable:
+        raise Refused(assessment.refusals[0], field="password")
+
+
+class ProvisioningService:
+    def __init__(
+        self, directory: Directory, hasher: PasswordHasher, policy: PasswordPolicy
+    ) -> None:
+        self._directory = directory
+        self._hasher = hasher
+        self._policy = policy
+
+    def prerequisites(self, holder: SignedIn) -> HouseholdOverview:
+        """Step 2's gate: the holder's primary box, an active contract, room left."""
+        if holder.role is not Role.PRIMARY:
+            raise Refused(
+                Refusal(
+                    "access.not_holder",
+                    N_("Only the holder, signed in with the primary address, can create boxes."),
+                )
+            )
+        overview = self._directory.overview(holder.household_id)
+        refusal = check_contract(overview.contract_active) or check_quota(
+            len(overview.secondary), overview.max_secondary
+        )
+        if refusal:
+            raise Refused(refusal)
+        return overview
+
+    @staticmethod
+    def same_person_advice(holder: SignedIn, identity: Identity) -> Notice | None:
+        return SAME_PERSON_ADVICE if identity.is_same_person_as(holder.identity) else None
+
+    def suggest(self, holder: SignedIn, first_name: str, last_name: str) -> list[str]:
+        return self.suggest_for_household(holder.household_id, first_name, last_name)
+
+    def suggest_for_household(
+        self, household_id: int, first_name: str, last_name: str
+    ) -> list[str]:
+        """Available proposals at the household's first domain, found in one query."""
+        domain = self._directory.domains(household_id)[0]
+        bases = base_local_parts(first_name, last_name)
+        taken = self._directory.taken_with_prefixes(search_prefixes(bases), domain)
+        return choose_suggestions(bases, domain, taken)
+
+    def check_address(self, holder: SignedIn, text: str) -> str:
+        return available_address(
+            self._directory, self._directory.domains(holder.household_id), text
+        )
+
+    def assess_password(
+        self, password: str, identity: Identity, address: str
+    ) -> PasswordAssessment:
+        return password_assessment(self._policy, password, identity, address)
+
+    def commit(self, holder: SignedIn, request: MailboxRequest, origin: str) -> CreatedMailbox:
+        """Re-validates every answer, then writes the box, its consent and both
+        confirmation e-mails in one transaction. Blocks for hashing: run it in a worker."""
+        self.prerequisites(holder)
+        identity = validated(Identity, **request.identity.model_dump())
+        address = self.check_address(holder, request.address)
+        if request.accepted_terms_version != TERMS_VERSION:
+            raise Refused(
+                Refusal("terms.not_accepted", N_("Read and accept the terms of use to go on.")),
+                field="terms",
+            )
+        password = request.password.get_secret_value()
+        require_acceptable_password(self._policy, password, identity, address)
+        mailbox = NewMailbox(
+            address=address,
+            password_hash=self._hasher.hash(password),
+            identity=identity,
+            language=request.language,
+        )
+        created_at = self._directory.create_secondary(
+            holder.household_id,
+            mailbox,
+            TERMS_VERSION,
+            confirmation_messages(holder, mailbox),
+            Audit(actor=holder.address, origin=origin),
+        )
+        return CreatedMailbox(address, created_at, self.same_person_advice(holder, identity))
+
+
+def confirmation_messages(holder: SignedIn, mailbox: NewMailbox) -> list[OutboxMessage]:
+    """One e-mail to the holder, one to the new user, each in its reader's language."""
+    domain = mailbox.address.partition("@")[2]
+    context = {
+        "address": mailbox.address,
+        "first_name": mailbox.identity.first_name,
+        "last_name": mailbox.identity.last_name,
+        "holder_address": holder.address,
+        "holder_name": holder.identity.full_name,
+    }
+    return [
+        OutboxMessage(
+            make_msgid(domain=domain),
+            holder.address,
+            holder.language,
+            "holder_confirmation",
+            context,
+        ),
+        OutboxMessage(
+            make_msgid(domain=domain), mailbox.address, mailbox.language, "welcome", context
+        ),
+    ]

@@ -1,0 +1,1 @@
+"""The terms of use, one Markdown file per language."""
