@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, ProgrammingError
 
 from mailwizard.errors import DirectoryUnavailable, UsageProblem
 from mailwizard.i18n import N_
@@ -44,7 +44,7 @@ def _create_private_file(path: Path) -> None:
         descriptor = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
     except OSError as error:
         raise DirectoryUnavailable(
-            N_("Cannot create the directory at {path}: {reason}"),
+            N_("Cannot create the account directory at {path}: {reason}"),
             path=str(path),
             reason=error.strerror,
         ) from None
@@ -84,17 +84,19 @@ def open_engine(url: str, *, create: bool, busy_timeout_seconds: float = 30.0) -
     if not path.exists():
         if not create:
             raise DirectoryUnavailable(
-                N_("There is no directory at {path} yet: run “mailwizard init” first."),
+                N_("There is no account directory at {path} yet: run “mailwizard init” first."),
                 path=str(path),
             )
         _create_private_file(path)
     engine = _sqlite_engine(path, busy_timeout_seconds)
     try:
         migrate(engine)
-    except OperationalError as error:
+    except (IntegrityError, ProgrammingError):
+        raise
+    except DBAPIError as error:
         engine.dispose()
         raise DirectoryUnavailable(
-            N_("The directory at {path} cannot be used: {reason}"),
+            N_("The account directory at {path} cannot be used: {reason}"),
             path=str(path),
             reason=str(error.orig),
         ) from None
@@ -116,11 +118,14 @@ def migrate(engine: Engine) -> None:
 
 @contextmanager
 def _reporting_outages() -> Iterator[None]:
+    """A directory that is locked too long, gone, or damaged; not our own mistakes."""
     try:
         yield
-    except OperationalError as error:
+    except (IntegrityError, ProgrammingError):
+        raise
+    except DBAPIError as error:
         raise DirectoryUnavailable(
-            N_("The directory is unavailable: {reason}"), reason=str(error.orig)
+            N_("The account directory is unavailable: {reason}"), reason=str(error.orig)
         ) from None
 
 

@@ -10,8 +10,9 @@ import click
 from mailwizard.cli.state import CLI_ORIGIN, CliState, pass_state
 from mailwizard.domain.models import HouseholdOverview, MailboxSummary
 from mailwizard.domain.names import check_name
+from mailwizard.domain.quota import check_contract
 from mailwizard.errors import Refused
-from mailwizard.i18n import _, ngettext
+from mailwizard.i18n import _
 
 JSON_FORMAT_VERSION = 1
 
@@ -43,9 +44,10 @@ def household_json(overview: HouseholdOverview) -> dict[str, Any]:
 
 def _mailbox_line(box: MailboxSummary) -> str:
     role = _("primary") if box.primary else _("secondary")
-    state = "" if box.active else _(" (suspended)")
+    state = _("active") if box.active else _("suspended")
     created = box.created_at.strftime("%Y-%m-%d %H:%M")
-    return f"{box.address:<40} {role:<10} {box.first_name} {box.last_name}{state}  {created} UTC"
+    name = f"{box.first_name} {box.last_name}"
+    return f"{box.address:<40} {role:<11} {state:<9} {created} UTC  {name}"
 
 
 @click.group()
@@ -65,16 +67,13 @@ def list_accounts(state: CliState, owner: str, as_json: bool) -> None:
         return
     for box in (overview.primary, *overview.secondary):
         click.echo(_mailbox_line(box))
-    left = overview.remaining_secondary
     click.echo(
-        ngettext(
-            "{left} of {maximum} secondary box left.",
-            "{left} of {maximum} secondary boxes left.",
-            left,
-        ).format(left=left, maximum=overview.max_secondary)
+        _("Secondary boxes left: {left} of {maximum}.").format(
+            left=overview.remaining_secondary, maximum=overview.max_secondary
+        )
     )
-    if not overview.contract_active:
-        click.echo(_("The contract is suspended: no box can be created."))
+    if refusal := check_contract(overview.contract_active):
+        click.echo(refusal.message)
 
 
 @click.command()

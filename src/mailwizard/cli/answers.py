@@ -47,11 +47,11 @@ def read_answers(path: Path) -> CreateAnswers:
         first = error.errors()[0]
         key = ".".join(str(part) for part in first["loc"])
         if first["type"] == "missing":
-            raise UsageProblem(N_("{path} lacks “{key}”."), path=str(path), key=key) from None
+            raise UsageProblem(N_("{path}: “{key}” is missing."), path=str(path), key=key) from None
         if first["type"] == "extra_forbidden":
             raise UsageProblem(
                 N_("{path} has an unknown key “{key}”."), path=str(path), key=key
             ) from None
         raise UsageProblem(
-            N_("{path}: “{key}” has a wrong value."), path=str(path), key=key
+            N_("{path}: “{key}” has an invalid value."), path=str(path), key=key
         ) from None

@@ -31,7 +31,7 @@ def init(
     The password comes from MAILWIZARD_PASSWORD, or is typed twice at a prompt.
     """
     identity = validated(Identity, civility=civility, first_name=first_name, last_name=last_name)
-    password = read_password("MAILWIZARD_PASSWORD", _("Password of the primary box"), confirm=True)
+    password = read_password("MAILWIZARD_PASSWORD", _("Password of the primary box:"), confirm=True)
     services = state.services(create_directory=True)
     overview = services.households.initialise(
         domain, identity, address, password, i18n.active_language(), CLI_ORIGIN
@@ -61,9 +61,9 @@ def create(state: CliState, answers_path: Path) -> None:
         first_name=answers.first_name,
         last_name=answers.last_name,
     )
-    owner_password = read_password("MAILWIZARD_OWNER_PASSWORD", _("Password of the holder"))
+    owner_password = read_password("MAILWIZARD_OWNER_PASSWORD", _("Password of the holder:"))
     new_password = read_password(
-        "MAILWIZARD_NEW_PASSWORD", _("Password of the new box"), confirm=True
+        "MAILWIZARD_NEW_PASSWORD", _("Password of the new box:"), confirm=True
     )
     services = state.services()
     provisioning = services.provisioning

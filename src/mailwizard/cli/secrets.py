@@ -16,7 +16,7 @@ from mailwizard.i18n import N_, _
 
 
 def read_password(variable: str, prompt: str, *, confirm: bool = False) -> str:
-    """``prompt`` is an already translated label."""
+    """``prompt`` is an already translated label, colon included."""
     value = os.environ.get(variable)
     if value is not None:
         return value
@@ -25,9 +25,9 @@ def read_password(variable: str, prompt: str, *, confirm: bool = False) -> str:
             N_("Set {variable}, or run the command in a terminal to type the password."),
             variable=variable,
         )
-    password: str = click.prompt(prompt, hide_input=True, prompt_suffix=": ")
+    password: str = click.prompt(prompt, hide_input=True, prompt_suffix=" ")
     if confirm:
-        again: str = click.prompt(_("Type it again"), hide_input=True, prompt_suffix=": ")
+        again: str = click.prompt(_("Type it again:"), hide_input=True, prompt_suffix=" ")
         if refusal := check_confirmation(password, again):
             raise Refused(refusal, field="confirmation")
     return password

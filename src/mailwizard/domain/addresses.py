@@ -105,6 +105,20 @@ def check_local_part(local_part: str) -> Refusal | None:
     return None
 
 
+def _foreign_domain(domains: Collection[str]) -> Refusal:
+    if len(domains) == 1:
+        return Refusal(
+            "address.foreign_domain",
+            N_("The address must end with @{domain}."),
+            {"domain": next(iter(domains))},
+        )
+    return Refusal(
+        "address.foreign_domain",
+        N_("The address must end with one of: {domains}."),
+        {"domains": ", ".join(f"@{domain}" for domain in sorted(domains))},
+    )
+
+
 def parse_address(text: str, domains: Collection[str]) -> Address | Refusal:
     """Reads a typed address; a bare local part takes the household's only domain."""
     address = normalise(text)
@@ -116,11 +130,7 @@ def parse_address(text: str, domains: Collection[str]) -> Address | Refusal:
     else:
         local_part, _, domain = address.rpartition("@")
         if domain not in domains:
-            return Refusal(
-                "address.foreign_domain",
-                N_("Addresses must end with @{domains}."),
-                {"domains": ", @".join(sorted(domains))},
-            )
+            return _foreign_domain(domains)
     if refusal := check_local_part(local_part):
         return refusal
     if len(local_part) + 1 + len(domain) > ADDRESS_MAX:

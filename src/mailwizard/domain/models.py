@@ -53,7 +53,7 @@ def _parse_civility(value: object) -> Civility:
     raise RuleViolation(
         Refusal(
             "civility.unknown",
-            N_("Choose a civility: madame (mme), monsieur (m) or neutral (x)."),
+            N_("Choose a title: madame (mme), monsieur (m) or neutral (x)."),
         )
     )
 

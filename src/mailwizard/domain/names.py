@@ -58,7 +58,10 @@ def check_name(text: str) -> Refusal | None:
         if not allowed:
             return Refusal(
                 "name.bad_character",
-                N_("Names hold only letters, spaces, apostrophes and hyphens (not “{character}”)."),
+                N_(
+                    "A name can contain only letters, spaces, apostrophes and hyphens "
+                    "(not “{character}”)."
+                ),
                 {"character": character},
             )
     if not any(character.isalpha() for character in name):

@@ -20,7 +20,7 @@ def check_quota(secondary_count: int, max_secondary: int) -> Refusal | None:
         return Refusal(
             "quota.reached",
             N_(
-                "This household already has {count} of its {maximum} secondary boxes; "
+                "The household has reached its limit of secondary boxes ({count} of {maximum}): "
                 "delete one before creating another."
             ),
             {"count": secondary_count, "maximum": max_secondary},

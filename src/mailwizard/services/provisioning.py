@@ -123,7 +123,7 @@ class ProvisioningService:
         address = self.check_address(holder, request.address)
         if request.accepted_terms_version != TERMS_VERSION:
             raise Refused(
-                Refusal("terms.not_accepted", N_("Read and accept the terms of use to go on.")),
+                Refusal("terms.not_accepted", N_("Read and accept the terms of use to continue.")),
                 field="terms",
             )
         password = request.password.get_secret_value()

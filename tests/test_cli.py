@@ -1,0 +1,357 @@
+"""The command line end to end, on a real SQLite directory."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+
+from conftest import (
+    CREATE_ENV,
+    DOMAIN,
+    HOLDER,
+    HOLDER_PASSWORD,
+    NEW_PASSWORD,
+    Cli,
+    dump_directory,
+    write_answers,
+)
+
+FIRST_NAMES = ["Léa", "Hugo", "Chloé", "Louis", "Inès", "Jules", "Zoé", "Arthur", "Manon"]
+
+
+def create(cli: Cli, answers_dir: Path, first_name: str, **answers: object) -> tuple[int, str, str]:
+    answers.setdefault("last_name", "Martin")
+    answers.setdefault("address", "suggest")
+    path = write_answers(answers_dir / f"{first_name}.toml", first_name=first_name, **answers)
+    outcome = cli("create", "--answers", str(path), env=CREATE_ENV)
+    return outcome.exit_code, outcome.stdout.strip(), outcome.stderr.strip()
+
+
+def listed(cli: Cli) -> dict[str, object]:
+    outcome = cli("accounts", "list", "--owner", HOLDER, "--json")
+    assert outcome.exit_code == 0, outcome.stderr
+    document: dict[str, object] = json.loads(outcome.stdout)
+    return document
+
+
+def test_init_creates_a_private_directory_with_the_primary_box(
+    household: str, cli: Cli, directory_path: Path
+) -> None:
+    assert stat.S_IMODE(directory_path.stat().st_mode) == 0o600
+    document = listed(cli)
+    assert document["domains"] == [DOMAIN]
+    assert document["remaining_secondary"] == 9
+    mailboxes = document["mailboxes"]
+    assert isinstance(mailboxes, list)
+    assert [(m["address"], m["role"], m["first_name"]) for m in mailboxes] == [
+        (HOLDER, "primary", "Jean")
+    ]
+
+
+def test_nine_secondary_boxes_then_the_tenth_is_refused_and_nothing_written(
+    household: str, cli: Cli, answers_dir: Path, directory_path: Path
+) -> None:
+    created = []
+    for first_name in FIRST_NAMES:
+        exit_code, stdout, stderr = create(cli, answers_dir, first_name)
+        assert exit_code == 0, stderr
+        created.append(stdout)
+    assert len(set(created)) == 9
+    before = dump_directory(directory_path)
+
+    exit_code, stdout, stderr = create(cli, answers_dir, "Gabriel")
+
+    assert exit_code == 1
+    assert stdout == ""
+    assert "(9 of 9)" in stderr
+    assert len(stderr.splitlines()) == 1
+    assert dump_directory(directory_path) == before
+    document = listed(cli)
+    assert document["remaining_secondary"] == 0
+    assert {m["address"] for m in document["mailboxes"]} == {HOLDER, *created}  # type: ignore[attr-defined]
+
+
+def test_suggested_address_is_printed_and_listed(
+    household: str, cli: Cli, answers_dir: Path
+) -> None:
+    exit_code, stdout, _ = create(cli, answers_dir, "Hélène", last_name="Müller-Šťastná")
+    assert exit_code == 0
+    assert stdout == f"helene.muller-stastna@{DOMAIN}"
+    text = cli("accounts", "list", "--owner", HOLDER).stdout
+    assert "helene.muller-stastna@famille-martin.fr" in text
+    assert "Hélène Müller-Šťastná" in text
+    assert "Secondary boxes left: 8 of 9." in text
+
+
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        (HOLDER, "already taken"),
+        ("JEAN.MARTIN@famille-martin.fr", "already taken"),
+        ("postmaster@famille-martin.fr", "reserved"),
+        ("no-reply", "reserved"),
+        ("lea.martin@example.org", "must end with @famille-martin.fr"),
+        ("lea..martin@famille-martin.fr", "cannot follow one another"),
+        ("1lea@famille-martin.fr", "start with a letter"),
+        ("léa.martin@famille-martin.fr", "without accents"),
+        ("le@famille-martin.fr", "at least 3"),
+    ],
+)
+def test_bad_addresses_are_refused_with_the_reason(
+    household: str,
+    cli: Cli,
+    answers_dir: Path,
+    directory_path: Path,
+    address: str,
+    reason: str,
+) -> None:
+    before = dump_directory(directory_path)
+    exit_code, stdout, stderr = create(cli, answers_dir, "Léa", address=address)
+    assert (exit_code, stdout) == (1, "")
+    assert reason in stderr
+    assert dump_directory(directory_path) == before
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("court", "at least 12 characters"),
+        ("password1234", "too easy to guess"),
+        ("qwertyuiopasdf", "too easy to guess"),
+        ("Lea-aime-les-pommes", "must not contain a name"),
+        ("soleil-MARTIN-hiver", "must not contain a name"),
+    ],
+)
+def test_weak_or_personal_passwords_are_refused(
+    household: str,
+    cli: Cli,
+    answers_dir: Path,
+    directory_path: Path,
+    password: str,
+    reason: str,
+) -> None:
+    before = dump_directory(directory_path)
+    path = write_answers(
+        answers_dir / "lea.toml", first_name="Léa", last_name="Martin", address="suggest"
+    )
+    outcome = cli(
+        "create",
+        "--answers",
+        str(path),
+        env={**CREATE_ENV, "MAILWIZARD_NEW_PASSWORD": password},
+    )
+    assert outcome.exit_code == 1
+    assert reason in outcome.stderr
+    assert dump_directory(directory_path) == before
+
+
+def test_orange_policy_asks_for_mixed_case_and_a_digit(
+    household: str, cli: Cli, answers_dir: Path
+) -> None:
+    path = write_answers(
+        answers_dir / "a.toml", first_name="Léa", last_name="Martin", address="suggest"
+    )
+    env = {**CREATE_ENV, "MAILWIZARD_PASSWORD_POLICY": "orange"}
+    refused = cli(
+        "create", "--answers", str(path), env={**env, "MAILWIZARD_NEW_PASSWORD": "tulipes!"}
+    )
+    assert refused.exit_code == 1
+    assert "upper-case letter" in refused.stderr
+    accepted = cli(
+        "create", "--answers", str(path), env={**env, "MAILWIZARD_NEW_PASSWORD": "Tulipes7!"}
+    )
+    assert accepted.exit_code == 0, accepted.stderr
+
+
+def test_terms_must_be_accepted(
+    household: str, cli: Cli, answers_dir: Path, directory_path: Path
+) -> None:
+    before = dump_directory(directory_path)
+    exit_code, _, stderr = create(cli, answers_dir, "Léa", accept_terms=False)
+    assert exit_code == 1
+    assert "accept the terms of use" in stderr
+    assert dump_directory(directory_path) == before
+
+
+def test_a_suspended_contract_creates_nothing_until_resumed(
+    household: str, cli: Cli, answers_dir: Path, directory_path: Path
+) -> None:
+    assert cli("contract", "suspend", "--owner", HOLDER).exit_code == 0
+    before = dump_directory(directory_path)
+    exit_code, _, stderr = create(cli, answers_dir, "Léa")
+    assert exit_code == 1
+    assert "suspended" in stderr
+    assert dump_directory(directory_path) == before
+    assert cli("contract", "resume", "--owner", HOLDER).exit_code == 0
+    assert create(cli, answers_dir, "Léa")[0] == 0
+
+
+def test_wrong_holder_password_is_refused_without_saying_which_part_is_wrong(
+    household: str, cli: Cli, answers_dir: Path
+) -> None:
+    path = write_answers(
+        answers_dir / "a.toml", first_name="Léa", last_name="Martin", address="suggest"
+    )
+    wrong_password = cli(
+        "create", "--answers", str(path), env={**CREATE_ENV, "MAILWIZARD_OWNER_PASSWORD": "nope"}
+    )
+    unknown_owner = cli(
+        "create",
+        "--answers",
+        str(write_answers(answers_dir / "b.toml", owner="nobody@famille-martin.fr",
+                          first_name="Léa", last_name="Martin", address="suggest")),
+        env=CREATE_ENV,
+    )  # fmt: skip
+    assert wrong_password.exit_code == unknown_owner.exit_code == 1
+    assert wrong_password.stderr == unknown_owner.stderr
+
+
+def test_a_secondary_box_cannot_create_boxes(household: str, cli: Cli, answers_dir: Path) -> None:
+    exit_code, lea, _ = create(cli, answers_dir, "Léa")
+    assert exit_code == 0
+    path = write_answers(
+        answers_dir / "by-lea.toml",
+        owner=lea,
+        first_name="Hugo",
+        last_name="Martin",
+        address="suggest",
+    )
+    outcome = cli(
+        "create",
+        "--answers",
+        str(path),
+        env={**CREATE_ENV, "MAILWIZARD_OWNER_PASSWORD": NEW_PASSWORD},
+    )
+    assert outcome.exit_code == 1
+    assert "primary address" in outcome.stderr
+
+
+def test_the_holders_own_name_gets_the_alias_advice(
+    household: str, cli: Cli, answers_dir: Path
+) -> None:
+    exit_code, stdout, stderr = create(cli, answers_dir, "Jean", civility="m")
+    assert exit_code == 0
+    assert stdout.endswith(f"@{DOMAIN}")
+    assert "alias" in stderr
+
+
+def test_invalid_names_are_refused(household: str, cli: Cli, answers_dir: Path) -> None:
+    exit_code, _, stderr = create(cli, answers_dir, "Eve\u202egnp")
+    assert exit_code == 1
+    assert "invisible formatting" in stderr
+
+
+def test_suggest_prints_available_proposals(household: str, cli: Cli, answers_dir: Path) -> None:
+    assert create(cli, answers_dir, "Hélène", last_name="Müller-Šťastná")[0] == 0
+    outcome = cli(
+        "suggest", "--owner", HOLDER, "--first-name", "Hélène", "--last-name", "Müller-Šťastná"
+    )
+    assert outcome.exit_code == 0
+    proposals = outcome.stdout.split()
+    assert len(proposals) == 5
+    assert f"helene.muller-stastna@{DOMAIN}" not in proposals
+    assert proposals[0] == f"h.muller-stastna@{DOMAIN}"
+
+
+def test_messages_follow_the_language(household: str, cli: Cli) -> None:
+    outcome = cli("--lang", "fr", "accounts", "list", "--owner", "personne@famille-martin.fr")
+    assert outcome.exit_code == 1
+    assert "adresse principale" in outcome.stderr
+
+
+def test_json_listing_is_documented_and_stable(household: str, cli: Cli) -> None:
+    document = listed(cli)
+    assert set(document) == {
+        "format", "household", "domains", "contract_active",
+        "max_secondary", "remaining_secondary", "mailboxes",
+    }  # fmt: skip
+    (primary,) = document["mailboxes"]  # type: ignore[misc]
+    assert set(primary) == {
+        "address", "role", "civility", "first_name", "last_name", "active", "created_at"
+    }  # fmt: skip
+    assert primary["created_at"].endswith("Z")
+    readme = (Path(__file__).parents[1] / "README.md").read_text("utf-8")
+    for key in (*document, *primary):
+        assert f"`{key}`" in readme, f"{key} is not documented in the README"
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ("owner = ", "not valid TOML"),
+        ('owner = "a@b.fr"\n', "is missing"),
+        (
+            'owner = "a@b.fr"\ncivility = "m"\nfirst_name = "A"\nlast_name = "B"\n'
+            'address = "suggest"\ncolour = "blue"\n',
+            "unknown key",
+        ),
+    ],
+)
+def test_malformed_answers_files_are_usage_errors(
+    household: str, cli: Cli, answers_dir: Path, content: str, reason: str
+) -> None:
+    path = answers_dir / "bad.toml"
+    path.write_text(content, encoding="utf-8")
+    outcome = cli("create", "--answers", str(path), env=CREATE_ENV)
+    assert outcome.exit_code == 2
+    assert reason in outcome.stderr
+
+
+def test_missing_options_are_usage_errors(cli: Cli) -> None:
+    assert cli("init", "--domain", DOMAIN).exit_code == 2
+    assert cli("accounts", "list").exit_code == 2
+    assert cli("no-such-command").exit_code == 2
+
+
+def test_a_password_is_needed_from_the_environment_without_a_terminal(cli: Cli) -> None:
+    outcome = Cli.process(
+        "init", "--domain", DOMAIN, "--address", HOLDER, "--civility", "m",
+        "--first-name", "Jean", "--last-name", "Martin",
+    )  # fmt: skip
+    assert outcome.exit_code == 2
+    assert "MAILWIZARD_PASSWORD" in outcome.stderr
+
+
+def test_an_unreachable_directory_exits_3(cli: Cli, tmp_path: Path) -> None:
+    missing = cli("--directory", f"sqlite:///{tmp_path}/absent.sqlite3", "accounts", "list",
+                  "--owner", HOLDER)  # fmt: skip
+    assert missing.exit_code == 3
+    assert "mailwizard init" in missing.stderr
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    unwritable = cli(
+        "--directory", f"sqlite:///{blocked}/directory.sqlite3",
+        "init", "--domain", DOMAIN, "--address", HOLDER, "--civility", "m",
+        "--first-name", "Jean", "--last-name", "Martin",
+        env={"MAILWIZARD_PASSWORD": HOLDER_PASSWORD},
+    )  # fmt: skip
+    assert unwritable.exit_code == 3
+    assert "Traceback" not in unwritable.stderr
+
+
+def test_a_corrupt_directory_file_exits_3_without_a_traceback(cli: Cli, tmp_path: Path) -> None:
+    corrupt = tmp_path / "corrupt.sqlite3"
+    corrupt.write_bytes(b"this is not a database" * 100)
+    outcome = Cli.process("--directory", f"sqlite:///{corrupt}", "accounts", "list",
+                          "--owner", HOLDER)  # fmt: skip
+    assert outcome.exit_code == 3
+    assert "Traceback" not in outcome.stderr
+    assert len(outcome.stderr.strip().splitlines()) == 1
+
+
+def test_the_real_program_creates_a_box(household: str, answers_dir: Path) -> None:
+    path = write_answers(
+        answers_dir / "a.toml", first_name="Léa", last_name="Martin", address="suggest"
+    )
+    outcome = Cli.process("create", "--answers", str(path), env=CREATE_ENV)
+    assert outcome.exit_code == 0, outcome.stderr
+    assert outcome.stdout.strip() == f"lea.martin@{DOMAIN}"
+
+
+def test_an_invalid_setting_is_a_usage_error(cli: Cli) -> None:
+    outcome = cli("accounts", "list", "--owner", HOLDER, env={"MAILWIZARD_MAX_SECONDARY": "many"})
+    assert outcome.exit_code == 2
+    assert "max_secondary" in outcome.stderr

@@ -1,0 +1,84 @@
+"""The project's own promises about its code: linted, typed, layered, light to start."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+
+
+def run(*command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+
+
+@pytest.mark.xdist_group("linters")
+def test_ruff_finds_nothing() -> None:
+    lint = run(sys.executable, "-m", "ruff", "check", "src", "tests", "benchmarks")
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    layout = run(sys.executable, "-m", "ruff", "format", "--check", "src", "tests", "benchmarks")
+    assert layout.returncode == 0, layout.stdout + layout.stderr
+
+
+@pytest.mark.xdist_group("linters")
+def test_mypy_strict_finds_nothing() -> None:
+    typed = run(sys.executable, "-m", "mypy")
+    assert typed.returncode == 0, typed.stdout + typed.stderr
+
+
+def modules_loaded_by(statement: str) -> set[str]:
+    probe = f"import sys; {statement}; print('\\n'.join(sys.modules))"
+    completed = run(sys.executable, "-c", probe)
+    assert completed.returncode == 0, completed.stderr
+    return set(completed.stdout.split())
+
+
+def top_level(modules: set[str]) -> set[str]:
+    return {name.partition(".")[0] for name in modules}
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "import mailwizard.services.provisioning",
+        "import mailwizard.services.households",
+        "import mailwizard.domain.models",
+        "import mailwizard.bootstrap",
+    ],
+)
+def test_the_core_never_imports_textual(statement: str) -> None:
+    assert "textual" not in top_level(modules_loaded_by(statement))
+
+
+def test_the_domain_does_no_io() -> None:
+    loaded = top_level(
+        modules_loaded_by(
+            "import mailwizard.domain.models, mailwizard.domain.passwords, "
+            "mailwizard.domain.suggestions"
+        )
+    )
+    assert not loaded & {"sqlalchemy", "alembic", "argon2", "click"}
+
+
+def test_heavy_libraries_wait_until_they_are_needed() -> None:
+    loaded = top_level(modules_loaded_by("import mailwizard.cli, mailwizard.bootstrap"))
+    assert not loaded & {"sqlalchemy", "alembic", "argon2", "zxcvbn"}
+
+
+def test_layers_import_only_downwards() -> None:
+    """domain/ knows nothing above it; services/ never reach for an adapter."""
+    adapters = ("mailwizard.backends", "mailwizard.cli", "mailwizard.hashing")
+    forbidden = {
+        "domain": ("mailwizard.services", *adapters),
+        "services": adapters,
+        "backends": ("mailwizard.cli",),
+    }
+    offences = []
+    for layer, names in forbidden.items():
+        for module in (ROOT / "src" / "mailwizard" / layer).rglob("*.py"):
+            source = module.read_text("utf-8")
+            offences += [f"{module.relative_to(ROOT)} imports {n}" for n in names if n in source]
+    assert offences == []
