@@ -10,6 +10,16 @@ from mailwizard.i18n import N_
 
 NAME_MAX: Final = 64
 APOSTROPHES: Final = frozenset("'’ʼ")
+# Characters Unicode calls default-ignorable although they are letters or marks, not
+# format characters: Hangul fillers, the combining grapheme joiner, Khmer inherent
+# vowels, Mongolian free variation selectors and the variation selectors. They show
+# as nothing, so a name made of them would look blank.
+INVISIBLE_LETTERS_AND_MARKS: Final = frozenset(
+    {0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0}
+    | set(range(0x180B, 0x1810))
+    | set(range(0xFE00, 0xFE10))
+    | set(range(0xE0100, 0xE01F0))
+)
 HYPHENS: Final = frozenset("-‐")
 
 
@@ -32,7 +42,7 @@ def check_name(text: str) -> Refusal | None:
                 N_("Names cannot contain control characters ({codepoint})."),
                 {"codepoint": _codepoint(character)},
             )
-        if category == "Cf":
+        if category == "Cf" or ord(character) in INVISIBLE_LETTERS_AND_MARKS:
             return Refusal(
                 "name.invisible_character",
                 N_("Names cannot contain invisible formatting characters ({codepoint})."),

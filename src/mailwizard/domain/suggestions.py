@@ -9,11 +9,12 @@ from typing import Final
 
 from anyascii import anyascii
 
-from mailwizard.domain.addresses import LOCAL_PART_MAX, check_local_part
+from mailwizard.domain.addresses import ADDRESS_MAX, LOCAL_PART_MAX, check_local_part
 
 SUGGESTION_COUNT: Final = 5
-_NUMBER_ROOM: Final = 6
-"""Digits kept free at the end of a long base for its numbered variants."""
+_NUMBER_ROOM: Final = 7
+"""What a number of up to six digits may take off a long base: the digits, plus the
+separator that would otherwise end the cut base."""
 _NOT_ALNUM: Final = re.compile(r"[^a-z0-9]+")
 
 
@@ -44,23 +45,37 @@ def base_local_parts(first_name: str, last_name: str) -> list[str]:
     return bases
 
 
-def search_prefixes(bases: list[str]) -> list[str]:
-    """Every base and every numbered variant of it starts with one of these."""
-    return [base[: LOCAL_PART_MAX - _NUMBER_ROOM] for base in bases]
+def local_part_room(domain: str) -> int:
+    """How long a local part can be at ``domain`` within the whole-address limit."""
+    return min(LOCAL_PART_MAX, ADDRESS_MAX - 1 - len(domain))
 
 
-def _numbered(base: str, number: int) -> str:
-    suffix = str(number)
-    return base[: LOCAL_PART_MAX - len(suffix)].rstrip("._-") + suffix
+def _cut(local_part: str, length: int) -> str:
+    return local_part[:length].rstrip("._-")
 
 
-def candidates(bases: list[str]) -> Iterator[str]:
-    """The bases, then ``jean.martin2``, ``j.martin2``, …, ``jean.martin3``, … forever."""
-    yield from bases
-    for number in count(2):
-        for base in bases:
-            local_part = _numbered(base, number)
-            if check_local_part(local_part) is None:
+def search_prefixes(bases: list[str], domain: str) -> list[str]:
+    """Every candidate of ``candidates(bases, domain)`` starts with one of these."""
+    length = max(1, local_part_room(domain) - _NUMBER_ROOM)
+    return [_cut(base, length) for base in bases if _cut(base, length)]
+
+
+def candidates(bases: list[str], domain: str) -> Iterator[str]:
+    """The bases, then ``jean.martin2``, ``j.martin2``, …, ``jean.martin3``, … forever,
+    each cut to fit ``domain``.
+
+    Long bases cut to make room for the number can meet; each candidate comes once."""
+    room = local_part_room(domain)
+    fitting = [_cut(base, room) for base in bases if check_local_part(_cut(base, room)) is None]
+    if not fitting:
+        return
+    seen: set[str] = set()
+    for number in count(1):
+        for base in fitting:
+            suffix = "" if number == 1 else str(number)
+            local_part = _cut(base, room - len(suffix)) + suffix
+            if local_part not in seen and check_local_part(local_part) is None:
+                seen.add(local_part)
                 yield local_part
 
 
@@ -68,5 +83,5 @@ def choose_suggestions(
     bases: list[str], domain: str, taken: set[str], wanted: int = SUGGESTION_COUNT
 ) -> list[str]:
     """The first ``wanted`` candidate addresses at ``domain`` that are not ``taken``."""
-    addresses = (f"{local_part}@{domain}" for local_part in candidates(bases))
-    return list(islice((address for address in addresses if address not in taken), wanted))
+    addresses = (f"{local_part}@{domain}" for local_part in candidates(bases, domain))
+    return list(islice((a for a in addresses if a not in taken), wanted))

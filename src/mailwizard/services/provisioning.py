@@ -102,7 +102,7 @@ class ProvisioningService:
         """Available proposals at the household's first domain, found in one query."""
         domain = self._directory.domains(household_id)[0]
         bases = base_local_parts(first_name, last_name)
-        taken = self._directory.taken_with_prefixes(search_prefixes(bases), domain)
+        taken = self._directory.taken_with_prefixes(search_prefixes(bases, domain), domain)
         return choose_suggestions(bases, domain, taken)
 
     def check_address(self, holder: SignedIn, text: str) -> str:

@@ -1,0 +1,340 @@
+"""Password policies (modern and orange), personal words, confirmation and strength."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from mailwizard.domain.passwords import (
+    PasswordAssessment,
+    PasswordPolicy,
+    assess_password,
+    check_confirmation,
+    estimate_strength,
+)
+from mailwizard.errors import MailwizardError, Refusal
+
+MODERN = PasswordPolicy.MODERN
+ORANGE = PasswordPolicy.ORANGE
+PERSON = ("Hélène", "Müller-Šťastná", "helene.muller-stastna@famille-martin.fr")
+
+_PLACEHOLDER = re.compile(r"\{[A-Za-z_]+(?::[^}]*)?\}")
+
+
+def assert_plain_message(refusal: Refusal) -> None:
+    message = refusal.message
+    assert message.strip(), f"{refusal.code} has an empty message"
+    assert message.strip() != refusal.code
+    assert " " in message.strip(), f"{message!r} does not read as a sentence"
+    assert not _PLACEHOLDER.search(message), f"unfilled placeholder in {message!r}"
+
+
+def codes(assessment: PasswordAssessment) -> list[str]:
+    for refusal in assessment.refusals:
+        assert_plain_message(refusal)
+    return [refusal.code for refusal in assessment.refusals]
+
+
+def assert_refused_with(assessment: PasswordAssessment, code: str) -> None:
+    found = codes(assessment)
+    assert code in found, f"expected {code!r} among {found}"
+    assert not assessment.acceptable
+    assert 0 <= assessment.strength <= 4
+
+
+def assert_accepted(assessment: PasswordAssessment) -> None:
+    assert codes(assessment) == []
+    assert assessment.acceptable
+    assert 0 <= assessment.strength <= 4
+
+
+# --- Modern policy ---
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "correct horse battery staple",
+        "Un-chat-bleu-dans-le-jardin",
+        "Vélo-rouge-sur-la-plage-42",
+        "Tr0ub4dor&3xyz",
+        "Ünïcødé-pässwörd-grün-42",
+        "Ζωγραφική-στο-βουνό-9",
+        "🌵🐙 cactus and octopus at noon",
+        "tortue lavande 1987 x",
+        ("Quiet-otter-" * 11)[:128],
+    ],
+)
+def test_modern_accepts_long_unguessable_passwords(password: str) -> None:
+    assert len(password) <= 128
+    assessment = assess_password(password, MODERN, PERSON)
+    assert_accepted(assessment)
+    assert assessment.strength >= 3
+
+
+@pytest.mark.parametrize(
+    ("password", "code"),
+    [
+        pytest.param("", "password.too_short", id="empty"),
+        pytest.param("Sh0rt-pass!", "password.too_short", id="11-chars"),
+        pytest.param("雨の日の青い自転車と猫", "password.too_short", id="11-han"),
+        pytest.param(("Quiet-otter-" * 11)[:129], "password.too_long", id="129-chars"),
+        pytest.param("correct horse battery staple" * 5, "password.too_long", id="140-chars"),
+        pytest.param("password1234", "password.guessable", id="password1234"),
+        pytest.param("Password1234", "password.guessable", id="Password1234"),
+        pytest.param("qwertyuiop123", "password.guessable", id="keyboard-row"),
+        pytest.param("123456789012", "password.guessable", id="digits"),
+        pytest.param("iloveyou2024!", "password.guessable", id="iloveyou"),
+        pytest.param("aaaaaaaaaaaa", "password.guessable", id="repeated"),
+        pytest.param("abcdefghijkl", "password.guessable", id="sequence"),
+        pytest.param("correct horse\tbattery staple", "password.unprintable", id="tab"),
+        pytest.param("correct horse\x00battery staple", "password.unprintable", id="NUL"),
+        pytest.param("correct horse\u0085battery staple", "password.unprintable", id="C1"),
+        pytest.param("correct horse\u200bbattery staple", "password.unprintable", id="ZWSP"),
+        pytest.param("correct horse\u202ebattery staple", "password.unprintable", id="RLO"),
+        pytest.param("correct horse battery staple\n", "password.unprintable", id="newline"),
+    ],
+)
+def test_modern_refusals(password: str, code: str) -> None:
+    assert_refused_with(assess_password(password, MODERN, PERSON), code)
+
+
+@pytest.mark.parametrize(
+    ("password", "personal"),
+    [
+        pytest.param("Helene-jardin-bleu-77", ("Hélène", "Dupont"), id="name-without-accent"),
+        pytest.param("Hélène-jardin-bleu-77", ("Hélène", "Dupont"), id="name-with-accent"),
+        pytest.param("xHELENEx-jardin-bleu-77", ("Hélène", "Dupont"), id="name-upper-case"),
+        pytest.param("He\u0301le\u0300ne-jardin-77", ("Hélène", "Dupont"), id="decomposed"),
+        pytest.param("Bleu-jardin-dupont-77", ("Hélène", "Dupont"), id="last-name"),
+        pytest.param("Velo-stastna-rouge-42", PERSON, id="part-of-double-name"),
+        pytest.param("Velo-MULLER-rouge-42", PERSON, id="other-part-of-double-name"),
+        pytest.param(
+            "Blue-zorglub-garden-77",
+            ("Anna", "Smith", "zorglub.x@famille-martin.fr"),
+            id="address-local-part",
+        ),
+        pytest.param("Blue-Φωτεινή-garden-77", ("Φωτεινή", "Pappas"), id="greek-name"),
+        pytest.param("Blue-Foteini-garden-77", ("Φωτεινή", "Pappas"), id="greek-name-latin"),
+        pytest.param("Blue-LiXiaoLong-garden-77", ("小龍", "李小龍"), id="han-name-pinyin"),
+    ],
+)
+def test_modern_refuses_passwords_containing_the_persons_names(
+    password: str, personal: tuple[str, ...]
+) -> None:
+    assert_refused_with(assess_password(password, MODERN, personal), "password.personal")
+
+
+@pytest.mark.parametrize(
+    ("password", "personal"),
+    [
+        pytest.param("Helene2024", ("Hélène", "Dupont"), id="first-name"),
+        pytest.param("Jardin-DUPONT-7", ("Hélène", "Dupont"), id="last-name"),
+        pytest.param("Velo-Stastna-42", PERSON, id="part-of-double-name"),
+        pytest.param("Foteini-Blue7", ("Φωτεινή", "Pappas"), id="greek-name-latin"),
+        pytest.param("Zorglub.77X", ("Anna", "Smith", "zorglub@famille-martin.fr"), id="address"),
+    ],
+)
+def test_orange_refuses_passwords_containing_the_persons_names(
+    password: str, personal: tuple[str, ...]
+) -> None:
+    assessment = assess_password(password, ORANGE, personal)
+    assert codes(assessment) == ["password.personal"]
+
+
+def test_personal_refusal_names_the_word_found() -> None:
+    assessment = assess_password("Helene-jardin-bleu-77", MODERN, ("Hélène", "Dupont"))
+    (refusal,) = assessment.refusals
+    assert refusal.code == "password.personal"
+    assert "helene" in refusal.message.lower()
+
+
+def test_password_without_personal_words_is_not_refused_for_them() -> None:
+    assessment = assess_password("Un-chat-bleu-dans-le-jardin", MODERN, PERSON)
+    assert "password.personal" not in codes(assessment)
+
+
+def test_length_limits_are_inclusive_for_modern() -> None:
+    twelve = "Lk9#vQ2!pZr7"
+    assert len(twelve) == 12
+    assert "password.too_short" not in codes(assess_password(twelve, MODERN))
+    assert "password.too_short" in codes(assess_password(twelve[:11], MODERN))
+    long = ("Quiet-otter-" * 11)[:128]
+    assert "password.too_long" not in codes(assess_password(long, MODERN))
+    assert "password.too_long" in codes(assess_password(long + "x", MODERN))
+
+
+def test_too_short_message_gives_the_minimum() -> None:
+    (refusal, *_) = assess_password("Abc-12", MODERN).refusals
+    assert refusal.code == "password.too_short"
+    assert "12" in refusal.message
+    (refusal, *_) = assess_password("Abc-12", ORANGE).refusals
+    assert refusal.code == "password.too_short"
+    assert "8" in refusal.message
+
+
+# --- Orange policy ---
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "Azerty12",
+        "Abcdefg1",
+        "Password1",
+        "zZ9-,.;+:!?_",
+        "Velo-Rouge-42",
+        "Aa1" + "b" * 125,
+    ],
+)
+def test_orange_accepts_composed_ascii_passwords(password: str) -> None:
+    assert_accepted(assess_password(password, ORANGE, PERSON))
+
+
+def test_orange_does_not_judge_guessability() -> None:
+    assessment = assess_password("Password1", ORANGE)
+    assert assessment.acceptable
+    assert assessment.strength < 3
+    assert_refused_with(assess_password("Password1234", MODERN), "password.guessable")
+
+
+@pytest.mark.parametrize(
+    ("password", "code"),
+    [
+        pytest.param("", "password.too_short", id="empty"),
+        pytest.param("Abcde12", "password.too_short", id="7-chars"),
+        pytest.param("Aa1" + "b" * 126, "password.too_long", id="129-chars"),
+        pytest.param("abcdefg1", "password.composition", id="no-upper"),
+        pytest.param("ABCDEFG1", "password.composition", id="no-lower"),
+        pytest.param("Abcdefgh", "password.composition", id="no-digit"),
+        pytest.param("12345678", "password.composition", id="only-digits"),
+        pytest.param("-,.;+:!?_", "password.composition", id="only-specials"),
+        pytest.param("Abcdefg1 ", "password.bad_character", id="space"),
+        pytest.param("Abcdéfg1", "password.bad_character", id="accent"),
+        pytest.param("Abcdefg1@", "password.bad_character", id="at"),
+        pytest.param("Abcdefg1#", "password.bad_character", id="hash"),
+        pytest.param("Abcdefg1$", "password.bad_character", id="dollar"),
+        pytest.param("Abcdefg1&", "password.bad_character", id="ampersand"),
+        pytest.param("Abcdefg1*", "password.bad_character", id="star"),
+        pytest.param("Abcdefg1/", "password.bad_character", id="slash"),
+        pytest.param("Abcdefg1'", "password.bad_character", id="quote"),
+        pytest.param("Abcdefg1=", "password.bad_character", id="equals"),
+        pytest.param("Abcdefg1€", "password.bad_character", id="euro"),
+        pytest.param("Abcdefg１", "password.bad_character", id="fullwidth-digit"),
+        pytest.param("Abcdefg1\t", "password.bad_character", id="tab"),
+    ],
+)
+def test_orange_refusals(password: str, code: str) -> None:
+    assert_refused_with(assess_password(password, ORANGE, PERSON), code)
+
+
+@pytest.mark.parametrize("special", list("-,.;+:!?_"))
+def test_orange_accepts_each_listed_special(special: str) -> None:
+    assert_accepted(assess_password(f"Abcdef1{special}", ORANGE))
+
+
+def test_orange_length_limit_is_inclusive() -> None:
+    assert_accepted(assess_password("Abcdef12", ORANGE))
+    assert_refused_with(assess_password("Abcde12", ORANGE), "password.too_short")
+
+
+# --- Confirmation and strength ---
+
+
+@pytest.mark.parametrize(
+    ("password", "confirmation"),
+    [
+        ("Un-chat-bleu-dans-le-jardin", "Un-chat-bleu-dans-le-jardiN"),
+        ("Un-chat-bleu-dans-le-jardin", "Un-chat-bleu-dans-le-jardin "),
+        ("Un-chat-bleu-dans-le-jardin", ""),
+        ("", "x"),
+    ],
+)
+def test_confirmation_mismatch(password: str, confirmation: str) -> None:
+    refusal = check_confirmation(password, confirmation)
+    assert isinstance(refusal, Refusal)
+    assert refusal.code == "password.mismatch"
+    assert_plain_message(refusal)
+
+
+def test_confirmation_match() -> None:
+    assert check_confirmation("Un-chat-bleu-dans-le-jardin", "Un-chat-bleu-dans-le-jardin") is None
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["", "a", "password", "password1234", "Azerty12", "correct horse battery staple", "x" * 300],
+)
+def test_strength_is_between_0_and_4(password: str) -> None:
+    assert 0 <= estimate_strength(password) <= 4
+    for policy in PasswordPolicy:
+        assert 0 <= assess_password(password, policy).strength <= 4
+
+
+def test_strength_orders_weak_below_strong() -> None:
+    assert estimate_strength("") == 0
+    assert estimate_strength("password1234") < estimate_strength("correct horse battery staple")
+    assert estimate_strength("correct horse battery staple") == 4
+
+
+# --- Properties ---
+
+BROAD_TEXT = st.text(
+    alphabet=st.characters(categories=("Cc", "Cf", "Zs", "L", "M", "N", "P", "S")),
+    max_size=40,
+)
+ORANGE_LIKE = st.text(alphabet="aZ09-,.;+:!?_ é@", min_size=6, max_size=20)
+PERSONAL = st.lists(
+    st.text(alphabet=st.characters(categories=("L", "M", "Zs", "P")), max_size=20), max_size=3
+)
+_ORANGE_RULE = re.compile(r"[A-Za-z0-9,.;+:!?_-]{8,128}")
+
+
+def _has_control_or_format(text: str) -> bool:
+    return any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in text)
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    password=st.one_of(BROAD_TEXT, ORANGE_LIKE),
+    policy=st.sampled_from(list(PasswordPolicy)),
+    personal=PERSONAL,
+)
+@example(password="Helene-jardin-bleu-77", policy=MODERN, personal=["Hélène"])
+@example(password="\x00" * 13, policy=MODERN, personal=[])
+def test_assess_password_never_raises_and_explains_each_refusal(
+    password: str, policy: PasswordPolicy, personal: list[str]
+) -> None:
+    try:
+        assessment = assess_password(password, policy, personal)
+    except MailwizardError:
+        return
+    assert isinstance(assessment.strength, int)
+    assert 0 <= assessment.strength <= 4
+    for refusal in assessment.refusals:
+        assert refusal.code.startswith("password.")
+        assert refusal.message.strip()
+    assert assessment.acceptable == (not assessment.refusals)
+    if not assessment.acceptable:
+        return
+    assert len(password) <= 128
+    assert not _has_control_or_format(password)
+    if policy is ORANGE:
+        assert _ORANGE_RULE.fullmatch(password), password
+        assert re.search("[A-Z]", password)
+        assert re.search("[a-z]", password)
+        assert re.search("[0-9]", password)
+    else:
+        assert len(password) >= 12
+        assert assessment.strength >= 3
+
+
+@given(password=BROAD_TEXT, confirmation=BROAD_TEXT)
+def test_confirmation_refuses_exactly_when_different(password: str, confirmation: str) -> None:
+    refusal = check_confirmation(password, confirmation)
+    assert (refusal is None) == (password == confirmation)
+    assert check_confirmation(password, password) is None

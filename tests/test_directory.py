@@ -1,0 +1,123 @@
+"""What the SQLite directory holds after the services ran: schema, rows, hashes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, text
+
+from conftest import CREATE_ENV, HOLDER, HOLDER_PASSWORD, NEW_PASSWORD, Cli, write_answers
+from mailwizard.backends.schema import metadata
+from mailwizard.bootstrap import bootstrap
+from mailwizard.config import Settings
+from mailwizard.services.terms import TERMS_VERSION, terms_text
+
+
+def query(path: Path, sql: str) -> list[tuple[object, ...]]:
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(text(sql))]
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def lea(household: str, cli: Cli, answers_dir: Path) -> str:
+    path = write_answers(
+        answers_dir / "lea.toml", first_name="Léa", last_name="Martin", address="suggest",
+        language="fr",
+    )  # fmt: skip
+    outcome = cli("create", "--answers", str(path), env=CREATE_ENV)
+    assert outcome.exit_code == 0, outcome.stderr
+    return outcome.stdout.strip()
+
+
+def test_the_migrated_schema_is_the_one_the_code_declares(
+    household: str, directory_path: Path
+) -> None:
+    engine = create_engine(f"sqlite:///{directory_path}")
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), metadata)
+    engine.dispose()
+    assert differences == []
+    assert query(directory_path, "SELECT version_num FROM alembic_version") == [("0001",)]
+
+
+def test_the_directory_runs_in_wal_mode(household: str, directory_path: Path) -> None:
+    assert query(directory_path, "PRAGMA journal_mode") == [("wal",)]
+
+
+def test_boxes_have_what_dovecot_reads(lea: str, directory_path: Path) -> None:
+    rows = query(
+        directory_path,
+        "SELECT username, password, maildir, active, role FROM mailbox ORDER BY id",
+    )
+    assert [(r[0], r[2], r[3], r[4]) for r in rows] == [
+        (HOLDER, "famille-martin.fr/jean.martin/", 1, "primary"),
+        (lea, "famille-martin.fr/lea.martin/", 1, "secondary"),
+    ]
+    for _, password_hash, *_rest in rows:
+        assert isinstance(password_hash, str)
+        assert password_hash.startswith("{ARGON2ID}$argon2id$v=19$m=19456,t=2,p=1$")
+        assert HOLDER_PASSWORD not in password_hash
+        assert NEW_PASSWORD not in password_hash
+
+
+def test_a_creation_records_consent_audit_and_two_confirmations(
+    lea: str, directory_path: Path
+) -> None:
+    (consent,) = query(directory_path, "SELECT terms_version, accepted_by FROM consent")
+    assert consent == (TERMS_VERSION, HOLDER)
+    actions = query(directory_path, "SELECT action, actor, target FROM audit_log ORDER BY id")
+    assert actions[-1] == ("mailbox.created", HOLDER, lea)
+    messages = query(
+        directory_path,
+        "SELECT recipient, language, template, status, message_id, context FROM outbox",
+    )
+    assert sorted((m[0], m[1], m[2], m[3]) for m in messages) == sorted(
+        [(HOLDER, "en", "holder_confirmation", "pending"), (lea, "fr", "welcome", "pending")]
+    )
+    assert len({m[4] for m in messages}) == 2
+    for message in messages:
+        context = json.loads(str(message[5]))
+        assert context["address"] == lea
+        assert NEW_PASSWORD not in str(message)
+
+
+def test_stronger_hash_parameters_apply_at_the_next_sign_in(
+    household: str, isolated_environment: dict[str, str], directory_path: Path
+) -> None:
+    stronger = Settings(argon2_time_cost=3, argon2_memory_kib=20480)
+    services = bootstrap(stronger)
+    try:
+        services.signin.sign_in(HOLDER, HOLDER_PASSWORD)
+    finally:
+        services.close()
+    ((stored,),) = query(
+        directory_path, f"SELECT password FROM mailbox WHERE username = '{HOLDER}'"
+    )
+    assert str(stored).startswith("{ARGON2ID}$argon2id$v=19$m=20480,t=3,p=1$")
+    services = bootstrap(stronger)
+    try:
+        assert services.signin.sign_in(HOLDER, HOLDER_PASSWORD).address == HOLDER
+    finally:
+        services.close()
+
+
+def test_reopening_an_upgraded_directory_changes_nothing(
+    lea: str, cli: Cli, directory_path: Path
+) -> None:
+    before = query(directory_path, "SELECT * FROM mailbox")
+    assert cli("accounts", "list", "--owner", HOLDER).exit_code == 0
+    assert query(directory_path, "SELECT * FROM mailbox") == before
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_terms_exist_in_both_languages_with_their_version(language: str) -> None:
+    text_of_terms = terms_text(language)
+    assert TERMS_VERSION in text_of_terms.splitlines()[0]
