@@ -7,6 +7,7 @@ import re
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from refusal_checks import assert_refused
 
 from mailwizard.domain.addresses import (
     Address,
@@ -47,25 +48,6 @@ RESERVED = (
     "noreply",
     "no-reply",
 )
-
-_PLACEHOLDER = re.compile(r"\{[A-Za-z_]+(?::[^}]*)?\}")
-
-
-def assert_plain_message(refusal: Refusal) -> None:
-    message = refusal.message
-    assert isinstance(message, str)
-    assert message.strip(), f"{refusal.code} has an empty message"
-    assert message.strip() != refusal.code
-    assert " " in message.strip(), f"{message!r} does not read as a sentence"
-    assert not _PLACEHOLDER.search(message), f"unfilled placeholder in {message!r}"
-    assert str(refusal) == message
-
-
-def assert_refused(result: object, code: str) -> Refusal:
-    assert isinstance(result, Refusal), f"expected a refusal {code!r}, got {result!r}"
-    assert result.code == code, f"expected {code!r}, got {result.code!r} ({result.message})"
-    assert_plain_message(result)
-    return result
 
 
 def domain_of_length(length: int) -> str:

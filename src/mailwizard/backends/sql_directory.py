@@ -140,6 +140,10 @@ class SqlDirectory:
             self._audit(connection, household_id, audit, "household.created", holder.address)
         return int(household_id)
 
+    def has_households(self) -> bool:
+        with read_transaction(self._engine) as connection:
+            return connection.execute(select(schema.household.c.id).limit(1)).first() is not None
+
     def credentials(self, address: str) -> Credentials | None:
         with read_transaction(self._engine) as connection:
             row = (

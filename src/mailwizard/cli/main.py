@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from collections.abc import Sequence
 
 import click
-import platformdirs
 
 from mailwizard import i18n
 from mailwizard.cli import accounts, creation
@@ -15,6 +13,7 @@ from mailwizard.cli.state import CliState, load_settings
 from mailwizard.config import APP_NAME
 from mailwizard.errors import MailwizardError
 from mailwizard.i18n import _
+from mailwizard.logs import log_unexpected_error
 
 EXIT_INTERNAL_ERROR = 70
 
@@ -29,14 +28,18 @@ EXIT_INTERNAL_ERROR = 70
 @click.version_option(package_name=APP_NAME)
 @click.pass_context
 def mailwizard(context: click.Context, directory: str | None, lang: str | None) -> None:
-    """Create and manage the secondary mailboxes of a household."""
+    """Create and manage the secondary mailboxes of a household.
+
+    Without a command, opens the wizard in the terminal."""
     settings = load_settings(directory=directory, language=lang)
     i18n.set_language(settings.language or i18n.language_from_environment())
     state = CliState(settings)
     context.obj = state
     context.call_on_close(state.close)
     if context.invoked_subcommand is None:
-        click.echo(context.get_help())
+        from mailwizard.tui.app import run_app  # Textual is only for the wizard itself
+
+        run_app(settings)
 
 
 for command in (*creation.COMMANDS, *accounts.COMMANDS):
@@ -58,16 +61,13 @@ def run(args: Sequence[str] | None = None) -> int:
     except MailwizardError as error:
         click.echo(error.message, err=True)
         return error.exit_code
-    except Exception:
-        return _report_internal_error()
+    except Exception as error:
+        return _report_internal_error(error)
     return 0
 
 
-def _report_internal_error() -> int:
-    log = platformdirs.user_log_path(APP_NAME) / "errors.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(filename=log)
-    logging.getLogger(APP_NAME).exception("unexpected error")
+def _report_internal_error(error: Exception) -> int:
+    log = log_unexpected_error("unexpected error in the command line", error)
     message = _("Something went wrong inside mailwizard; the details are in {log}.")
     click.echo(message.format(log=log), err=True)
     return EXIT_INTERNAL_ERROR

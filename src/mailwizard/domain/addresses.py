@@ -46,6 +46,8 @@ def normalise(text: str) -> str:
 
 def check_domain_name(text: str) -> Refusal | None:
     domain = normalise(text)
+    if not domain:
+        return Refusal("domain.empty", N_("Enter the domain name."))
     labels = domain.split(".")
     well_formed = (
         domain.isascii()

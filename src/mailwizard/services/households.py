@@ -53,6 +53,10 @@ class HouseholdService:
         )
         return self._directory.overview(household_id)
 
+    def first_run(self) -> bool:
+        """True while the directory holds no household at all."""
+        return not self._directory.has_households()
+
     def household_id(self, primary_address: str) -> int:
         household_id = self._directory.household_of_primary(normalise(primary_address))
         if household_id is None:
@@ -68,6 +72,9 @@ class HouseholdService:
 
     def overview(self, primary_address: str) -> HouseholdOverview:
         return self._directory.overview(self.household_id(primary_address))
+
+    def overview_of(self, household_id: int) -> HouseholdOverview:
+        return self._directory.overview(household_id)
 
     def set_contract_active(self, primary_address: str, active: bool, origin: str) -> None:
         self._directory.set_contract_active(

@@ -37,9 +37,9 @@ class SignInService:
         credentials = self._directory.credentials(normalise(address))
         if credentials is None:
             self._hasher.spend_verification_time(password)
-            raise SignInFailed(N_("The address or the password is not right."))
+            raise SignInFailed(N_("The address or the password is incorrect."))
         if not self._hasher.verify(credentials.password_hash, password) or not credentials.active:
-            raise SignInFailed(N_("The address or the password is not right."))
+            raise SignInFailed(N_("The address or the password is incorrect."))
         if self._hasher.needs_rehash(credentials.password_hash):
             self._directory.set_password_hash(credentials.mailbox_id, self._hasher.hash(password))
         return SignedIn(

@@ -1,0 +1,71 @@
+"""The wizard's answers while they are being given: one draft per step.
+
+Drafts hold whatever was typed, valid or not, so that going back and forth loses
+nothing; the rules judge them when the user continues and again at the commit.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+from mailwizard.domain.models import Civility, Identity, MailboxRequest, validated
+
+
+class IdentityDraft(BaseModel):
+    """Step 3."""
+
+    model_config = ConfigDict(validate_assignment=True)
+
+    civility: Civility | None = None
+    last_name: str = ""
+    first_name: str = ""
+
+    def identity(self) -> Identity:
+        """The checked identity, or ``Refused`` naming the field at fault."""
+        return validated(
+            Identity,
+            civility=self.civility,
+            first_name=self.first_name,
+            last_name=self.last_name,
+        )
+
+
+class AddressDraft(BaseModel):
+    """Step 4: the typed text, and the address once found valid and available."""
+
+    model_config = ConfigDict(validate_assignment=True)
+
+    typed: str = ""
+    confirmed: str | None = None
+
+
+class PasswordDraft(BaseModel):
+    """Step 5."""
+
+    model_config = ConfigDict(validate_assignment=True)
+
+    password: SecretStr = SecretStr("")
+    confirmation: SecretStr = SecretStr("")
+    accepted_terms_version: str | None = None
+
+
+class WizardState(BaseModel):
+    model_config = ConfigDict(validate_assignment=True)
+
+    identity: IdentityDraft = Field(default_factory=IdentityDraft)
+    address: AddressDraft = Field(default_factory=AddressDraft)
+    password: PasswordDraft = Field(default_factory=PasswordDraft)
+
+    def request(self, language: str) -> MailboxRequest:
+        """What the commit gets; it checks every part of it again."""
+        return MailboxRequest(
+            identity=self.identity.identity(),
+            address=self.address.confirmed or self.address.typed,
+            password=self.password.password,
+            accepted_terms_version=self.password.accepted_terms_version,
+            language=language,
+        )
+
+    def wipe_secrets(self) -> None:
+        """Forgets the passwords, keeping the other answers."""
+        self.password = PasswordDraft(accepted_terms_version=self.password.accepted_terms_version)

@@ -1,0 +1,1 @@
+"""The terminal UI: one Textual screen per step of the flow."""

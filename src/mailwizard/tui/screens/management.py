@@ -1,0 +1,117 @@
+"""Screen 1b, the management page: the household's boxes and how many are left."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Button, DataTable, Footer, Label
+
+from mailwizard.bootstrap import Services
+from mailwizard.domain.models import HouseholdOverview
+from mailwizard.domain.quota import check_contract, check_quota
+from mailwizard.errors import MailwizardError
+from mailwizard.i18n import N_, _
+from mailwizard.services.provisioning import CreatedMailbox
+from mailwizard.services.signin import SignedIn
+from mailwizard.tui.support import MailwizardScreen
+
+
+class ManagementScreen(MailwizardScreen[None]):
+    CSS_PATH = "management.tcss"
+    BINDINGS = [
+        Binding("c", "create", N_("Create an address")),
+        Binding("ctrl+o", "sign_out", N_("Sign out")),
+    ]
+
+    def __init__(self, services: Services, holder: SignedIn, created: str | None = None) -> None:
+        super().__init__()
+        self._services = services
+        self._holder = holder
+        self._created = created
+        self._overview: HouseholdOverview | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Label(_("Manage your family's e-mail addresses"), classes="screen-title")
+        yield Label(self._holder.address, classes="step-number", markup=False)
+        yield DataTable(cursor_type="row", zebra_stripes=True)
+        yield Label("", id="created-note", classes="field-ok", markup=False)
+        yield Label("", id="remaining", markup=False)
+        with Horizontal(classes="button-bar"):
+            yield Button(_("Sign out"), id="sign-out")
+            yield Button(_("Create an e-mail address"), id="create", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(_("Address"), _("Name"), _("Box"), _("Created"))
+        self.query_one("#created-note").display = False
+        self.query_one("#create", Button).disabled = True
+        self.refresh_boxes()
+
+    def refresh_boxes(self) -> None:
+        households = self._services.households
+        household_id = self._holder.household_id
+        self.call_service(
+            lambda: households.overview_of(household_id), self._show, self._failed, group="list"
+        )
+
+    def _show(self, overview: HouseholdOverview) -> None:
+        self._overview = overview
+        table = self.query_one(DataTable)
+        table.clear()
+        for box in (overview.primary, *overview.secondary):
+            kind = _("primary") if box.primary else _("secondary")
+            if not box.active:
+                kind = _("{kind}, suspended").format(kind=kind)
+            table.add_row(
+                Text(box.address),
+                Text(f"{box.first_name} {box.last_name}"),
+                Text(kind),
+                Text(box.created_at.astimezone().strftime("%Y-%m-%d")),
+                key=box.address,
+            )
+        remaining = _("{left} of {maximum} secondary addresses left").format(
+            left=overview.remaining_secondary, maximum=overview.max_secondary
+        )
+        refusal = check_contract(overview.contract_active) or check_quota(
+            len(overview.secondary), overview.max_secondary
+        )
+        self.query_one("#remaining", Label).update(
+            remaining if refusal is None else f"{remaining}. {refusal.message}"
+        )
+        create = self.query_one("#create", Button)
+        create.disabled = refusal is not None
+        if self._created:
+            table.move_cursor(row=table.get_row_index(self._created))
+            note = self.query_one("#created-note", Label)
+            note.update(
+                _(
+                    "{address} is ready. The holder and its user will both receive "
+                    "a confirmation e-mail."
+                ).format(address=self._created)
+            )
+            note.display = True
+        table.focus()
+
+    def _failed(self, error: MailwizardError) -> None:
+        self.query_one("#remaining", Label).update(error.message)
+
+    @on(Button.Pressed, "#create")
+    def action_create(self) -> None:
+        if self._overview is None or self.query_one("#create", Button).disabled:
+            return
+        from mailwizard.tui.flow import CreationFlow
+
+        CreationFlow(self.mailwizard, self._services, self._holder, self._finished).start()
+
+    def _finished(self, created: CreatedMailbox | None) -> None:
+        if created is not None:
+            self._created = created.address
+            self.refresh_boxes()
+
+    @on(Button.Pressed, "#sign-out")
+    def action_sign_out(self) -> None:
+        self.mailwizard.show_sign_in()

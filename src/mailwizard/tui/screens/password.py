@@ -1,0 +1,121 @@
+"""Step 5: the password twice, its strength, and the terms of use to accept."""
+
+from __future__ import annotations
+
+from pydantic import SecretStr
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.timer import Timer
+from textual.widgets import Button, Checkbox, Input, Label, Markdown
+
+from mailwizard.domain.passwords import PasswordAssessment, check_confirmation
+from mailwizard.i18n import N_, _
+from mailwizard.services.terms import TERMS_VERSION, terms_text
+from mailwizard.tui.flow import Forward, Step
+from mailwizard.tui.screens.step import StepScreen
+from mailwizard.tui.widgets.field import Field
+from mailwizard.tui.widgets.strength_meter import StrengthMeter
+
+ASSESS_DELAY_SECONDS = 0.2
+
+
+class PasswordScreen(StepScreen):
+    STEP = Step.PASSWORD
+    TITLE_TEXT = N_("Create the password")
+    CSS_PATH = "password.tcss"
+    _pending: Timer | None = None
+    _assessment: PasswordAssessment | None = None
+
+    def compose_form(self) -> ComposeResult:
+        drafts = self.state.password
+        yield Field(_("Password"), name="password", password=True,
+                    value=drafts.password.get_secret_value())  # fmt: skip
+        yield Field(_("Password again"), name="confirmation", password=True,
+                    value=drafts.confirmation.get_secret_value())  # fmt: skip
+        yield StrengthMeter()
+        yield Checkbox(_("Show the passwords"), id="show")
+        yield Label(_("Terms of use (version {version})").format(version=TERMS_VERSION),
+                    classes="field-label")  # fmt: skip
+        with VerticalScroll(id="terms", can_focus=True):
+            yield Markdown(terms_text(self.context.language))
+        yield Checkbox(
+            _("I have read and accept the terms of use"),
+            value=drafts.accepted_terms_version == TERMS_VERSION,
+            id="accept",
+        )
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._update_continue()
+        if self.state.password.password.get_secret_value():
+            self._assess_now()
+        if self._error is None:
+            self.query_one("#password", Input).focus()
+
+    @on(Checkbox.Changed, "#show")
+    def _show_passwords(self, event: Checkbox.Changed) -> None:
+        for field in self.query(Field):
+            field.input.password = not event.value
+
+    @on(Checkbox.Changed, "#accept")
+    def _accepted(self, event: Checkbox.Changed) -> None:
+        self.state.password.accepted_terms_version = TERMS_VERSION if event.value else None
+        self._update_continue()
+
+    @on(Input.Changed, "#password")
+    def _password_typed(self, event: Input.Changed) -> None:
+        self.state.password.password = SecretStr(event.value)
+        self._assessment = None
+        self._update_continue()
+        if self._pending is not None:
+            self._pending.stop()
+        self._pending = self.set_timer(ASSESS_DELAY_SECONDS, self._assess_now)
+
+    @on(Input.Changed, "#confirmation")
+    def _confirmation_typed(self, event: Input.Changed) -> None:
+        self.state.password.confirmation = SecretStr(event.value)
+        self._update_continue()
+
+    def _assess_now(self) -> None:
+        password = self.state.password.password.get_secret_value()
+        identity = self.state.identity
+        address = self.state.address.confirmed or self.state.address.typed
+        provisioning = self.context.provisioning
+
+        def assess() -> PasswordAssessment:
+            return provisioning.assess_password(password, identity.identity(), address)
+
+        self.call_service(assess, self._assessed, self.show_error, group="assess")
+
+    def _assessed(self, assessment: PasswordAssessment) -> None:
+        self._assessment = assessment
+        self.query_one(StrengthMeter).strength = assessment.strength
+        field = self.query_one("#password-field", Field)
+        field.show_error(assessment.refusals[0].message if assessment.refusals else None)
+        self._update_continue()
+
+    def _confirmation_refusal(self) -> str | None:
+        drafts = self.state.password
+        confirmation = drafts.confirmation.get_secret_value()
+        if not confirmation:
+            return None
+        refusal = check_confirmation(drafts.password.get_secret_value(), confirmation)
+        return refusal.message if refusal else None
+
+    def _update_continue(self) -> None:
+        mismatch = self._confirmation_refusal()
+        self.query_one("#confirmation-field", Field).show_error(mismatch)
+        drafts = self.state.password
+        ready = (
+            self._assessment is not None
+            and self._assessment.acceptable
+            and bool(drafts.confirmation.get_secret_value())
+            and mismatch is None
+            and drafts.accepted_terms_version == TERMS_VERSION
+        )
+        self.query_one("#continue", Button).disabled = not ready
+
+    def proceed(self) -> None:
+        if not self.query_one("#continue", Button).disabled:
+            self.dismiss(Forward())

@@ -1,0 +1,120 @@
+"""What every screen shares: translated key hints, and service calls in worker threads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from textual.binding import ActiveBinding
+from textual.screen import ModalScreen, Screen
+from textual.worker import Worker, get_current_worker
+
+from mailwizard.errors import MailwizardError
+from mailwizard.i18n import _
+from mailwizard.logs import log_unexpected_error
+
+if TYPE_CHECKING:
+    from mailwizard.tui.app import MailwizardApp
+
+ResultT = TypeVar("ResultT")
+ScreenResultT = TypeVar("ScreenResultT")
+
+
+def translated(bindings: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
+    """Binding descriptions are English message ids; the footer shows them translated."""
+    return {
+        key: active._replace(
+            binding=replace(active.binding, description=_(active.binding.description))
+        )
+        for key, active in bindings.items()
+    }
+
+
+class ServiceCalls:
+    """Runs blocking service calls (hashing, the directory) off the event loop.
+
+    Mixed into screens; also gives them the application with its real type.
+
+    The answer comes back on the event loop: ``done`` with the result, ``refused``
+    with an error meant for the user; anything else opens the error screen. An answer
+    for a screen that has gone, or from a call that a newer one replaced, is dropped.
+    """
+
+    @property
+    def mailwizard(self: Any) -> MailwizardApp:
+        from mailwizard.tui.app import MailwizardApp
+
+        app = self.app
+        assert isinstance(app, MailwizardApp)
+        return app
+
+    def call_service(
+        self: Any,
+        call: Callable[[], ResultT],
+        done: Callable[[ResultT], None],
+        refused: Callable[[MailwizardError], None],
+        *,
+        group: str,
+    ) -> Worker[None]:
+        app: MailwizardApp = self.app
+        screen = self
+
+        def deliver(callback: Callable[..., None], value: object) -> None:
+            if screen.is_attached:
+                callback(value)
+
+        def job() -> None:
+            worker = get_current_worker()
+            try:
+                result = call()
+            except MailwizardError as error:
+                if not worker.is_cancelled:
+                    app.call_from_thread(deliver, refused, error)
+            except Exception as error:
+                log_path = log_unexpected_error("unexpected error in a service call", error)
+                app.call_from_thread(app.show_unexpected_error, log_path)
+            else:
+                if not worker.is_cancelled:
+                    app.call_from_thread(deliver, done, result)
+
+        worker: Worker[None] = screen.run_worker(
+            job, thread=True, exclusive=True, group=group, exit_on_error=False
+        )
+        return worker
+
+
+class MailwizardScreen(ServiceCalls, Screen[ScreenResultT], Generic[ScreenResultT]):
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return translated(super().active_bindings)
+
+
+class MailwizardModal(ServiceCalls, ModalScreen[ScreenResultT], Generic[ScreenResultT]):
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return translated(super().active_bindings)
+
+
+def show_beside_field(screen: Screen[Any], error: MailwizardError) -> bool:
+    """Puts a refusal under the field it names; False when no such field is shown."""
+    from mailwizard.errors import Refused
+    from mailwizard.tui.widgets.field import Field
+    from mailwizard.tui.widgets.identity_fields import IdentityFields
+
+    field = error.field if isinstance(error, Refused) else None
+    if field is None:
+        return False
+    if field == "civility":
+        holders = screen.query(IdentityFields)
+        if holders:
+            holders.first().show_civility_error(error.message)
+            return True
+        return False
+    fields = screen.query(f"#{field}-field")
+    if not fields:
+        return False
+    target = fields.first(Field)
+    target.show_error(error.message)
+    target.input.focus()
+    return True

@@ -1,0 +1,90 @@
+"""Civility, last name and first name: asked at the first run and at step 3."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Label, RadioButton, RadioSet
+
+from mailwizard.domain.models import Civility
+from mailwizard.domain.names import check_name
+from mailwizard.domain.wizard import IdentityDraft
+from mailwizard.i18n import N_, _
+from mailwizard.tui.widgets.field import Field
+
+CIVILITY_CAPTIONS = {
+    Civility.MADAME: N_("Madame"),
+    Civility.MONSIEUR: N_("Monsieur"),
+    Civility.NEUTRAL: N_("Neutral"),
+}
+
+
+class IdentityFields(Vertical):
+    DEFAULT_CSS = """
+    IdentityFields {
+        height: auto;
+    }
+    IdentityFields > Horizontal {
+        height: auto;
+    }
+    IdentityFields .field-caption {
+        width: 24;
+        padding: 0 1;
+    }
+    IdentityFields RadioSet {
+        layout: horizontal;
+        width: 1fr;
+        height: auto;
+        border: none;
+        padding: 0;
+    }
+    IdentityFields RadioButton {
+        width: auto;
+        margin-right: 2;
+    }
+    IdentityFields .field-reason {
+        color: $error;
+        height: auto;
+        padding: 0 0 0 25;
+    }
+    """
+
+    def __init__(self, draft: IdentityDraft) -> None:
+        super().__init__()
+        self._draft = draft
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield Label(_("Title"), classes="field-caption")
+            with RadioSet(id="civility"):
+                for civility, caption in CIVILITY_CAPTIONS.items():
+                    yield RadioButton(
+                        _(caption), value=self._draft.civility is civility, name=civility.value
+                    )
+        yield Label("", id="civility-error", classes="field-reason", markup=False)
+        yield Field(_("Last name"), name="last_name", value=self._draft.last_name,
+                    max_length=64, rule=check_name)  # fmt: skip
+        yield Field(_("First name"), name="first_name", value=self._draft.first_name,
+                    max_length=64, rule=check_name)  # fmt: skip
+
+    def on_mount(self) -> None:
+        self.query_one("#civility-error").display = False
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        self.show_civility_error(None)
+
+    @property
+    def civility(self) -> Civility | None:
+        pressed = self.query_one(RadioSet).pressed_button
+        return None if pressed is None or pressed.name is None else Civility(pressed.name)
+
+    def fill(self, draft: IdentityDraft) -> None:
+        """Copies what is on screen into ``draft``, valid or not."""
+        draft.civility = self.civility
+        draft.last_name = self.query_one("#last_name-field", Field).value
+        draft.first_name = self.query_one("#first_name-field", Field).value
+
+    def show_civility_error(self, message: str | None) -> None:
+        error = self.query_one("#civility-error", Label)
+        error.update(message or "")
+        error.display = bool(message)

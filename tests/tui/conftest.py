@@ -1,0 +1,52 @@
+"""Fixtures for the terminal UI: the real services on a private SQLite directory."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from wizard_driver import HOLDER, HOLDER_PASSWORD
+
+from mailwizard import i18n
+from mailwizard.bootstrap import Services, bootstrap
+from mailwizard.config import Settings
+from mailwizard.domain.models import Identity
+from mailwizard.tui.app import MailwizardApp, build_app
+
+
+@pytest.fixture
+def settings(isolated_environment: dict[str, str]) -> Settings:
+    return Settings(language="en")
+
+
+@pytest.fixture
+def services(settings: Settings) -> Iterator[Services]:
+    opened = bootstrap(settings, create_directory=True)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def household(services: Services) -> str:
+    identity = Identity(civility="m", first_name="Jean", last_name="Martin")
+    services.households.initialise(
+        "famille-martin.fr", identity, HOLDER, HOLDER_PASSWORD, "en", "test"
+    )
+    return HOLDER
+
+
+@pytest.fixture
+def make_app(settings: Settings, services: Services) -> Iterator[Callable[..., MailwizardApp]]:
+    language = i18n.active_language()
+
+    def make(language: str = "en") -> MailwizardApp:
+        return build_app(settings.model_copy(update={"language": language}), services)
+
+    yield make
+    i18n.set_language(language)
+
+
+@pytest.fixture
+def directory_file(isolated_environment: dict[str, str]) -> Path:
+    return Path(isolated_environment["MAILWIZARD_DATA_DIR"]) / "directory.sqlite3"

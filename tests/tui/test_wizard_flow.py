@@ -1,0 +1,277 @@
+"""The whole flow through the real app, and each way it can refuse."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.widgets import Button, DataTable, Input, RadioSet
+from wizard_driver import (
+    HOLDER,
+    HOLDER_PASSWORD,
+    NEW_PASSWORD,
+    choose_address,
+    choose_first_civility,
+    continue_enabled,
+    fill_identity,
+    fill_password,
+    label_text,
+    screen_name,
+    settle,
+    sign_in,
+    type_into,
+)
+
+from mailwizard.bootstrap import Services
+from mailwizard.domain.models import Identity, MailboxRequest
+from mailwizard.services.terms import TERMS_VERSION
+from mailwizard.tui.app import MailwizardApp
+
+AppFactory = Callable[..., MailwizardApp]
+
+
+def field_reason(app: MailwizardApp, field: str) -> str:
+    return label_text(app, f"#{field}-field .field-reason")
+
+
+async def test_first_run_then_sign_in_then_create(make_app: AppFactory, services: Services) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert screen_name(app) == "FirstRunScreen"
+        await type_into(pilot, "#domain", "famille-martin.fr")
+        await type_into(pilot, "#address", HOLDER)
+        await choose_first_civility(pilot)
+        await type_into(pilot, "#last_name", "Martin")
+        await type_into(pilot, "#first_name", "Jean")
+        await type_into(pilot, "#password", HOLDER_PASSWORD)
+        await type_into(pilot, "#confirmation", HOLDER_PASSWORD)
+        await pilot.click("#create")
+        await settle(pilot)
+        assert screen_name(app) == "SignInScreen"
+        assert app.screen.query_one("#address", Input).value == HOLDER
+
+        await type_into(pilot, "#password", HOLDER_PASSWORD)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen_name(app) == "ManagementScreen"
+        assert "9 of 9" in label_text(app, "#remaining")
+
+        await pilot.click("#create")
+        await settle(pilot)
+        assert screen_name(app) == "IdentityScreen"
+        await fill_identity(pilot)
+        assert screen_name(app) == "AddressScreen"
+        await choose_address(pilot)
+        assert "is available" in label_text(app, "#availability")
+        await pilot.click("#continue")
+        await settle(pilot)
+        assert screen_name(app) == "PasswordScreen"
+        await fill_password(pilot)
+        assert continue_enabled(app)
+        await pilot.click("#continue")
+        await settle(pilot)
+        assert screen_name(app) == "ReviewScreen"
+        await pilot.click("#continue")
+        await settle(pilot)
+
+        assert screen_name(app) == "ManagementScreen"
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 2
+        highlighted = table.get_row_at(table.cursor_row)
+        assert str(highlighted[0]) == "lea.martin@famille-martin.fr"
+        assert "confirmation e-mail" in label_text(app, "#created-note")
+        assert "8 of 9" in label_text(app, "#remaining")
+    overview = services.households.overview(HOLDER)
+    assert [box.address for box in overview.secondary] == ["lea.martin@famille-martin.fr"]
+    assert services.signin.sign_in("lea.martin@famille-martin.fr", NEW_PASSWORD)
+
+
+async def test_wrong_sign_in_says_nothing_about_the_address(
+    household: str, make_app: AppFactory
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, password="wrong password")
+        wrong_password = label_text(app, "#sign-in-error")
+        await sign_in(pilot, address="nobody@famille-martin.fr")
+        unknown = label_text(app, "#sign-in-error")
+        assert screen_name(app) == "SignInScreen"
+        assert wrong_password == unknown == "The address or the password is incorrect."
+        assert app.screen.query_one("#password", Input).value == ""
+
+
+def fill_household(services: Services, count: int) -> None:
+    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD)
+    for number in range(count):
+        request = MailboxRequest(
+            identity=Identity(civility="x", first_name="Camille", last_name="Petit"),
+            address=f"camille{number}@famille-martin.fr",
+            password=NEW_PASSWORD,
+            accepted_terms_version=TERMS_VERSION,
+            language="en",
+        )
+        services.provisioning.commit(holder, request, "test")
+
+
+async def test_a_full_household_cannot_start_the_wizard(
+    household: str, services: Services, make_app: AppFactory
+) -> None:
+    fill_household(services, 9)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        assert app.screen.query_one("#create", Button).disabled
+        assert "0 of 9" in label_text(app, "#remaining")
+        assert "limit of secondary boxes (9 of 9)" in label_text(app, "#remaining")
+        await pilot.press("c")
+        await settle(pilot)
+        assert screen_name(app) == "ManagementScreen"
+
+
+async def test_a_suspended_contract_is_refused_at_the_gate(
+    household: str, services: Services, make_app: AppFactory
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        services.households.set_contract_active(HOLDER, False, "test")
+        await pilot.click("#create")
+        await settle(pilot)
+        assert screen_name(app) == "GateScreen"
+        assert "suspended" in label_text(app, "#step-error")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen_name(app) == "ManagementScreen"
+
+
+async def test_taken_reserved_and_foreign_addresses_are_explained_as_typed(
+    household: str, make_app: AppFactory
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.click("#create")
+        await settle(pilot)
+        await fill_identity(pilot)
+        for typed, reason in [
+            (HOLDER, "already taken"),
+            ("postmaster", "reserved"),
+            ("lea@example.org", "must end with @famille-martin.fr"),
+            ("lea..martin", "cannot follow one another"),
+        ]:
+            await choose_address(pilot, typed)
+            assert reason in field_reason(app, "address"), typed
+            assert not continue_enabled(app)
+        await choose_address(pilot, "Lea.Martin")
+        assert label_text(app, "#availability") == "✓ lea.martin@famille-martin.fr is available."
+        assert continue_enabled(app)
+
+
+async def test_passwords_must_match_be_strong_and_come_with_the_terms(
+    household: str, make_app: AppFactory
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.click("#create")
+        await settle(pilot)
+        await fill_identity(pilot)
+        await choose_address(pilot)
+        await pilot.click("#continue")
+        await settle(pilot)
+
+        await fill_password(pilot, confirmation="Un-chat-bleu-dans-le-jardim", accept=False)
+        assert field_reason(app, "confirmation") == "The two passwords are different."
+        assert not continue_enabled(app)
+
+        await type_into(pilot, "#confirmation", NEW_PASSWORD)
+        await settle(pilot, 0.3)
+        assert field_reason(app, "confirmation") == ""
+        assert not continue_enabled(app), "the terms are not accepted yet"
+
+        await fill_password(pilot, password="password1234", accept=True)
+        assert "too easy to guess" in field_reason(app, "password")
+        assert not continue_enabled(app)
+
+        await fill_password(pilot, password="Martin-aime-le-velo", accept=False)
+        assert "must not contain a name" in field_reason(app, "password")
+
+        await fill_password(pilot, accept=False)
+        assert field_reason(app, "password") == ""
+        assert continue_enabled(app)
+
+
+async def test_back_and_forth_keeps_every_answer(household: str, make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.click("#create")
+        await settle(pilot)
+        await fill_identity(pilot, first_name="Hélène", last_name="Müller-Šťastná")
+        await choose_address(pilot, "helene.m")
+        await pilot.click("#continue")
+        await settle(pilot)
+        await type_into(pilot, "#password", NEW_PASSWORD)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen_name(app) == "AddressScreen"
+        assert app.screen.query_one("#address", Input).value == "helene.m"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen_name(app) == "IdentityScreen"
+        assert app.screen.query_one("#first_name", Input).value == "Hélène"
+        assert app.screen.query_one("#last_name", Input).value == "Müller-Šťastná"
+        assert app.screen.query_one(RadioSet).pressed_index == 0
+        await pilot.click("#continue")
+        await settle(pilot, 0.4)
+        await pilot.click("#continue")
+        await settle(pilot)
+        assert screen_name(app) == "PasswordScreen"
+        assert app.screen.query_one("#password", Input).value == NEW_PASSWORD
+
+
+async def test_an_address_taken_before_confirming_sends_back_to_step_4(
+    household: str, services: Services, make_app: AppFactory
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.click("#create")
+        await settle(pilot)
+        await fill_identity(pilot)
+        await choose_address(pilot, "lea")
+        await pilot.click("#continue")
+        await settle(pilot)
+        await fill_password(pilot)
+        await pilot.click("#continue")
+        await settle(pilot)
+        assert screen_name(app) == "ReviewScreen"
+
+        holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD)
+        services.provisioning.commit(
+            holder,
+            MailboxRequest(
+                identity=Identity(civility="x", first_name="Léa", last_name="Autre"),
+                address="lea@famille-martin.fr",
+                password=NEW_PASSWORD,
+                accepted_terms_version=TERMS_VERSION,
+                language="en",
+            ),
+            "another terminal",
+        )
+        await pilot.click("#continue")
+        await settle(pilot)
+
+        assert screen_name(app) == "AddressScreen"
+        assert field_reason(app, "address") == "lea@famille-martin.fr is already taken."
+        await choose_address(pilot, "lea.martin")
+        await pilot.click("#continue")
+        await settle(pilot)
+        assert app.screen.query_one("#password", Input).value == NEW_PASSWORD
+        await pilot.click("#continue")
+        await settle(pilot)
+        await pilot.click("#continue")
+        await settle(pilot)
+        assert screen_name(app) == "ManagementScreen"
+    created = {box.address for box in services.households.overview(HOLDER).secondary}
+    assert created == {"lea@famille-martin.fr", "lea.martin@famille-martin.fr"}

@@ -1,0 +1,87 @@
+"""Drives the real app with Textual's Pilot over a real SQLite directory."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+from textual.widgets import Button, Input, Label, RadioSet
+
+from mailwizard.tui.app import MailwizardApp
+
+HOLDER = "jean.martin@famille-martin.fr"
+HOLDER_PASSWORD = "Vélo-rouge-sur-la-plage-42"
+NEW_PASSWORD = "Un-chat-bleu-dans-le-jardin"
+
+
+async def settle(pilot: Pilot[None], delay: float = 0.0) -> None:
+    """Lets timers fire and every worker finish, then lets the screen catch up."""
+    if delay:
+        await pilot.pause(delay)
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def type_into(pilot: Pilot[None], selector: str, text: str) -> None:
+    field = pilot.app.screen.query_one(selector, Input)
+    field.focus()
+    field.value = text
+    await pilot.pause()
+
+
+def screen_name(app: MailwizardApp) -> str:
+    return type(app.screen).__name__
+
+
+def label_text(app: MailwizardApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Label).render())
+
+
+def continue_enabled(app: MailwizardApp) -> bool:
+    return not app.screen.query_one("#continue", Button).disabled
+
+
+async def sign_in(
+    pilot: Pilot[None], address: str = HOLDER, password: str = HOLDER_PASSWORD
+) -> None:
+    await settle(pilot)
+    await type_into(pilot, "#address", address)
+    await type_into(pilot, "#password", password)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def choose_first_civility(pilot: Pilot[None]) -> None:
+    pilot.app.screen.query_one(RadioSet).focus()
+    await pilot.press("enter")
+
+
+async def fill_identity(
+    pilot: Pilot[None], first_name: str = "Léa", last_name: str = "Martin"
+) -> None:
+    await choose_first_civility(pilot)
+    await type_into(pilot, "#last_name", last_name)
+    await type_into(pilot, "#first_name", first_name)
+    await pilot.click("#continue")
+    await settle(pilot)
+
+
+async def choose_address(pilot: Pilot[None], address: str | None = None) -> None:
+    """Types ``address``, or takes the first proposal when None."""
+    if address is not None:
+        await type_into(pilot, "#address", address)
+    else:
+        pilot.app.screen.query_one("#proposals").focus()
+        await pilot.press("down")
+    await settle(pilot, 0.4)
+
+
+async def fill_password(
+    pilot: Pilot[None], password: str = NEW_PASSWORD, confirmation: str | None = None,
+    accept: bool = True,
+) -> None:  # fmt: skip
+    await type_into(pilot, "#password", password)
+    await type_into(pilot, "#confirmation", password if confirmation is None else confirmation)
+    if accept:
+        pilot.app.screen.query_one("#accept").focus()
+        await pilot.press("space")
+    await settle(pilot, 0.3)
