@@ -8,16 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import (
-    CREATE_ENV,
-    DOMAIN,
-    HOLDER,
-    HOLDER_PASSWORD,
-    NEW_PASSWORD,
-    Cli,
-    dump_directory,
-    write_answers,
-)
+from cli_harness import Cli, dump_directory, write_answers
+from martin_household import CREATE_ENV, DOMAIN, HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
 
 FIRST_NAMES = ["Léa", "Hugo", "Chloé", "Louis", "Inès", "Jules", "Zoé", "Arthur", "Manon"]
 

@@ -11,7 +11,9 @@ import pytest
 ROOT = Path(__file__).parents[1]
 
 
-PYTHON_FOLDERS = [name for name in ("src", "tests", "benchmarks") if (ROOT / name).is_dir()]
+PYTHON_FOLDERS = [
+    name for name in ("src", "tests", "benchmarks", "screenshots") if (ROOT / name).is_dir()
+]
 
 
 def run(*command: str) -> subprocess.CompletedProcess[str]:

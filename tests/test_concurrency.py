@@ -8,12 +8,13 @@ from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
-from conftest import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD, Cli
+from cli_harness import Cli
 from mailwizard.bootstrap import bootstrap
 from mailwizard.config import Settings
 from mailwizard.domain.models import Identity, MailboxRequest
 from mailwizard.errors import Refused
 from mailwizard.services.terms import TERMS_VERSION
+from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
 
 SECOND_HOLDER = "paul.durand@famille-martin.fr"
 CONTESTED = "camille@famille-martin.fr"

@@ -10,11 +10,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text
 
-from conftest import CREATE_ENV, HOLDER, HOLDER_PASSWORD, NEW_PASSWORD, Cli, write_answers
+from cli_harness import Cli, write_answers
 from mailwizard.backends.schema import metadata
 from mailwizard.bootstrap import bootstrap
 from mailwizard.config import Settings
 from mailwizard.services.terms import TERMS_VERSION, terms_text
+from martin_household import CREATE_ENV, HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
 
 
 def query(path: Path, sql: str) -> list[tuple[object, ...]]:

@@ -7,7 +7,9 @@ this module costs nothing at start-up.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from mailwizard.config import Settings
@@ -31,8 +33,15 @@ class Services:
         self.engine.dispose()
 
 
-def bootstrap(settings: Settings, *, create_directory: bool = False) -> Services:
-    """Opens (or, with ``create_directory``, creates) the directory and wires the services."""
+def bootstrap(
+    settings: Settings,
+    *,
+    create_directory: bool = False,
+    clock: Callable[[], datetime] | None = None,
+) -> Services:
+    """Opens (or, with ``create_directory``, creates) the directory and wires the services.
+
+    ``clock`` dates what the directory records; pictures and snapshots fix it."""
     from mailwizard.backends.engine import open_engine
     from mailwizard.backends.sql_directory import SqlDirectory
     from mailwizard.hashing import Argon2idHasher
@@ -42,7 +51,7 @@ def bootstrap(settings: Settings, *, create_directory: bool = False) -> Services
         create=create_directory,
         busy_timeout_seconds=settings.busy_timeout_seconds,
     )
-    directory = SqlDirectory(engine)
+    directory = SqlDirectory(engine) if clock is None else SqlDirectory(engine, clock)
     hasher = Argon2idHasher(
         time_cost=settings.argon2_time_cost,
         memory_kib=settings.argon2_memory_kib,

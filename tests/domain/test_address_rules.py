@@ -275,7 +275,6 @@ def test_well_formed_domain_names(domain: str) -> None:
 @pytest.mark.parametrize(
     "domain",
     [
-        "",
         "localhost",
         "-martin.fr",
         "martin-.fr",
@@ -289,6 +288,11 @@ def test_well_formed_domain_names(domain: str) -> None:
 )
 def test_malformed_domain_names(domain: str) -> None:
     assert_refused(check_domain_name(domain), "domain.malformed")
+
+
+@pytest.mark.parametrize("domain", ["", "   "])
+def test_an_empty_domain_name_is_asked_for(domain: str) -> None:
+    assert_refused(check_domain_name(domain), "domain.empty")
 
 
 # --- Properties ---

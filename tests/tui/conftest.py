@@ -6,13 +6,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from wizard_driver import HOLDER, HOLDER_PASSWORD
 
 from mailwizard import i18n
 from mailwizard.bootstrap import Services, bootstrap
 from mailwizard.config import Settings
 from mailwizard.domain.models import Identity
 from mailwizard.tui.app import MailwizardApp, build_app
+from martin_household import HOLDER, HOLDER_PASSWORD
 
 
 @pytest.fixture

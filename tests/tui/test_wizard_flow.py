@@ -6,9 +6,6 @@ from collections.abc import Callable
 
 from textual.widgets import Button, DataTable, Input, RadioSet
 from wizard_driver import (
-    HOLDER,
-    HOLDER_PASSWORD,
-    NEW_PASSWORD,
     choose_address,
     choose_first_civility,
     continue_enabled,
@@ -25,6 +22,7 @@ from mailwizard.bootstrap import Services
 from mailwizard.domain.models import Identity, MailboxRequest
 from mailwizard.services.terms import TERMS_VERSION
 from mailwizard.tui.app import MailwizardApp
+from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
 
 AppFactory = Callable[..., MailwizardApp]
 

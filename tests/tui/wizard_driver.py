@@ -6,10 +6,7 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Input, Label, RadioSet
 
 from mailwizard.tui.app import MailwizardApp
-
-HOLDER = "jean.martin@famille-martin.fr"
-HOLDER_PASSWORD = "Vélo-rouge-sur-la-plage-42"
-NEW_PASSWORD = "Un-chat-bleu-dans-le-jardin"
+from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
 
 
 async def settle(pilot: Pilot[None], delay: float = 0.0) -> None:

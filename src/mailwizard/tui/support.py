@@ -49,6 +49,9 @@ class ServiceCalls:
         assert isinstance(app, MailwizardApp)
         return app
 
+    def service_failed(self) -> None:
+        """A call failed unexpectedly (the error screen says so): become usable again."""
+
     def call_service(
         self: Any,
         call: Callable[[], ResultT],
@@ -73,6 +76,7 @@ class ServiceCalls:
                     app.call_from_thread(deliver, refused, error)
             except Exception as error:
                 log_path = log_unexpected_error("unexpected error in a service call", error)
+                app.call_from_thread(deliver, lambda _: screen.service_failed(), None)
                 app.call_from_thread(app.show_unexpected_error, log_path)
             else:
                 if not worker.is_cancelled:

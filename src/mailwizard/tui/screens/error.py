@@ -29,7 +29,8 @@ class ErrorScreen(MailwizardModal[None]):
                 _(
                     "mailwizard met a problem it did not expect. Your answers are kept: "
                     "close this message and try again."
-                )
+                ),
+                id="error-explanation",
             )
             yield Label(_("Details for support: {path}").format(path=self._log_path), markup=False)
             yield Button(_("Close"), id="close", variant="primary")

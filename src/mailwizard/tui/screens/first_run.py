@@ -31,7 +31,7 @@ class FirstRunScreen(MailwizardScreen[None]):
         yield Label(_("Welcome: set up the household's mail"), classes="screen-title")
         yield Label(
             _("The directory is empty. Enter the domain and the holder's primary address."),
-            classes="step-number",
+            classes="hint",
         )
         with VerticalScroll(classes="form"):
             yield Field(_("Domain"), name="domain", placeholder="famille-martin.fr",
@@ -44,7 +44,7 @@ class FirstRunScreen(MailwizardScreen[None]):
             yield Label("", id="general-error", classes="field-error", markup=False)
         with Horizontal(classes="button-bar"):
             yield LoadingIndicator()
-            yield Button(_("Create"), id="create", variant="primary")
+            yield Button(_("Create"), id="create", variant="primary", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -80,6 +80,9 @@ class FirstRunScreen(MailwizardScreen[None]):
             self._refused,
             group="first-run",
         )
+
+    def service_failed(self) -> None:
+        self._busy(False)
 
     def _busy(self, busy: bool) -> None:
         self.query_one(LoadingIndicator).display = busy

@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Button, Input, Label, RadioSet
 
+from mailwizard.domain.models import Civility
 from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_, _
 from mailwizard.services.provisioning import ProvisioningService
@@ -25,7 +26,7 @@ class IdentityScreen(StepScreen):
         yield IdentityFields(self.state.identity)
         with Vertical(id="same-person", classes="notice"):
             yield Label("", id="same-person-advice", markup=False)
-            yield Button(_("Add an alias to my address instead"), id="alias")
+            yield Button(_("Add an alias to my address instead"), id="alias", compact=True)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -37,8 +38,12 @@ class IdentityScreen(StepScreen):
     @on(RadioSet.Changed)
     def _update_advice(self) -> None:
         self.keep_answers()
+        # The advice depends on the names only: it may show before a civility is chosen.
+        names = self.state.identity.model_copy(
+            update={"civility": self.state.identity.civility or Civility.NEUTRAL}
+        )
         try:
-            identity = self.state.identity.identity()
+            identity = names.identity()
         except MailwizardError:
             advice = None
         else:

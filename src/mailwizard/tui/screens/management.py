@@ -40,13 +40,15 @@ class ManagementScreen(MailwizardScreen[None]):
         yield Label("", id="created-note", classes="field-ok", markup=False)
         yield Label("", id="remaining", markup=False)
         with Horizontal(classes="button-bar"):
-            yield Button(_("Sign out"), id="sign-out")
-            yield Button(_("Create an e-mail address"), id="create", variant="primary")
+            yield Button(_("Sign out"), id="sign-out", compact=True)
+            yield Button(
+                _("Create an e-mail address"), id="create", variant="primary", compact=True
+            )
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns(_("Address"), _("Name"), _("Box"), _("Created"))
+        table.add_columns(_("Address"), _("Name"), _("Created"), _("Box"))
         self.query_one("#created-note").display = False
         self.query_one("#create", Button).disabled = True
         self.refresh_boxes()
@@ -69,8 +71,8 @@ class ManagementScreen(MailwizardScreen[None]):
             table.add_row(
                 Text(box.address),
                 Text(f"{box.first_name} {box.last_name}"),
-                Text(kind),
                 Text(box.created_at.astimezone().strftime("%Y-%m-%d")),
+                Text(kind),
                 key=box.address,
             )
         remaining = _("{left} of {maximum} secondary addresses left").format(

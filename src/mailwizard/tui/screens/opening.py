@@ -29,7 +29,7 @@ class OpeningScreen(MailwizardScreen[None]):
             yield Label(_("Opening the account directory…"), id="status")
             yield LoadingIndicator()
             yield Label("", id="problem", classes="field-error", markup=False)
-            yield Button(_("Quit"), id="quit")
+            yield Button(_("Quit"), id="quit", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -34,7 +34,7 @@ class PasswordScreen(StepScreen):
         yield Field(_("Password again"), name="confirmation", password=True,
                     value=drafts.confirmation.get_secret_value())  # fmt: skip
         yield StrengthMeter()
-        yield Checkbox(_("Show the passwords"), id="show")
+        yield Checkbox(_("Show the passwords"), id="show", compact=True)
         yield Label(_("Terms of use (version {version})").format(version=TERMS_VERSION),
                     classes="field-label")  # fmt: skip
         with VerticalScroll(id="terms", can_focus=True):
@@ -43,6 +43,7 @@ class PasswordScreen(StepScreen):
             _("I have read and accept the terms of use"),
             value=drafts.accepted_terms_version == TERMS_VERSION,
             id="accept",
+            compact=True,
         )
 
     def on_mount(self) -> None:

@@ -35,10 +35,12 @@ class ReviewScreen(StepScreen):
             with Horizontal(classes="review-row"):
                 yield Label(caption, classes="review-caption")
                 yield Label(value, classes="review-value", markup=False)
-                yield Button(_("Edit"), id=f"edit-{step.value}", classes="review-edit")
+                yield Button(
+                    _("Edit"), id=f"edit-{step.value}", classes="review-edit", compact=True
+                )
         yield Label(
             _("The holder and the new user will each receive a confirmation e-mail."),
-            classes="step-number",
+            classes="hint",
         )
 
     @on(Button.Pressed, ".review-edit")

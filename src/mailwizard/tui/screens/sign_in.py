@@ -33,7 +33,7 @@ class SignInScreen(MailwizardScreen[None]):
             yield Label("", id="sign-in-error", classes="field-error", markup=False)
             with Horizontal(classes="sign-in-buttons"):
                 yield LoadingIndicator()
-                yield Button(_("Sign in"), id="sign-in", variant="primary")
+                yield Button(_("Sign in"), id="sign-in", variant="primary", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -58,6 +58,9 @@ class SignInScreen(MailwizardScreen[None]):
             self._refused,
             group="sign-in",
         )
+
+    def service_failed(self) -> None:
+        self._busy(False)
 
     def _busy(self, busy: bool) -> None:
         self.query_one(LoadingIndicator).display = busy

@@ -50,8 +50,8 @@ class StepScreen(MailwizardScreen[StepOutcome]):
             yield Label("", id="step-error", classes="field-error", markup=False)
         with Horizontal(classes="button-bar"):
             yield LoadingIndicator()
-            yield Button(_("Back"), id="back")
-            yield Button(_(self.CONTINUE_TEXT), id="continue", variant="primary")
+            yield Button(_("Back"), id="back", compact=True)
+            yield Button(_(self.CONTINUE_TEXT), id="continue", variant="primary", compact=True)
         yield Footer()
 
     def compose_form(self) -> ComposeResult:
@@ -69,6 +69,9 @@ class StepScreen(MailwizardScreen[StepOutcome]):
             general = self.query_one("#step-error", Label)
             general.update(error.message)
             general.display = True
+
+    def service_failed(self) -> None:
+        self.busy(False)
 
     def busy(self, busy: bool) -> None:
         self.query_one(LoadingIndicator).display = busy

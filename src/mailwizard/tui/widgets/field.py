@@ -46,9 +46,11 @@ class Field(Vertical):
     }
     Field Input {
         width: 1fr;
+        background: $boost;
     }
     Field .field-reason {
         color: $error;
+        width: 1fr;
         height: auto;
         padding: 0 0 0 25;
     }

@@ -56,7 +56,7 @@ class IdentityFields(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal():
             yield Label(_("Title"), classes="field-caption")
-            with RadioSet(id="civility"):
+            with RadioSet(id="civility", compact=True):
                 for civility, caption in CIVILITY_CAPTIONS.items():
                     yield RadioButton(
                         _(caption), value=self._draft.civility is civility, name=civility.value

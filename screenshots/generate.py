@@ -1,0 +1,49 @@
+"""Draws every screen of the wizard, in English and French, into this folder as SVG.
+
+Run from the repository root: ``uv run python screenshots/generate.py``. The scenes are
+the ones the snapshot tests check (tests/tui/scenes.py), on a throwaway directory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).parent
+sys.path[:0] = [str(HERE.parent / "tests"), str(HERE.parent / "tests" / "tui")]
+
+from scenes import SCENES, SIZE, Scene, scene_app  # noqa: E402
+
+LANGUAGES = ("en", "fr")
+
+
+async def draw(scene: Scene, language: str, workspace: Path) -> Path:
+    app = scene_app(scene, language, workspace / f"{scene.name}-{language}")
+    async with app.run_test(size=SIZE) as pilot:
+        await scene.steps(pilot)
+        name = f"{scene.name}-{language}.svg"
+        app.save_screenshot(filename=name, path=str(HERE))
+    return HERE / name
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        workspace = Path(folder)
+        # Keep the user's own settings, data and logs out of the pictures.
+        os.environ.update(
+            MAILWIZARD_CONFIG=str(workspace / "config.toml"),
+            XDG_STATE_HOME=str(workspace / "state"),
+            TZ="UTC",
+        )
+        time.tzset()
+        for scene in SCENES:
+            for language in LANGUAGES:
+                print(asyncio.run(draw(scene, language, workspace)).name)
+
+
+if __name__ == "__main__":
+    main()

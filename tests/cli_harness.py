@@ -1,0 +1,89 @@
+"""Running the real command line from tests, and reading what it left in the directory."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from mailwizard import i18n
+from mailwizard.cli import run
+from martin_household import HOLDER
+
+
+@dataclass(frozen=True)
+class Outcome:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+class Cli:
+    """Runs ``mailwizard`` in this process (fast) or as a real process."""
+
+    def __init__(self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+        self._capsys = capsys
+        self._monkeypatch = monkeypatch
+
+    def __call__(self, *args: str, env: Mapping[str, str] | None = None) -> Outcome:
+        self._capsys.readouterr()
+        with self._monkeypatch.context() as patch:
+            for name, value in (env or {}).items():
+                patch.setenv(name, value)
+            language = i18n.active_language()
+            try:
+                exit_code = run(list(args))
+            finally:
+                i18n.set_language(language)
+        captured = self._capsys.readouterr()
+        return Outcome(exit_code, captured.out, captured.err)
+
+    @staticmethod
+    def process(*args: str, env: Mapping[str, str] | None = None, timeout: float = 60) -> Outcome:
+        completed = subprocess.run(
+            [sys.executable, "-m", "mailwizard", *args],
+            env={**os.environ, **(env or {})},
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+        return Outcome(completed.returncode, completed.stdout, completed.stderr)
+
+
+def write_answers(path: Path, **answers: object) -> Path:
+    """An answers file for ``mailwizard create``, owner and terms filled in by default."""
+    values: dict[str, object] = {"owner": HOLDER, "civility": "mme", "accept_terms": True}
+    values.update(answers)
+    lines = []
+    for key, value in values.items():
+        if isinstance(value, bool):
+            lines.append(f"{key} = {'true' if value else 'false'}")
+        else:
+            escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
+            lines.append(f'{key} = "{escaped}"')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def dump_directory(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table, to show that a refused command wrote nothing."""
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as connection:
+            tables = connection.execute(
+                text("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            ).scalars()
+            return {
+                table: [tuple(row) for row in connection.execute(text(f'SELECT * FROM "{table}"'))]
+                for table in list(tables)
+            }
+    finally:
+        engine.dispose()

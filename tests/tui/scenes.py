@@ -1,0 +1,203 @@
+"""Every screen and error state, reached the way a user reaches it.
+
+Shared by the snapshot tests and by ``screenshots/generate.py``, so that the pictures in
+the README are the screens the tests check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import Enum
+from pathlib import Path
+
+from textual.pilot import Pilot
+from wizard_driver import (
+    choose_address,
+    fill_identity,
+    fill_password,
+    settle,
+    sign_in,
+    type_into,
+)
+
+from mailwizard.bootstrap import Services, bootstrap
+from mailwizard.config import Settings
+from mailwizard.domain.models import Identity, MailboxRequest
+from mailwizard.services.terms import TERMS_VERSION
+from mailwizard.tui.app import MailwizardApp, build_app
+from mailwizard.tui.screens.error import ErrorScreen
+from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
+
+FIXED_TIME = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
+SIZE = (80, 24)
+CHILDREN = ["Léa", "Hugo", "Chloé", "Louis", "Inès", "Jules", "Zoé", "Arthur", "Manon"]
+
+
+class Directory(Enum):
+    EMPTY = "empty"
+    HOUSEHOLD = "household"
+    SUSPENDED = "suspended"
+    FULL = "full"
+
+
+Steps = Callable[[Pilot[None]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Scene:
+    name: str
+    directory: Directory
+    steps: Steps
+
+
+def populate(services: Services, directory: Directory) -> None:
+    if directory is Directory.EMPTY:
+        return
+    identity = Identity(civility="m", first_name="Jean", last_name="Martin")
+    services.households.initialise(
+        "famille-martin.fr", identity, HOLDER, HOLDER_PASSWORD, "en", "pictures"
+    )
+    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD)
+    for first_name in CHILDREN[: 9 if directory is Directory.FULL else 1]:
+        request = MailboxRequest(
+            identity=Identity(civility="x", first_name=first_name, last_name="Martin"),
+            address="suggest",
+            password=NEW_PASSWORD,
+            accepted_terms_version=TERMS_VERSION,
+            language="en",
+        )
+        address = services.provisioning.suggest(holder, first_name, "Martin")[0]
+        services.provisioning.commit(
+            holder, request.model_copy(update={"address": address}), "pictures"
+        )
+    if directory is Directory.SUSPENDED:
+        services.households.set_contract_active(HOLDER, False, "pictures")
+
+
+def scene_app(scene: Scene, language: str, data_dir: Path) -> MailwizardApp:
+    """A fresh directory in ``data_dir`` set up for ``scene``, and the app on it."""
+    settings = Settings(language=language, data_dir=data_dir)
+    services = bootstrap(settings, create_directory=True, clock=lambda: FIXED_TIME)
+    populate(services, scene.directory)
+    return build_app(settings, services)
+
+
+async def opened(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+
+
+async def first_run_refused(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await pilot.click("#create")
+    await settle(pilot)
+
+
+async def sign_in_refused(pilot: Pilot[None]) -> None:
+    await sign_in(pilot, password="not the password")
+
+
+async def signed_in(pilot: Pilot[None]) -> None:
+    await sign_in(pilot)
+
+
+async def creating(pilot: Pilot[None]) -> None:
+    await sign_in(pilot)
+    await pilot.click("#create")
+    await settle(pilot)
+
+
+async def identity_same_person(pilot: Pilot[None]) -> None:
+    await creating(pilot)
+    await fill_identity_without_continuing(pilot, "Jean", "Martin")
+
+
+async def fill_identity_without_continuing(pilot: Pilot[None], first: str, last: str) -> None:
+    await type_into(pilot, "#last_name", last)
+    await type_into(pilot, "#first_name", first)
+    await settle(pilot)
+
+
+async def identity_refused(pilot: Pilot[None]) -> None:
+    await creating(pilot)
+    await type_into(pilot, "#last_name", "Martin\u202e")
+    await pilot.click("#continue")
+    await settle(pilot)
+
+
+async def at_address(pilot: Pilot[None]) -> None:
+    await creating(pilot)
+    await fill_identity(pilot, "Hélène", "Müller-Šťastná")
+
+
+async def address_proposed(pilot: Pilot[None]) -> None:
+    await at_address(pilot)
+    await choose_address(pilot)
+
+
+async def address_taken(pilot: Pilot[None]) -> None:
+    await creating(pilot)
+    await fill_identity(pilot, "Léa", "Martin")
+    await choose_address(pilot, "lea.martin")
+
+
+async def address_reserved(pilot: Pilot[None]) -> None:
+    await at_address(pilot)
+    await choose_address(pilot, "postmaster")
+
+
+async def at_password(pilot: Pilot[None]) -> None:
+    await address_proposed(pilot)
+    await pilot.click("#continue")
+    await settle(pilot)
+
+
+async def password_refused(pilot: Pilot[None]) -> None:
+    await at_password(pilot)
+    await fill_password(pilot, "password1234", "password123", accept=False)
+
+
+async def password_ready(pilot: Pilot[None]) -> None:
+    await at_password(pilot)
+    await fill_password(pilot)
+
+
+async def review(pilot: Pilot[None]) -> None:
+    await password_ready(pilot)
+    await pilot.click("#continue")
+    await settle(pilot)
+
+
+async def created(pilot: Pilot[None]) -> None:
+    await review(pilot)
+    await pilot.click("#continue")
+    await settle(pilot)
+
+
+async def unexpected_error(pilot: Pilot[None]) -> None:
+    await sign_in(pilot)
+    await pilot.app.push_screen(ErrorScreen(Path("~/.local/state/mailwizard/log/errors.log")))
+    await settle(pilot)
+
+
+SCENES = [
+    Scene("first-run", Directory.EMPTY, opened),
+    Scene("first-run-refused", Directory.EMPTY, first_run_refused),
+    Scene("sign-in", Directory.HOUSEHOLD, opened),
+    Scene("sign-in-refused", Directory.HOUSEHOLD, sign_in_refused),
+    Scene("management", Directory.HOUSEHOLD, signed_in),
+    Scene("management-full", Directory.FULL, signed_in),
+    Scene("gate-refused", Directory.SUSPENDED, creating),
+    Scene("identity", Directory.HOUSEHOLD, creating),
+    Scene("identity-same-person", Directory.HOUSEHOLD, identity_same_person),
+    Scene("identity-refused", Directory.HOUSEHOLD, identity_refused),
+    Scene("address", Directory.HOUSEHOLD, address_proposed),
+    Scene("address-taken", Directory.HOUSEHOLD, address_taken),
+    Scene("address-reserved", Directory.HOUSEHOLD, address_reserved),
+    Scene("password-refused", Directory.HOUSEHOLD, password_refused),
+    Scene("password", Directory.HOUSEHOLD, password_ready),
+    Scene("review", Directory.HOUSEHOLD, review),
+    Scene("created", Directory.HOUSEHOLD, created),
+    Scene("unexpected-error", Directory.HOUSEHOLD, unexpected_error),
+]

@@ -1,0 +1,96 @@
+"""What the UI does with hostile text, unexpected failures and another language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import text
+from textual.widgets import DataTable, Input
+from wizard_driver import (
+    HOLDER,
+    choose_address,
+    fill_identity,
+    fill_password,
+    label_text,
+    screen_name,
+    settle,
+    sign_in,
+)
+
+from mailwizard.bootstrap import Services
+from mailwizard.tui.app import MailwizardApp
+
+AppFactory = Callable[..., MailwizardApp]
+HOSTILE_NAME = "[@click=app.quit]Eve[/]"
+
+
+async def test_names_from_the_directory_are_shown_literally_and_do_nothing(
+    household: str, services: Services, make_app: AppFactory
+) -> None:
+    # Another tool wrote this name; the rules of this program would have refused it.
+    with services.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE mailbox SET first_name = :name WHERE username = :address"),
+            {"name": HOSTILE_NAME, "address": HOLDER},
+        )
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        table = app.screen.query_one(DataTable)
+        name_cell = table.get_row_at(0)[1]
+        assert str(name_cell) == f"{HOSTILE_NAME} Martin"
+        region = table.region
+        await pilot.click(DataTable, offset=(region.width // 2, 1))
+        await settle(pilot)
+        assert app.is_running
+        assert screen_name(app) == "ManagementScreen"
+
+
+async def test_an_unexpected_failure_shows_the_error_screen_and_keeps_the_answers(
+    household: str,
+    services: Services,
+    make_app: AppFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken_commit(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(services.provisioning, "commit", broken_commit)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.click("#create")
+        await settle(pilot)
+        await fill_identity(pilot)
+        await choose_address(pilot)
+        await pilot.click("#continue")
+        await settle(pilot)
+        await fill_password(pilot)
+        await pilot.click("#continue")
+        await settle(pilot)
+        await pilot.click("#continue")
+        await settle(pilot)
+
+        assert screen_name(app) == "ErrorScreen"
+        assert "Your answers are kept" in label_text(app, "#error-explanation")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen_name(app) == "ReviewScreen"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen.query_one("#password", Input).value != ""
+
+
+async def test_every_screen_speaks_french_when_asked(household: str, make_app: AppFactory) -> None:
+    app = make_app("fr")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        assert "Gérer les adresses e-mail de vos proches" in label_text(app, ".screen-title")
+        assert "9 adresses secondaires restantes sur 9" in label_text(app, "#remaining")
+        await pilot.click("#create")
+        await settle(pilot)
+        assert label_text(app, ".step-number") == "Étape 3 sur 6"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen_name(app) == "ManagementScreen"
