@@ -17,8 +17,10 @@ from wizard_driver import (
     choose_address,
     fill_identity,
     fill_password,
+    press_continue,
     settle,
     sign_in,
+    start_creation,
     type_into,
 )
 
@@ -103,9 +105,7 @@ async def signed_in(pilot: Pilot[None]) -> None:
 
 
 async def creating(pilot: Pilot[None]) -> None:
-    await sign_in(pilot)
-    await pilot.click("#create")
-    await settle(pilot)
+    await start_creation(pilot)
 
 
 async def identity_same_person(pilot: Pilot[None]) -> None:
@@ -122,8 +122,7 @@ async def fill_identity_without_continuing(pilot: Pilot[None], first: str, last:
 async def identity_refused(pilot: Pilot[None]) -> None:
     await creating(pilot)
     await type_into(pilot, "#last_name", "Martin\u202e")
-    await pilot.click("#continue")
-    await settle(pilot)
+    await press_continue(pilot)
 
 
 async def at_address(pilot: Pilot[None]) -> None:
@@ -149,8 +148,7 @@ async def address_reserved(pilot: Pilot[None]) -> None:
 
 async def at_password(pilot: Pilot[None]) -> None:
     await address_proposed(pilot)
-    await pilot.click("#continue")
-    await settle(pilot)
+    await press_continue(pilot)
 
 
 async def password_refused(pilot: Pilot[None]) -> None:
@@ -165,14 +163,12 @@ async def password_ready(pilot: Pilot[None]) -> None:
 
 async def review(pilot: Pilot[None]) -> None:
     await password_ready(pilot)
-    await pilot.click("#continue")
-    await settle(pilot)
+    await press_continue(pilot)
 
 
 async def created(pilot: Pilot[None]) -> None:
     await review(pilot)
-    await pilot.click("#continue")
-    await settle(pilot)
+    await press_continue(pilot)
 
 
 async def unexpected_error(pilot: Pilot[None]) -> None:

@@ -12,9 +12,12 @@ from wizard_driver import (
     fill_identity,
     fill_password,
     label_text,
+    press_continue,
+    reach_password_step,
     screen_name,
     settle,
     sign_in,
+    start_creation,
     type_into,
 )
 
@@ -61,16 +64,13 @@ async def test_first_run_then_sign_in_then_create(make_app: AppFactory, services
         assert screen_name(app) == "AddressScreen"
         await choose_address(pilot)
         assert "is available" in label_text(app, "#availability")
-        await pilot.click("#continue")
-        await settle(pilot)
+        await press_continue(pilot)
         assert screen_name(app) == "PasswordScreen"
         await fill_password(pilot)
         assert continue_enabled(app)
-        await pilot.click("#continue")
-        await settle(pilot)
+        await press_continue(pilot)
         assert screen_name(app) == "ReviewScreen"
-        await pilot.click("#continue")
-        await settle(pilot)
+        await press_continue(pilot)
 
         assert screen_name(app) == "ManagementScreen"
         table = app.screen.query_one(DataTable)
@@ -147,9 +147,7 @@ async def test_taken_reserved_and_foreign_addresses_are_explained_as_typed(
 ) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot)
-        await pilot.click("#create")
-        await settle(pilot)
+        await start_creation(pilot)
         await fill_identity(pilot)
         for typed, reason in [
             (HOLDER, "already taken"),
@@ -170,13 +168,7 @@ async def test_passwords_must_match_be_strong_and_come_with_the_terms(
 ) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot)
-        await pilot.click("#create")
-        await settle(pilot)
-        await fill_identity(pilot)
-        await choose_address(pilot)
-        await pilot.click("#continue")
-        await settle(pilot)
+        await reach_password_step(pilot)
 
         await fill_password(pilot, confirmation="Un-chat-bleu-dans-le-jardim", accept=False)
         assert field_reason(app, "confirmation") == "The two passwords are different."
@@ -202,13 +194,10 @@ async def test_passwords_must_match_be_strong_and_come_with_the_terms(
 async def test_back_and_forth_keeps_every_answer(household: str, make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot)
-        await pilot.click("#create")
-        await settle(pilot)
+        await start_creation(pilot)
         await fill_identity(pilot, first_name="Hélène", last_name="Müller-Šťastná")
         await choose_address(pilot, "helene.m")
-        await pilot.click("#continue")
-        await settle(pilot)
+        await press_continue(pilot)
         await type_into(pilot, "#password", NEW_PASSWORD)
         await pilot.press("escape")
         await settle(pilot)
@@ -222,8 +211,7 @@ async def test_back_and_forth_keeps_every_answer(household: str, make_app: AppFa
         assert app.screen.query_one(RadioSet).pressed_index == 0
         await pilot.click("#continue")
         await settle(pilot, 0.4)
-        await pilot.click("#continue")
-        await settle(pilot)
+        await press_continue(pilot)
         assert screen_name(app) == "PasswordScreen"
         assert app.screen.query_one("#password", Input).value == NEW_PASSWORD
 
@@ -233,16 +221,9 @@ async def test_an_address_taken_before_confirming_sends_back_to_step_4(
 ) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot)
-        await pilot.click("#create")
-        await settle(pilot)
-        await fill_identity(pilot)
-        await choose_address(pilot, "lea")
-        await pilot.click("#continue")
-        await settle(pilot)
+        await reach_password_step(pilot, "lea")
         await fill_password(pilot)
-        await pilot.click("#continue")
-        await settle(pilot)
+        await press_continue(pilot)
         assert screen_name(app) == "ReviewScreen"
 
         holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD)
@@ -257,19 +238,15 @@ async def test_an_address_taken_before_confirming_sends_back_to_step_4(
             ),
             "another terminal",
         )
-        await pilot.click("#continue")
-        await settle(pilot)
+        await press_continue(pilot)
 
         assert screen_name(app) == "AddressScreen"
         assert field_reason(app, "address") == "lea@famille-martin.fr is already taken."
         await choose_address(pilot, "lea.martin")
-        await pilot.click("#continue")
-        await settle(pilot)
+        await press_continue(pilot)
         assert app.screen.query_one("#password", Input).value == NEW_PASSWORD
-        await pilot.click("#continue")
-        await settle(pilot)
-        await pilot.click("#continue")
-        await settle(pilot)
+        await press_continue(pilot)
+        await press_continue(pilot)
         assert screen_name(app) == "ManagementScreen"
     created = {box.address for box in services.households.overview(HOLDER).secondary}
     assert created == {"lea@famille-martin.fr", "lea.martin@famille-martin.fr"}

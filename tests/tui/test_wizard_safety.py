@@ -9,10 +9,10 @@ from sqlalchemy import text
 from textual.widgets import DataTable, Input
 from wizard_driver import (
     HOLDER,
-    choose_address,
-    fill_identity,
     fill_password,
     label_text,
+    press_continue,
+    reach_password_step,
     screen_name,
     settle,
     sign_in,
@@ -59,18 +59,10 @@ async def test_an_unexpected_failure_shows_the_error_screen_and_keeps_the_answer
     monkeypatch.setattr(services.provisioning, "commit", broken_commit)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot)
-        await pilot.click("#create")
-        await settle(pilot)
-        await fill_identity(pilot)
-        await choose_address(pilot)
-        await pilot.click("#continue")
-        await settle(pilot)
+        await reach_password_step(pilot)
         await fill_password(pilot)
-        await pilot.click("#continue")
-        await settle(pilot)
-        await pilot.click("#continue")
-        await settle(pilot)
+        await press_continue(pilot)
+        await press_continue(pilot)
 
         assert screen_name(app) == "ErrorScreen"
         assert "Your answers are kept" in label_text(app, "#error-explanation")

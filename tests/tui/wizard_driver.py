@@ -82,3 +82,22 @@ async def fill_password(
         pilot.app.screen.query_one("#accept").focus()
         await pilot.press("space")
     await settle(pilot, 0.3)
+
+
+async def press_continue(pilot: Pilot[None]) -> None:
+    await pilot.click("#continue")
+    await settle(pilot)
+
+
+async def start_creation(pilot: Pilot[None]) -> None:
+    """Signs the holder in and presses "Create an e-mail address"."""
+    await sign_in(pilot)
+    await pilot.click("#create")
+    await settle(pilot)
+
+
+async def reach_password_step(pilot: Pilot[None], address: str | None = None) -> None:
+    await start_creation(pilot)
+    await fill_identity(pilot)
+    await choose_address(pilot, address)
+    await press_continue(pilot)
