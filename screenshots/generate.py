@@ -24,7 +24,7 @@ LANGUAGES = ("en", "fr")
 async def draw(scene: Scene, language: str, workspace: Path) -> Path:
     app = scene_app(scene, language, workspace / f"{scene.name}-{language}")
     async with app.run_test(size=SIZE) as pilot:
-        await scene.steps(pilot)
+        await scene.play(pilot)
         name = f"{scene.name}-{language}.svg"
         app.save_screenshot(filename=name, path=str(HERE))
     return HERE / name

@@ -13,6 +13,7 @@ from enum import Enum
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import Input
 from wizard_driver import (
     choose_address,
     fill_identity,
@@ -52,6 +53,13 @@ class Scene:
     name: str
     directory: Directory
     steps: Steps
+
+    async def play(self, pilot: Pilot[None]) -> None:
+        """The steps, then a steady cursor: a blinking one would make pictures differ."""
+        await self.steps(pilot)
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False
+        await pilot.pause()
 
 
 def populate(services: Services, directory: Directory) -> None:

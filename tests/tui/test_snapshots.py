@@ -23,4 +23,4 @@ def test_screen_looks_as_approved(
     snap_compare: Callable[..., bool],
 ) -> None:
     app = scene_app(scene, language, tmp_path / "data")
-    assert snap_compare(app, terminal_size=SIZE, run_before=scene.steps)
+    assert snap_compare(app, terminal_size=SIZE, run_before=scene.play)
