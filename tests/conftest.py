@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from cli_harness import Cli
+from dovecot_server import Dovecot, running_dovecot
 from martin_household import DOMAIN, HOLDER, HOLDER_PASSWORD
 
 
@@ -72,3 +73,12 @@ def answers_dir(tmp_path: Path) -> Iterator[Path]:
     folder = tmp_path / "answers"
     folder.mkdir()
     yield folder
+
+
+@pytest.fixture
+def dovecot(
+    isolated_environment: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Dovecot]:
+    """A real Dovecot signing in the boxes of this test's directory."""
+    with running_dovecot(monkeypatch) as server:
+        yield server

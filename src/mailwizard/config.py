@@ -64,11 +64,25 @@ class Settings(BaseSettings):
     argon2_time_cost: int = Field(default=2, ge=2, description="Argon2id passes.")
     argon2_memory_kib: int = Field(default=19456, ge=19456, description="Argon2id memory, KiB.")
     argon2_parallelism: int = Field(default=1, ge=1, le=16, description="Argon2id lanes.")
+    mail_root: Path | None = Field(
+        default=None,
+        description="Where the boxes' Maildirs live (Dovecot's homes); default: DATA_DIR/mail.",
+    )
+    mail_uid: int | None = Field(
+        default=None, ge=1, description="System user that owns the Maildirs; default: yours."
+    )
+    mail_gid: int | None = Field(
+        default=None, ge=1, description="System group that owns the Maildirs; default: yours."
+    )
     busy_timeout_seconds: float = Field(
         default=30.0,
         gt=0,
         description="How long a write waits for another writer before giving up (SQLite).",
     )
+
+    @property
+    def mail_folder(self) -> Path:
+        return self.mail_root or self.data_dir / "mail"
 
     @property
     def directory_url(self) -> str:

@@ -7,7 +7,6 @@ import re
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from refusal_checks import assert_refused
 
 from mailwizard.domain.addresses import (
     Address,
@@ -17,6 +16,7 @@ from mailwizard.domain.addresses import (
     taken_refusal,
 )
 from mailwizard.errors import MailwizardError, Refusal
+from refusal_checks import assert_refused
 
 DOMAIN = "famille-martin.fr"
 OTHER_DOMAIN = "martin.example"

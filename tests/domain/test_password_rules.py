@@ -8,12 +8,6 @@ import unicodedata
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from refusal_checks import (
-    assert_accepted,
-    assert_refused,
-    assert_refused_with,
-    refusal_codes,
-)
 
 from mailwizard.domain.passwords import (
     PasswordPolicy,
@@ -22,6 +16,12 @@ from mailwizard.domain.passwords import (
     estimate_strength,
 )
 from mailwizard.errors import MailwizardError
+from refusal_checks import (
+    assert_accepted,
+    assert_refused,
+    assert_refused_with,
+    refusal_codes,
+)
 
 MODERN = PasswordPolicy.MODERN
 ORANGE = PasswordPolicy.ORANGE

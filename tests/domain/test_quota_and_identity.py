@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from refusal_checks import assert_plain_message, assert_refused
 
 from mailwizard.domain.models import (
     Civility,
@@ -26,6 +25,7 @@ from mailwizard.domain.quota import (
     remaining_secondary,
 )
 from mailwizard.errors import MailwizardError, Refused
+from refusal_checks import assert_plain_message, assert_refused
 
 # --- Quota ---
 

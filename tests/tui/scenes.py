@@ -14,6 +14,14 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 from textual.widgets import Input
+
+from mailwizard.bootstrap import Services, bootstrap
+from mailwizard.config import Settings
+from mailwizard.domain.models import Identity, MailboxRequest
+from mailwizard.services.terms import TERMS_VERSION
+from mailwizard.tui.app import MailwizardApp, build_app
+from mailwizard.tui.screens.error import ErrorScreen
+from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
 from wizard_driver import (
     choose_address,
     fill_identity,
@@ -24,14 +32,6 @@ from wizard_driver import (
     start_creation,
     type_into,
 )
-
-from mailwizard.bootstrap import Services, bootstrap
-from mailwizard.config import Settings
-from mailwizard.domain.models import Identity, MailboxRequest
-from mailwizard.services.terms import TERMS_VERSION
-from mailwizard.tui.app import MailwizardApp, build_app
-from mailwizard.tui.screens.error import ErrorScreen
-from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
 
 FIXED_TIME = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 SIZE = (80, 24)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from scenes import SCENES, SIZE, Scene, scene_app
 
 

@@ -5,6 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual.widgets import Button, DataTable, Input, RadioSet
+
+from mailwizard.bootstrap import Services
+from mailwizard.domain.models import Identity, MailboxRequest
+from mailwizard.services.terms import TERMS_VERSION
+from mailwizard.tui.app import MailwizardApp
+from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
 from wizard_driver import (
     choose_address,
     choose_first_civility,
@@ -20,12 +26,6 @@ from wizard_driver import (
     start_creation,
     type_into,
 )
-
-from mailwizard.bootstrap import Services
-from mailwizard.domain.models import Identity, MailboxRequest
-from mailwizard.services.terms import TERMS_VERSION
-from mailwizard.tui.app import MailwizardApp
-from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
 
 AppFactory = Callable[..., MailwizardApp]
 

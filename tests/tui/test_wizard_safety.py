@@ -7,6 +7,9 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import text
 from textual.widgets import DataTable, Input
+
+from mailwizard.bootstrap import Services
+from mailwizard.tui.app import MailwizardApp
 from wizard_driver import (
     HOLDER,
     fill_password,
@@ -17,9 +20,6 @@ from wizard_driver import (
     settle,
     sign_in,
 )
-
-from mailwizard.bootstrap import Services
-from mailwizard.tui.app import MailwizardApp
 
 AppFactory = Callable[..., MailwizardApp]
 HOSTILE_NAME = "[@click=app.quit]Eve[/]"

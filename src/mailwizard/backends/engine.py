@@ -37,6 +37,16 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+def sqlite_file(url: str) -> Path:
+    """The file of a SQLite directory URL; other engines are not supported yet."""
+    path = sqlite_path(url)
+    if path is None:
+        raise UsageProblem(
+            N_("Only SQLite directories (sqlite:///PATH) are supported by this version.")
+        )
+    return path
+
+
 def _create_private_file(path: Path) -> None:
     """The directory holds password hashes: readable by its owner only."""
     try:
@@ -76,11 +86,7 @@ def _sqlite_engine(path: Path, busy_timeout_seconds: float) -> Engine:
 
 def open_engine(url: str, *, create: bool, busy_timeout_seconds: float = 30.0) -> Engine:
     """An engine on an up-to-date directory; ``create`` allows making a new SQLite file."""
-    path = sqlite_path(url)
-    if path is None:
-        raise UsageProblem(
-            N_("Only SQLite directories (sqlite:///PATH) are supported by this version.")
-        )
+    path = sqlite_file(url)
     if not path.exists():
         if not create:
             raise DirectoryUnavailable(

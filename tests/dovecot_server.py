@@ -1,0 +1,145 @@
+"""A throwaway Dovecot on a loopback port, configured by ``mailwizard dovecot-config``.
+
+Debian's ``dovecot-imapd`` and ``dovecot-sqlite`` provide it. Without them the tests
+that need it are skipped, unless MAILWIZARD_REQUIRE_SERVERS=1 makes that a failure.
+The server is started in the foreground (its pid is the master's) and stopped by pid.
+"""
+
+from __future__ import annotations
+
+import imaplib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
+NOBODY = 65534
+
+
+def require_server(binary: str, package: str) -> None:
+    if Path(binary).exists():
+        return
+    message = f"{binary} is missing: install Debian's {package}"
+    if os.environ.get("MAILWIZARD_REQUIRE_SERVERS") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class Dovecot:
+    imap_port: int
+    mail_root: Path
+    log: Path
+
+    def login(self, address: str, password: str) -> bool:
+        """True when Dovecot signs the box in over IMAP and opens its INBOX."""
+        with imaplib.IMAP4("127.0.0.1", self.imap_port, timeout=10) as client:
+            client._encoding = "utf-8"  # type: ignore[attr-defined]  # UTF-8 passwords
+            try:
+                client.login(address, password)
+            except imaplib.IMAP4.error:
+                return False
+            status, _ = client.select("INBOX")
+            return status == "OK"
+
+
+def _configuration(workspace: Path, port: int, include: Path) -> str:
+    run_as_root = os.getuid() == 0
+    unprivileged = (
+        ""
+        if run_as_root
+        else (
+            f"default_internal_user = {os.environ.get('USER', 'nobody')}\n"
+            f"default_login_user = {os.environ.get('USER', 'nobody')}\n"
+        )
+    )
+    return f"""\
+base_dir = {workspace / "run"}
+state_dir = {workspace / "state"}
+log_path = {workspace / "dovecot.log"}
+{unprivileged}protocols = imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+auth_failure_delay = 0
+first_valid_uid = 1
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+service anvil {{
+  unix_listener anvil-auth-penalty {{
+    mode = 0
+  }}
+}}
+!include {include}
+"""
+
+
+@contextmanager
+def running_dovecot(monkeypatch: pytest.MonkeyPatch) -> Iterator[Dovecot]:
+    """Writes the project's configuration for the directory the environment names,
+    starts Dovecot on it, and stops it by pid at the end."""
+    require_server(DOVECOT, "dovecot-imapd and dovecot-sqlite")
+    # Dovecot's mail processes run as an unprivileged user: the mail root must be
+    # reachable by it, which pytest's private temporary folders are not.
+    workspace = Path(tempfile.mkdtemp(prefix="mailwizard-dovecot-"))
+    workspace.chmod(0o755)
+    mail_root = workspace / "mail"
+    mail_root.mkdir()
+    uid = NOBODY if os.getuid() == 0 else os.getuid()
+    gid = NOBODY if os.getuid() == 0 else os.getgid()
+    os.chown(mail_root, uid, gid)
+    monkeypatch.setenv("MAILWIZARD_MAIL_ROOT", str(mail_root))
+    monkeypatch.setenv("MAILWIZARD_MAIL_UID", str(uid))
+    monkeypatch.setenv("MAILWIZARD_MAIL_GID", str(gid))
+    generated = subprocess.run(
+        [sys.executable, "-m", "mailwizard", "dovecot-config", "--out", str(workspace / "conf")],
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert generated.returncode == 0, generated.stderr
+    port = free_port()
+    config = workspace / "dovecot.conf"
+    config.write_text(_configuration(workspace, port, workspace / "conf" / "mailwizard.conf"))
+    server = subprocess.Popen([DOVECOT, "-F", "-c", str(config)])
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            assert server.poll() is None, (workspace / "dovecot.log").read_text(errors="replace")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "Dovecot did not start listening"
+                time.sleep(0.05)
+        yield Dovecot(port, mail_root, workspace / "dovecot.log")
+    finally:
+        os.kill(server.pid, signal.SIGTERM)
+        server.wait(timeout=15)
+        shutil.rmtree(workspace, ignore_errors=True)

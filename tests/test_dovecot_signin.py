@@ -1,0 +1,59 @@
+"""Boxes created by mailwizard are real: a real Dovecot signs them in over IMAP."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from cli_harness import Cli, write_answers
+from dovecot_server import Dovecot
+from martin_household import CREATE_ENV, HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
+
+
+def test_a_box_created_by_the_command_line_signs_in_over_imap(
+    household: str, cli: Cli, answers_dir: Path, dovecot: Dovecot
+) -> None:
+    path = write_answers(answers_dir / "lea.toml", first_name="Léa", last_name="Martin",
+                         address="suggest")  # fmt: skip
+    created = cli("create", "--answers", str(path), env=CREATE_ENV)
+    assert created.exit_code == 0, created.stderr
+    lea = created.stdout.strip()
+
+    assert dovecot.login(lea, NEW_PASSWORD)
+    assert dovecot.login(HOLDER, HOLDER_PASSWORD)
+    assert dovecot.login(lea.upper(), NEW_PASSWORD), "addresses are case-insensitive"
+    assert not dovecot.login(lea, HOLDER_PASSWORD)
+    assert not dovecot.login("nobody@famille-martin.fr", NEW_PASSWORD)
+
+
+def test_a_deactivated_box_is_refused(
+    household: str, directory_path: Path, dovecot: Dovecot
+) -> None:
+    assert dovecot.login(HOLDER, HOLDER_PASSWORD)
+    engine = create_engine(f"sqlite:///{directory_path}")
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE mailbox SET active = 0 WHERE username = :a"), {"a": HOLDER})
+    engine.dispose()
+    assert not dovecot.login(HOLDER, HOLDER_PASSWORD)
+
+
+def test_dovecot_config_writes_both_files_for_the_directory(
+    household: str, cli: Cli, directory_path: Path, tmp_path: Path
+) -> None:
+    outcome = cli("dovecot-config", "--out", str(tmp_path / "dovecot"))
+    assert outcome.exit_code == 0, outcome.stderr
+    sql = (tmp_path / "dovecot" / "dovecot-sql.conf.ext").read_text()
+    assert f"connect = {directory_path}" in sql
+    assert "default_pass_scheme = ARGON2ID" in sql
+    assert "active = 1" in sql.split("password_query")[1].splitlines()[0]
+    snippet = (tmp_path / "dovecot" / "mailwizard.conf").read_text()
+    assert str(tmp_path / "dovecot" / "dovecot-sql.conf.ext") in snippet
+    assert (tmp_path / "dovecot" / "mailwizard.conf").stat().st_mode & 0o777 == 0o640
+
+
+def test_dovecot_config_refuses_other_engines(cli: Cli, tmp_path: Path) -> None:
+    outcome = cli("--directory", "postgresql://mail@localhost/mail", "dovecot-config",
+                  "--out", str(tmp_path / "dovecot"))  # fmt: skip
+    assert outcome.exit_code == 2
+    assert not (tmp_path / "dovecot").exists()
