@@ -45,8 +45,22 @@ def free_port() -> int:
 @dataclass(frozen=True)
 class Dovecot:
     imap_port: int
+    lmtp_port: int
     mail_root: Path
     log: Path
+
+    def inbox(self, address: str, password: str) -> list[bytes]:
+        """Every message of the box's INBOX, read back over IMAP."""
+        with imaplib.IMAP4("127.0.0.1", self.imap_port, timeout=10) as client:
+            client._encoding = "utf-8"  # type: ignore[attr-defined]
+            client.login(address, password)
+            client.select("INBOX")
+            _, numbers = client.search(None, "ALL")
+            messages = []
+            for number in numbers[0].split():
+                _, data = client.fetch(number, "(RFC822)")
+                messages.append(bytes(data[0][1]))  # type: ignore[index]
+            return messages
 
     def login(self, address: str, password: str) -> bool:
         """True when Dovecot signs the box in over IMAP and opens its INBOX."""
@@ -60,7 +74,7 @@ class Dovecot:
             return status == "OK"
 
 
-def _configuration(workspace: Path, port: int, include: Path) -> str:
+def _configuration(workspace: Path, port: int, lmtp_port: int, include: Path) -> str:
     run_as_root = os.getuid() == 0
     unprivileged = (
         ""
@@ -74,7 +88,7 @@ def _configuration(workspace: Path, port: int, include: Path) -> str:
 base_dir = {workspace / "run"}
 state_dir = {workspace / "state"}
 log_path = {workspace / "dovecot.log"}
-{unprivileged}protocols = imap
+{unprivileged}protocols = imap lmtp
 listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
@@ -88,6 +102,12 @@ service imap-login {{
   }}
   inet_listener imaps {{
     port = 0
+  }}
+}}
+service lmtp {{
+  inet_listener lmtp {{
+    address = 127.0.0.1
+    port = {lmtp_port}
   }}
 }}
 service anvil {{
@@ -124,9 +144,11 @@ def running_dovecot(monkeypatch: pytest.MonkeyPatch) -> Iterator[Dovecot]:
         check=False,
     )
     assert generated.returncode == 0, generated.stderr
-    port = free_port()
+    port, lmtp_port = free_port(), free_port()
     config = workspace / "dovecot.conf"
-    config.write_text(_configuration(workspace, port, workspace / "conf" / "mailwizard.conf"))
+    config.write_text(
+        _configuration(workspace, port, lmtp_port, workspace / "conf" / "mailwizard.conf")
+    )
     server = subprocess.Popen([DOVECOT, "-F", "-c", str(config)])
     try:
         deadline = time.monotonic() + 15
@@ -138,7 +160,7 @@ def running_dovecot(monkeypatch: pytest.MonkeyPatch) -> Iterator[Dovecot]:
             except OSError:
                 assert time.monotonic() < deadline, "Dovecot did not start listening"
                 time.sleep(0.05)
-        yield Dovecot(port, mail_root, workspace / "dovecot.log")
+        yield Dovecot(port, lmtp_port, mail_root, workspace / "dovecot.log")
     finally:
         os.kill(server.pid, signal.SIGTERM)
         server.wait(timeout=15)

@@ -81,7 +81,7 @@ def test_a_creation_records_consent_audit_and_two_confirmations(
         "SELECT recipient, language, template, status, message_id, context FROM outbox",
     )
     assert sorted((m[0], m[1], m[2], m[3]) for m in messages) == sorted(
-        [(HOLDER, "en", "holder_confirmation", "pending"), (lea, "fr", "welcome", "pending")]
+        [(HOLDER, "en", "holder_confirmation", "sent"), (lea, "fr", "welcome", "sent")]
     )
     assert len({m[4] for m in messages}) == 2
     for message in messages:

@@ -7,13 +7,14 @@ this module costs nothing at start-up.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING
 
+from mailwizard.clock import Clock, utc_now
 from mailwizard.config import Settings
+from mailwizard.services.delivery import DeliveryService, MailSettings
 from mailwizard.services.households import HouseholdService
+from mailwizard.services.ports import Transport
 from mailwizard.services.provisioning import ProvisioningService
 from mailwizard.services.signin import SignInService
 
@@ -27,23 +28,35 @@ class Services:
     households: HouseholdService
     provisioning: ProvisioningService
     signin: SignInService
+    delivery: DeliveryService
     engine: Engine
 
     def close(self) -> None:
         self.engine.dispose()
 
 
+def transport(settings: Settings) -> Transport:
+    if settings.delivery == "lmtp":
+        from mailwizard.delivery.lmtp import LmtpTransport
+
+        return LmtpTransport(settings.lmtp_host, settings.lmtp_port)
+    from mailwizard.delivery.maildir import MaildirTransport
+
+    return MaildirTransport(settings.mail_folder, settings.mail_uid, settings.mail_gid)
+
+
 def bootstrap(
     settings: Settings,
     *,
     create_directory: bool = False,
-    clock: Callable[[], datetime] | None = None,
+    clock: Clock | None = None,
 ) -> Services:
     """Opens (or, with ``create_directory``, creates) the directory and wires the services.
 
     ``clock`` dates what the directory records; pictures and snapshots fix it."""
     from mailwizard.backends.engine import open_engine
     from mailwizard.backends.sql_directory import SqlDirectory
+    from mailwizard.backends.sql_outbox import SqlOutbox
     from mailwizard.hashing import Argon2idHasher
 
     engine = open_engine(
@@ -51,7 +64,7 @@ def bootstrap(
         create=create_directory,
         busy_timeout_seconds=settings.busy_timeout_seconds,
     )
-    directory = SqlDirectory(engine) if clock is None else SqlDirectory(engine, clock)
+    directory = SqlDirectory(engine, clock or utc_now)
     hasher = Argon2idHasher(
         time_cost=settings.argon2_time_cost,
         memory_kib=settings.argon2_memory_kib,
@@ -64,5 +77,11 @@ def bootstrap(
         ),
         provisioning=ProvisioningService(directory, hasher, settings.password_policy),
         signin=SignInService(directory, hasher),
+        delivery=DeliveryService(
+            SqlOutbox(engine),
+            transport(settings),
+            MailSettings(settings.mail_from, settings.imap_host, settings.smtp_host),
+            clock or utc_now,
+        ),
         engine=engine,
     )

@@ -74,6 +74,21 @@ class Settings(BaseSettings):
     mail_gid: int | None = Field(
         default=None, ge=1, description="System group that owns the Maildirs; default: yours."
     )
+    delivery: Literal["maildir", "lmtp"] = Field(
+        default="maildir",
+        description="How confirmation e-mails are delivered: into the Maildirs, or to LMTP.",
+    )
+    lmtp_host: str = Field(default="127.0.0.1", description="Dovecot's LMTP service.")
+    lmtp_port: int = Field(default=24, ge=1, le=65535, description="Dovecot's LMTP port.")
+    mail_from: str | None = Field(
+        default=None, description="Sender of confirmation e-mails; default: postmaster@DOMAIN."
+    )
+    imap_host: str | None = Field(
+        default=None, description="IMAP server named in the welcome e-mail; default: mail.DOMAIN."
+    )
+    smtp_host: str | None = Field(
+        default=None, description="SMTP server named in the welcome e-mail; default: mail.DOMAIN."
+    )
     busy_timeout_seconds: float = Field(
         default=30.0,
         gt=0,

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Sequence
-from datetime import UTC, datetime
+from collections.abc import Collection, Sequence
+from datetime import datetime
 
 from sqlalchemy import Connection, Engine, RowMapping, and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from mailwizard.backends import schema
 from mailwizard.backends.engine import read_transaction, write_transaction
-from mailwizard.domain.addresses import taken_refusal
+from mailwizard.clock import Clock, utc_now
+from mailwizard.domain.addresses import mailbox_home, taken_refusal
 from mailwizard.domain.models import (
     Civility,
     HouseholdOverview,
@@ -22,12 +23,6 @@ from mailwizard.domain.models import (
 from mailwizard.domain.quota import check_contract, check_quota
 from mailwizard.errors import Refused
 from mailwizard.services.ports import Audit, Credentials, NewMailbox, OutboxMessage
-
-Clock = Callable[[], datetime]
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _identity(row: RowMapping) -> Identity:
@@ -50,14 +45,8 @@ def _summary(row: RowMapping) -> MailboxSummary:
     )
 
 
-def maildir_of(address: str) -> str:
-    """Dovecot's ``%d/%n`` layout, relative to the mail root."""
-    local_part, _, domain = address.partition("@")
-    return f"{domain}/{local_part}/"
-
-
 class SqlDirectory:
-    def __init__(self, engine: Engine, clock: Clock = _utc_now) -> None:
+    def __init__(self, engine: Engine, clock: Clock = utc_now) -> None:
         self._engine = engine
         self._clock = clock
 
@@ -81,7 +70,7 @@ class SqlDirectory:
             .values(
                 username=mailbox.address,
                 password=mailbox.password_hash,
-                maildir=maildir_of(mailbox.address),
+                maildir=mailbox_home(mailbox.address),
                 active=True,
                 household_id=household_id,
                 role=role.value,

@@ -92,6 +92,8 @@ def create(state: CliState, answers_path: Path) -> None:
     )
     created = provisioning.commit(holder, request, CLI_ORIGIN)
     click.echo(created.address)
+    # The e-mails are safe in the outbox: a failed delivery is retried by "outbox flush".
+    services.delivery.flush()
 
 
 COMMANDS = (init, create)

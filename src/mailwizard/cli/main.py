@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import click
 
 from mailwizard import i18n
-from mailwizard.cli import accounts, creation, dovecot
+from mailwizard.cli import accounts, creation, dovecot, outbox
 from mailwizard.cli.state import CliState, load_settings
 from mailwizard.config import APP_NAME
 from mailwizard.errors import MailwizardError
@@ -42,7 +42,7 @@ def mailwizard(context: click.Context, directory: str | None, lang: str | None) 
         run_app(settings)
 
 
-for command in (*creation.COMMANDS, *accounts.COMMANDS, *dovecot.COMMANDS):
+for command in (*creation.COMMANDS, *accounts.COMMANDS, *dovecot.COMMANDS, *outbox.COMMANDS):
     mailwizard.add_command(command)
 
 

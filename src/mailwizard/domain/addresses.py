@@ -144,5 +144,11 @@ def parse_address(text: str, domains: Collection[str]) -> Address | Refusal:
     return Address(local_part, domain)
 
 
+def mailbox_home(address: str) -> str:
+    """Where a box lives under the mail root: Dovecot's ``%d/%n/`` layout."""
+    local_part, _, domain = address.partition("@")
+    return f"{domain}/{local_part}/"
+
+
 def taken_refusal(address: str) -> Refusal:
     return Refusal("address.taken", N_("{address} is already taken."), {"address": address})

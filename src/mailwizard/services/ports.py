@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from email.message import EmailMessage
 from typing import Protocol
 
 from mailwizard.domain.models import HouseholdOverview, Identity, Role
@@ -27,6 +28,38 @@ class OutboxMessage:
     language: str
     template: str
     context: dict[str, str]
+
+
+@dataclass(frozen=True)
+class QueuedMessage:
+    """An outbox row as the delivery reads it."""
+
+    id: int
+    message_id: str
+    recipient: str
+    language: str
+    template: str
+    context: dict[str, str]
+    created_at: datetime
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+
+
+class DeliveryFailed(Exception):
+    """A transport could not hand a message over; ``permanent`` when retrying is useless."""
+
+    def __init__(self, reason: str, *, permanent: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
+
+
+class Transport(Protocol):
+    def deliver(self, recipient: str, message: EmailMessage) -> None:
+        """Hands ``message`` over for ``recipient``, or raises ``DeliveryFailed``."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -82,6 +115,25 @@ class Directory(Protocol):
     ) -> datetime: ...
 
     def set_contract_active(self, household_id: int, active: bool, audit: Audit) -> None: ...
+
+
+class Outbox(Protocol):
+    """The confirmation e-mails written with the boxes, until they are delivered."""
+
+    def claim_due_messages(
+        self, now: datetime, lease: timedelta, limit: int
+    ) -> list[QueuedMessage]:
+        """Marks due messages as being sent until ``now + lease`` and returns them; a
+        message claimed by one process is not returned to another meanwhile."""
+        ...
+
+    def record_sent(self, message_id: int, at: datetime) -> None: ...
+
+    def record_retry(self, message_id: int, retry_at: datetime, reason: str) -> None: ...
+
+    def record_failed(self, message_id: int, reason: str) -> None: ...
+
+    def outbox(self) -> list[QueuedMessage]: ...
 
 
 class PasswordHasher(Protocol):

@@ -19,6 +19,10 @@ from mailwizard.services.signin import SignedIn
 from mailwizard.tui.support import MailwizardScreen
 
 
+def _ignore(_: object) -> None:
+    """The outcome of a background delivery needs no answer on screen."""
+
+
 class ManagementScreen(MailwizardScreen[None]):
     CSS_PATH = "management.tcss"
     BINDINGS = [
@@ -113,6 +117,8 @@ class ManagementScreen(MailwizardScreen[None]):
         if created is not None:
             self._created = created.address
             self.refresh_boxes()
+            # Failures stay in the outbox for a later flush: nothing to tell here.
+            self.call_service(self._services.delivery.flush, _ignore, _ignore, group="deliver")
 
     @on(Button.Pressed, "#sign-out")
     def action_sign_out(self) -> None:

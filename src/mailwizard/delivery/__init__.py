@@ -1,0 +1,1 @@
+"""Confirmation e-mails: composing them from the outbox, and the transports that deliver them."""

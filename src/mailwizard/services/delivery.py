@@ -1,0 +1,84 @@
+"""Delivering the outbox: claim what is due, hand it to the transport, record the outcome.
+
+Temporary failures come back later, each time after a longer wait; permanent ones, and
+messages that keep failing, are marked failed and left for a person to look at.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Final
+
+from mailwizard.clock import Clock, utc_now
+from mailwizard.services.confirmation_mail import compose
+from mailwizard.services.ports import DeliveryFailed, Outbox, QueuedMessage, Transport
+
+LEASE: Final = timedelta(minutes=10)
+"""How long a claimed message is left to its sender before another flush may take it."""
+FIRST_RETRY: Final = timedelta(minutes=1)
+LONGEST_WAIT: Final = timedelta(hours=6)
+MAX_ATTEMPTS: Final = 10
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """1 min, 2, 4, … up to 6 h between attempts."""
+    wait: timedelta = FIRST_RETRY * 2 ** min(attempts, 20)
+    return min(wait, LONGEST_WAIT)
+
+
+@dataclass(frozen=True)
+class FlushReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    sender: str | None
+    imap_host: str | None
+    smtp_host: str | None
+
+
+class DeliveryService:
+    def __init__(
+        self,
+        outbox: Outbox,
+        transport: Transport,
+        mail: MailSettings,
+        clock: Clock = utc_now,
+    ) -> None:
+        self._outbox = outbox
+        self._transport = transport
+        self._mail = mail
+        self._clock = clock
+
+    def flush(self, limit: int = 100) -> FlushReport:
+        """Delivers what is due now. Blocks on the network: run it in a worker from a UI."""
+        sent = retried = failed = 0
+        for message in self._outbox.claim_due_messages(self._clock(), LEASE, limit):
+            domain = message.recipient.partition("@")[2]
+            email = compose(
+                message,
+                sender=self._mail.sender or f"postmaster@{domain}",
+                imap_host=self._mail.imap_host or f"mail.{domain}",
+                smtp_host=self._mail.smtp_host or f"mail.{domain}",
+            )
+            try:
+                self._transport.deliver(message.recipient, email)
+            except DeliveryFailed as failure:
+                if failure.permanent or message.attempts + 1 >= MAX_ATTEMPTS:
+                    self._outbox.record_failed(message.id, failure.reason)
+                    failed += 1
+                else:
+                    retry_at = self._clock() + retry_delay(message.attempts)
+                    self._outbox.record_retry(message.id, retry_at, failure.reason)
+                    retried += 1
+            else:
+                self._outbox.record_sent(message.id, self._clock())
+                sent += 1
+        return FlushReport(sent, retried, failed)
+
+    def messages(self) -> list[QueuedMessage]:
+        return self._outbox.outbox()

@@ -1,0 +1,182 @@
+"""Both confirmation e-mails really arrive, are never lost and never sent twice."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import timedelta
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.lmtp import LMTP
+
+from cli_harness import Cli, write_answers
+from dovecot_server import Dovecot, free_port
+from mailwizard.bootstrap import bootstrap
+from mailwizard.clock import utc_now
+from mailwizard.config import Settings
+from martin_household import CREATE_ENV, HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
+
+LEA = "lea.martin@famille-martin.fr"
+
+
+def parsed(raw: bytes) -> EmailMessage:
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def create_lea(cli: Cli, answers_dir: Path, env: dict[str, str] | None = None) -> str:
+    path = write_answers(answers_dir / "lea.toml", first_name="Léa", last_name="Martin",
+                         address=LEA, language="fr")  # fmt: skip
+    outcome = cli("create", "--answers", str(path), env={**CREATE_ENV, **(env or {})})
+    assert outcome.exit_code == 0, outcome.stderr
+    return outcome.stdout.strip()
+
+
+def statuses(cli: Cli) -> list[tuple[str, str, int]]:
+    outcome = cli("outbox", "list", "--json")
+    assert outcome.exit_code == 0, outcome.stderr
+    return sorted((m["recipient"], m["status"], m["attempts"]) for m in json.loads(outcome.stdout))
+
+
+def test_the_maildir_transport_files_both_e_mails_where_dovecot_reads_them(
+    household: str, cli: Cli, answers_dir: Path, dovecot: Dovecot
+) -> None:
+    create_lea(cli, answers_dir)
+
+    (to_holder,) = [parsed(raw) for raw in dovecot.inbox(HOLDER, HOLDER_PASSWORD)]
+    (to_lea,) = [parsed(raw) for raw in dovecot.inbox(LEA, NEW_PASSWORD)]
+    assert to_holder["Subject"] == f"You created {LEA}"
+    assert to_lea["Subject"] == f"Bienvenue dans votre nouvelle boîte mail {LEA}"
+    assert to_lea["To"].addresses[0].display_name == "Léa Martin"
+    assert to_lea["From"].addresses[0].addr_spec == "postmaster@famille-martin.fr"
+    for message in (to_holder, to_lea):
+        assert message["Auto-Submitted"] == "auto-generated"
+        assert message["Date"] is not None
+        assert NEW_PASSWORD not in message.as_string()
+    assert "mail.famille-martin.fr" in to_lea.get_content()
+    listed = cli("outbox", "list", "--json").stdout
+    assert str(to_lea["Message-ID"]) in listed
+    assert statuses(cli) == [(HOLDER, "sent", 1), (LEA, "sent", 1)]
+
+
+def test_the_lmtp_transport_delivers_through_dovecot(
+    household: str, cli: Cli, answers_dir: Path, dovecot: Dovecot
+) -> None:
+    lmtp = {"MAILWIZARD_DELIVERY": "lmtp", "MAILWIZARD_LMTP_PORT": str(dovecot.lmtp_port)}
+    create_lea(cli, answers_dir, lmtp)
+
+    assert len(dovecot.inbox(HOLDER, HOLDER_PASSWORD)) == 1
+    (to_lea,) = [parsed(raw) for raw in dovecot.inbox(LEA, NEW_PASSWORD)]
+    assert "Bonjour Léa" in to_lea.get_content()
+    assert statuses(cli) == [(HOLDER, "sent", 1), (LEA, "sent", 1)]
+
+
+def test_a_transport_that_is_down_loses_nothing_and_a_later_flush_delivers_once(
+    household: str, cli: Cli, answers_dir: Path, isolated_environment: dict[str, str]
+) -> None:
+    down = {"MAILWIZARD_DELIVERY": "lmtp", "MAILWIZARD_LMTP_PORT": str(free_port())}
+    create_lea(cli, answers_dir, down)
+    assert statuses(cli) == [(HOLDER, "pending", 1), (LEA, "pending", 1)]
+    assert cli("outbox", "flush", env=down).exit_code == 0, "nothing is due yet"
+
+    later = utc_now() + timedelta(minutes=2)
+    services = bootstrap(Settings(), clock=lambda: later)
+    try:
+        report = services.delivery.flush()
+        again = services.delivery.flush()
+    finally:
+        services.close()
+    assert (report.sent, again.sent) == (2, 0)
+    assert statuses(cli) == [(HOLDER, "sent", 2), (LEA, "sent", 2)]
+    mail_root = Path(isolated_environment["MAILWIZARD_DATA_DIR"]) / "mail"
+    assert len(list(mail_root.glob("famille-martin.fr/*/Maildir/new/*"))) == 2
+
+
+class LmtpController(Controller):
+    def factory(self) -> LMTP:
+        return LMTP(self.handler)
+
+
+class RefusingHandler:
+    async def handle_RCPT(  # noqa: N802 - the name aiosmtpd calls
+        self, server: object, session: object, envelope: object, address: str, options: object
+    ) -> str:
+        return "550 5.1.1 No such user here"
+
+
+@pytest.fixture
+def refusing_lmtp() -> Iterator[int]:
+    port = free_port()
+    controller = LmtpController(RefusingHandler(), hostname="127.0.0.1", port=port)
+    controller.start()  # type: ignore[no-untyped-call]
+    yield port
+    controller.stop()  # type: ignore[no-untyped-call]
+
+
+def test_a_permanent_refusal_is_marked_failed_and_not_retried(
+    household: str, cli: Cli, answers_dir: Path, refusing_lmtp: int
+) -> None:
+    refusing = {"MAILWIZARD_DELIVERY": "lmtp", "MAILWIZARD_LMTP_PORT": str(refusing_lmtp)}
+    create_lea(cli, answers_dir, refusing)
+    assert statuses(cli) == [(HOLDER, "failed", 1), (LEA, "failed", 1)]
+    assert "550" in cli("outbox", "list").stdout
+
+    much_later = utc_now() + timedelta(days=2)
+    services = bootstrap(Settings(), clock=lambda: much_later)
+    try:
+        assert services.delivery.flush().sent == 0
+    finally:
+        services.close()
+    assert statuses(cli) == [(HOLDER, "failed", 1), (LEA, "failed", 1)]
+
+
+def test_a_process_killed_after_the_commit_leaves_its_mail_to_a_later_flush(
+    household: str, cli: Cli, answers_dir: Path
+) -> None:
+    # A transport that accepts the connection and then never answers: the program is
+    # killed while it waits, after the box and its e-mails were committed.
+    path = write_answers(answers_dir / "lea.toml", first_name="Léa", last_name="Martin",
+                         address=LEA, language="fr")  # fmt: skip
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        env = {
+            **os.environ,
+            **CREATE_ENV,
+            "MAILWIZARD_DELIVERY": "lmtp",
+            "MAILWIZARD_LMTP_PORT": str(silent.getsockname()[1]),
+        }
+        process = subprocess.Popen(
+            [sys.executable, "-m", "mailwizard", "create", "--answers", str(path)],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            silent.settimeout(60)
+            connection, _ = silent.accept()  # the commit is done: delivery has begun
+            process.kill()
+            process.wait(timeout=10)
+            connection.close()
+        finally:
+            if process.poll() is None:
+                process.kill()
+    assert process.returncode == -signal.SIGKILL
+    assert [status for _, status, _ in statuses(cli)] == ["sending", "sending"]
+
+    after_the_lease = utc_now() + timedelta(minutes=11)
+    services = bootstrap(Settings(), clock=lambda: after_the_lease)
+    try:
+        assert services.delivery.flush().sent == 2
+    finally:
+        services.close()
+    assert statuses(cli) == [(HOLDER, "sent", 1), (LEA, "sent", 1)]
