@@ -28,6 +28,8 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dic
         "XDG_CACHE_HOME": str(tmp_path / "cache"),
         "LC_ALL": "C.UTF-8",
         "TZ": "UTC",
+        # Never the developer's own keyring: tests that need one install their own.
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
     }
     for name in list(os.environ):
         if name.startswith("MAILWIZARD_"):

@@ -36,6 +36,15 @@ class Services:
 
 
 def transport(settings: Settings) -> Transport:
+    if settings.delivery == "smtp":
+        from mailwizard.delivery.smtp import SmtpTransport
+
+        return SmtpTransport(
+            settings.smtp_relay_host,
+            settings.smtp_relay_port,
+            settings.smtp_relay_user,
+            settings.smtp_relay_ca_file,
+        )
     if settings.delivery == "lmtp":
         from mailwizard.delivery.lmtp import LmtpTransport
 

@@ -74,12 +74,22 @@ class Settings(BaseSettings):
     mail_gid: int | None = Field(
         default=None, ge=1, description="System group that owns the Maildirs; default: yours."
     )
-    delivery: Literal["maildir", "lmtp"] = Field(
+    delivery: Literal["maildir", "lmtp", "smtp"] = Field(
         default="maildir",
-        description="How confirmation e-mails are delivered: into the Maildirs, or to LMTP.",
+        description="How confirmation e-mails leave: into the Maildirs, to LMTP, or to a relay.",
     )
     lmtp_host: str = Field(default="127.0.0.1", description="Dovecot's LMTP service.")
     lmtp_port: int = Field(default=24, ge=1, le=65535, description="Dovecot's LMTP port.")
+    smtp_relay_host: str = Field(default="localhost", description="The SMTP relay.")
+    smtp_relay_port: int = Field(default=587, ge=1, le=65535, description="The relay's port.")
+    smtp_relay_user: str | None = Field(
+        default=None,
+        description="User for the relay; its password comes from MAILWIZARD_SMTP_PASSWORD "
+        "or the keyring (service mailwizard, name smtp-password).",
+    )
+    smtp_relay_ca_file: Path | None = Field(
+        default=None, description="CA certificates to trust for the relay; default: the system's."
+    )
     mail_from: str | None = Field(
         default=None, description="Sender of confirmation e-mails; default: postmaster@DOMAIN."
     )

@@ -10,7 +10,8 @@ from mailwizard.services.ports import DeliveryFailed
 PERMANENT_REPLY = 500
 
 
-def _failure(code: int, reply: bytes | str) -> DeliveryFailed:
+def reply_failure(code: int, reply: bytes | str) -> DeliveryFailed:
+    """A 5xx reply will not change by retrying; a 4xx one may."""
     text = reply.decode(errors="replace") if isinstance(reply, bytes) else reply
     return DeliveryFailed(f"{code} {text}", permanent=code >= PERMANENT_REPLY)
 
@@ -28,8 +29,8 @@ class LmtpTransport:
                 client.send_message(message, sender, [recipient])
         except smtplib.SMTPRecipientsRefused as refused:
             code, reply = refused.recipients[recipient]
-            raise _failure(code, reply) from None
+            raise reply_failure(code, reply) from None
         except smtplib.SMTPResponseException as error:
-            raise _failure(error.smtp_code, error.smtp_error) from None
+            raise reply_failure(error.smtp_code, error.smtp_error) from None
         except (smtplib.SMTPException, OSError) as error:
             raise DeliveryFailed(str(error) or type(error).__name__, permanent=False) from None
