@@ -9,7 +9,10 @@ from sqlalchemy import text
 from textual.widgets import DataTable, Input
 
 from mailwizard.bootstrap import Services
+from mailwizard.domain.models import Identity, MailboxRequest
+from mailwizard.services.terms import TERMS_VERSION
 from mailwizard.tui.app import MailwizardApp
+from martin_household import HOLDER_PASSWORD, NEW_PASSWORD
 from wizard_driver import (
     HOLDER,
     fill_password,
@@ -86,3 +89,31 @@ async def test_every_screen_speaks_french_when_asked(household: str, make_app: A
         await pilot.press("escape")
         await settle(pilot)
         assert screen_name(app) == "ManagementScreen"
+
+
+async def test_undelivered_confirmations_are_shown_on_the_management_page(
+    household: str, services: Services, make_app: AppFactory
+) -> None:
+    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD)
+    services.provisioning.commit(
+        holder,
+        MailboxRequest(
+            identity=Identity(civility="mme", first_name="Léa", last_name="Martin"),
+            address="lea.martin@famille-martin.fr",
+            password=NEW_PASSWORD,
+            accepted_terms_version=TERMS_VERSION,
+            language="fr",
+        ),
+        "test",
+    )
+    with services.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE outbox SET status = 'failed', last_error = '550 no such user' "
+                 "WHERE recipient = 'lea.martin@famille-martin.fr'")
+        )  # fmt: skip
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        assert label_text(app, "#undelivered") == (
+            "Confirmation e-mails could not be delivered to: lea.martin@famille-martin.fr."
+        )

@@ -8,6 +8,7 @@ in the middle leaves it to be claimed again once the lease has run out.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, RowMapping, and_, or_, select, update
@@ -89,6 +90,16 @@ class SqlOutbox:
             connection.execute(
                 update(schema.outbox).where(schema.outbox.c.id == message_id).values(**values)
             )
+
+    def failed_for(self, recipients: Collection[str]) -> list[QueuedMessage]:
+        outbox = schema.outbox
+        with read_transaction(self._engine) as connection:
+            rows = connection.execute(
+                select(outbox)
+                .where(outbox.c.status == FAILED, outbox.c.recipient.in_(list(recipients)))
+                .order_by(outbox.c.created_at, outbox.c.id)
+            ).mappings()
+            return [_queued(row) for row in rows]
 
     def outbox(self) -> list[QueuedMessage]:
         with read_transaction(self._engine) as connection:

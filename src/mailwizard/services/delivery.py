@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Final
 
 from mailwizard.clock import Clock, utc_now
+from mailwizard.domain.models import HouseholdOverview
 from mailwizard.services.confirmation_mail import compose
 from mailwizard.services.ports import DeliveryFailed, Outbox, QueuedMessage, Transport
 
@@ -82,3 +83,8 @@ class DeliveryService:
 
     def messages(self) -> list[QueuedMessage]:
         return self._outbox.outbox()
+
+    def failures(self, overview: HouseholdOverview) -> list[QueuedMessage]:
+        """The household's confirmation e-mails that could not be delivered."""
+        addresses = [box.address for box in (overview.primary, *overview.secondary)]
+        return self._outbox.failed_for(addresses)

@@ -14,13 +14,15 @@ from mailwizard.domain.models import HouseholdOverview
 from mailwizard.domain.quota import check_contract, check_quota
 from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_, _
+from mailwizard.services.delivery import FlushReport
+from mailwizard.services.ports import QueuedMessage
 from mailwizard.services.provisioning import CreatedMailbox
 from mailwizard.services.signin import SignedIn
 from mailwizard.tui.support import MailwizardScreen
 
 
 def _ignore(_: object) -> None:
-    """The outcome of a background delivery needs no answer on screen."""
+    """A delivery that could not even start is retried by the next flush."""
 
 
 class ManagementScreen(MailwizardScreen[None]):
@@ -42,6 +44,7 @@ class ManagementScreen(MailwizardScreen[None]):
         yield Label(self._holder.address, classes="step-number", markup=False)
         yield DataTable(cursor_type="row", zebra_stripes=True)
         yield Label("", id="created-note", classes="field-ok", markup=False)
+        yield Label("", id="undelivered", classes="field-error", markup=False)
         yield Label("", id="remaining", markup=False)
         with Horizontal(classes="button-bar"):
             yield Button(_("Sign out"), id="sign-out", compact=True)
@@ -54,17 +57,23 @@ class ManagementScreen(MailwizardScreen[None]):
         table = self.query_one(DataTable)
         table.add_columns(_("Address"), _("Name"), _("Created"), _("Box"))
         self.query_one("#created-note").display = False
+        self.query_one("#undelivered").display = False
         self.query_one("#create", Button).disabled = True
         self.refresh_boxes()
 
     def refresh_boxes(self) -> None:
-        households = self._services.households
+        households, delivery = self._services.households, self._services.delivery
         household_id = self._holder.household_id
-        self.call_service(
-            lambda: households.overview_of(household_id), self._show, self._failed, group="list"
-        )
 
-    def _show(self, overview: HouseholdOverview) -> None:
+        def load() -> tuple[HouseholdOverview, list[QueuedMessage]]:
+            overview = households.overview_of(household_id)
+            return overview, delivery.failures(overview)
+
+        self.call_service(load, self._show, self._failed, group="list")
+
+    def _show(self, loaded: tuple[HouseholdOverview, list[QueuedMessage]]) -> None:
+        overview, undelivered = loaded
+        self._show_undelivered(undelivered)
         self._overview = overview
         table = self.query_one(DataTable)
         table.clear()
@@ -102,6 +111,17 @@ class ManagementScreen(MailwizardScreen[None]):
             note.display = True
         table.focus()
 
+    def _show_undelivered(self, undelivered: list[QueuedMessage]) -> None:
+        label = self.query_one("#undelivered", Label)
+        label.display = bool(undelivered)
+        if undelivered:
+            recipients = ", ".join(sorted({message.recipient for message in undelivered}))
+            label.update(
+                _("Confirmation e-mails could not be delivered to: {recipients}.").format(
+                    recipients=recipients
+                )
+            )
+
     def _failed(self, error: MailwizardError) -> None:
         self.query_one("#remaining", Label).update(error.message)
 
@@ -117,8 +137,14 @@ class ManagementScreen(MailwizardScreen[None]):
         if created is not None:
             self._created = created.address
             self.refresh_boxes()
-            # Failures stay in the outbox for a later flush: nothing to tell here.
-            self.call_service(self._services.delivery.flush, _ignore, _ignore, group="deliver")
+            # Failures stay in the outbox for a later flush; the page shows those for good.
+            self.call_service(
+                self._services.delivery.flush, self._delivered, _ignore, group="deliver"
+            )
+
+    def _delivered(self, report: FlushReport) -> None:
+        if report.failed:
+            self.refresh_boxes()
 
     @on(Button.Pressed, "#sign-out")
     def action_sign_out(self) -> None:
