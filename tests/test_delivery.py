@@ -56,7 +56,7 @@ def test_the_maildir_transport_files_both_e_mails_where_dovecot_reads_them(
 
     (to_holder,) = [parsed(raw) for raw in dovecot.inbox(HOLDER, HOLDER_PASSWORD)]
     (to_lea,) = [parsed(raw) for raw in dovecot.inbox(LEA, NEW_PASSWORD)]
-    assert to_holder["Subject"] == f"You created {LEA}"
+    assert to_holder["Subject"] == f"You created {LEA} for Léa Martin"
     assert to_lea["Subject"] == f"Bienvenue dans votre nouvelle boîte mail {LEA}"
     assert to_lea["To"].addresses[0].display_name == "Léa Martin"
     assert to_lea["From"].addresses[0].addr_spec == "postmaster@famille-martin.fr"

@@ -13,7 +13,7 @@ from mailwizard.i18n import N_, catalog
 from mailwizard.services.ports import QueuedMessage
 
 SUBJECTS = {
-    "holder_confirmation": N_("You created {address}"),
+    "holder_confirmation": N_("You created {address} for {first_name} {last_name}"),
     "welcome": N_("Welcome to your new mailbox {address}"),
 }
 
