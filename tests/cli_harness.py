@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 
 from mailwizard import i18n
 from mailwizard.cli import run
@@ -73,17 +73,18 @@ def write_answers(path: Path, **answers: object) -> Path:
     return path
 
 
-def dump_directory(path: Path) -> dict[str, list[tuple[object, ...]]]:
+def dump_directory(url: str) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every table, to show that a refused command wrote nothing."""
-    engine = create_engine(f"sqlite:///{path}")
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
     try:
         with engine.connect() as connection:
-            tables = connection.execute(
-                text("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-            ).scalars()
+            tables = sorted(inspect(connection).get_table_names())
             return {
-                table: [tuple(row) for row in connection.execute(text(f'SELECT * FROM "{table}"'))]
-                for table in list(tables)
+                table: sorted(
+                    (tuple(row) for row in connection.execute(text(f'SELECT * FROM "{table}"'))),
+                    key=repr,
+                )
+                for table in tables
             }
     finally:
         engine.dispose()

@@ -16,11 +16,33 @@ import pytest
 from cli_harness import Cli
 from dovecot_server import Dovecot, running_dovecot
 from martin_household import DOMAIN, HOLDER, HOLDER_PASSWORD
+from postgres_server import PASSWORD as POSTGRES_PASSWORD
+from postgres_server import SUPERUSER as POSTGRES_USER
+from postgres_server import Postgres, running_postgres
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Postgres]:
+    """One throwaway cluster per test process; each test gets its own database."""
+    with running_postgres() as server:
+        yield server
 
 
 @pytest.fixture
-def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    """Environment variables that confine the program to ``tmp_path``."""
+def directory_engine() -> str:
+    """The engine of the test's directory; modules that run on both override this."""
+    return "sqlite"
+
+
+@pytest.fixture
+def isolated_environment(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    directory_engine: str,
+    request: pytest.FixtureRequest,
+) -> dict[str, str]:
+    """Environment variables that confine the program to ``tmp_path`` (and, on
+    PostgreSQL, to a database of its own)."""
     values = {
         "MAILWIZARD_CONFIG": str(tmp_path / "config.toml"),
         "MAILWIZARD_DATA_DIR": str(tmp_path / "data"),
@@ -31,6 +53,10 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dic
         # Never the developer's own keyring: tests that need one install their own.
         "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
     }
+    if directory_engine == "postgresql":
+        server: Postgres = request.getfixturevalue("postgres")
+        values["MAILWIZARD_DIRECTORY"] = server.url(server.create_database())
+        values["MAILWIZARD_DIRECTORY_PASSWORD"] = POSTGRES_PASSWORD
     for name in list(os.environ):
         if name.startswith("MAILWIZARD_"):
             monkeypatch.delenv(name)
@@ -43,6 +69,15 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dic
 @pytest.fixture
 def directory_path(isolated_environment: dict[str, str]) -> Path:
     return Path(isolated_environment["MAILWIZARD_DATA_DIR"]) / "directory.sqlite3"
+
+
+@pytest.fixture
+def directory_url(isolated_environment: dict[str, str], directory_path: Path) -> str:
+    """How the tests themselves open the directory, on either engine."""
+    url = isolated_environment.get("MAILWIZARD_DIRECTORY")
+    if url is None:
+        return f"sqlite:///{directory_path}"
+    return url.replace(f"//{POSTGRES_USER}@", f"//{POSTGRES_USER}:{POSTGRES_PASSWORD}@", 1)
 
 
 @pytest.fixture

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
-import stat
 from pathlib import Path
 
 import pytest
 
 from cli_harness import Cli, dump_directory, write_answers
 from martin_household import CREATE_ENV, DOMAIN, HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def directory_engine(request: pytest.FixtureRequest) -> str:
+    """Every test of this module runs on both engines."""
+    return str(request.param)
+
 
 FIRST_NAMES = ["Léa", "Hugo", "Chloé", "Louis", "Inès", "Jules", "Zoé", "Arthur", "Manon"]
 
@@ -29,10 +35,7 @@ def listed(cli: Cli) -> dict[str, object]:
     return document
 
 
-def test_init_creates_a_private_directory_with_the_primary_box(
-    household: str, cli: Cli, directory_path: Path
-) -> None:
-    assert stat.S_IMODE(directory_path.stat().st_mode) == 0o600
+def test_init_creates_the_household_with_its_primary_box(household: str, cli: Cli) -> None:
     document = listed(cli)
     assert document["domains"] == [DOMAIN]
     assert document["remaining_secondary"] == 9
@@ -44,7 +47,7 @@ def test_init_creates_a_private_directory_with_the_primary_box(
 
 
 def test_nine_secondary_boxes_then_the_tenth_is_refused_and_nothing_written(
-    household: str, cli: Cli, answers_dir: Path, directory_path: Path
+    household: str, cli: Cli, answers_dir: Path, directory_url: str
 ) -> None:
     created = []
     for first_name in FIRST_NAMES:
@@ -52,7 +55,7 @@ def test_nine_secondary_boxes_then_the_tenth_is_refused_and_nothing_written(
         assert exit_code == 0, stderr
         created.append(stdout)
     assert len(set(created)) == 9
-    before = dump_directory(directory_path)
+    before = dump_directory(directory_url)
 
     exit_code, stdout, stderr = create(cli, answers_dir, "Gabriel")
 
@@ -60,7 +63,7 @@ def test_nine_secondary_boxes_then_the_tenth_is_refused_and_nothing_written(
     assert stdout == ""
     assert "(9 of 9)" in stderr
     assert len(stderr.splitlines()) == 1
-    assert dump_directory(directory_path) == before
+    assert dump_directory(directory_url) == before
     document = listed(cli)
     assert document["remaining_secondary"] == 0
     assert {m["address"] for m in document["mailboxes"]} == {HOLDER, *created}  # type: ignore[attr-defined]
@@ -96,15 +99,15 @@ def test_bad_addresses_are_refused_with_the_reason(
     household: str,
     cli: Cli,
     answers_dir: Path,
-    directory_path: Path,
+    directory_url: str,
     address: str,
     reason: str,
 ) -> None:
-    before = dump_directory(directory_path)
+    before = dump_directory(directory_url)
     exit_code, stdout, stderr = create(cli, answers_dir, "Léa", address=address)
     assert (exit_code, stdout) == (1, "")
     assert reason in stderr
-    assert dump_directory(directory_path) == before
+    assert dump_directory(directory_url) == before
 
 
 @pytest.mark.parametrize(
@@ -121,11 +124,11 @@ def test_weak_or_personal_passwords_are_refused(
     household: str,
     cli: Cli,
     answers_dir: Path,
-    directory_path: Path,
+    directory_url: str,
     password: str,
     reason: str,
 ) -> None:
-    before = dump_directory(directory_path)
+    before = dump_directory(directory_url)
     path = write_answers(
         answers_dir / "lea.toml", first_name="Léa", last_name="Martin", address="suggest"
     )
@@ -137,7 +140,7 @@ def test_weak_or_personal_passwords_are_refused(
     )
     assert outcome.exit_code == 1
     assert reason in outcome.stderr
-    assert dump_directory(directory_path) == before
+    assert dump_directory(directory_url) == before
 
 
 def test_orange_policy_asks_for_mixed_case_and_a_digit(
@@ -159,24 +162,24 @@ def test_orange_policy_asks_for_mixed_case_and_a_digit(
 
 
 def test_terms_must_be_accepted(
-    household: str, cli: Cli, answers_dir: Path, directory_path: Path
+    household: str, cli: Cli, answers_dir: Path, directory_url: str
 ) -> None:
-    before = dump_directory(directory_path)
+    before = dump_directory(directory_url)
     exit_code, _, stderr = create(cli, answers_dir, "Léa", accept_terms=False)
     assert exit_code == 1
     assert "accept the terms of use" in stderr
-    assert dump_directory(directory_path) == before
+    assert dump_directory(directory_url) == before
 
 
 def test_a_suspended_contract_creates_nothing_until_resumed(
-    household: str, cli: Cli, answers_dir: Path, directory_path: Path
+    household: str, cli: Cli, answers_dir: Path, directory_url: str
 ) -> None:
     assert cli("contract", "suspend", "--owner", HOLDER).exit_code == 0
-    before = dump_directory(directory_path)
+    before = dump_directory(directory_url)
     exit_code, _, stderr = create(cli, answers_dir, "Léa")
     assert exit_code == 1
     assert "suspended" in stderr
-    assert dump_directory(directory_path) == before
+    assert dump_directory(directory_url) == before
     assert cli("contract", "resume", "--owner", HOLDER).exit_code == 0
     assert create(cli, answers_dir, "Léa")[0] == 0
 
@@ -347,3 +350,21 @@ def test_an_invalid_setting_is_a_usage_error(cli: Cli) -> None:
     outcome = cli("accounts", "list", "--owner", HOLDER, env={"MAILWIZARD_MAX_SECONDARY": "many"})
     assert outcome.exit_code == 2
     assert "max_secondary" in outcome.stderr
+
+
+def test_a_password_on_the_command_line_is_refused(cli: Cli) -> None:
+    outcome = cli("--directory", "postgresql://mail:secret@localhost/mail", "accounts", "list",
+                  "--owner", HOLDER)  # fmt: skip
+    assert outcome.exit_code == 2
+    assert "MAILWIZARD_DIRECTORY_PASSWORD" in outcome.stderr
+    assert "secret" not in outcome.stderr
+
+
+def test_an_unreachable_postgresql_server_exits_3_without_its_password(cli: Cli) -> None:
+    outcome = cli(
+        "--directory", "postgresql://mail@127.0.0.1:9/mail", "accounts", "list", "--owner", HOLDER,
+        env={"MAILWIZARD_DIRECTORY_PASSWORD": "very-secret-word"},
+    )  # fmt: skip
+    assert outcome.exit_code == 3
+    assert "127.0.0.1" in outcome.stderr
+    assert "very-secret-word" not in outcome.stderr

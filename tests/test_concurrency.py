@@ -1,4 +1,4 @@
-"""Several real processes writing to one SQLite directory at the same moment."""
+"""Several real processes writing to one directory at the same moment, on both engines."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import json
 import multiprocessing
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Barrier
-from pathlib import Path
+
+import pytest
 
 from cli_harness import Cli
 from mailwizard.bootstrap import bootstrap
@@ -16,7 +17,13 @@ from mailwizard.errors import Refused
 from mailwizard.services.terms import TERMS_VERSION
 from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
 
-SECOND_HOLDER = "paul.durand@famille-martin.fr"
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def directory_engine(request: pytest.FixtureRequest) -> str:
+    """Every test of this module runs on both engines."""
+    return str(request.param)
+
+
 CONTESTED = "camille@famille-martin.fr"
 
 
@@ -74,34 +81,34 @@ def count_boxes(cli: Cli, owner: str) -> int:
     return len(json.loads(outcome.stdout)["mailboxes"]) - 1
 
 
-def test_eight_processes_racing_in_one_household_stop_at_nine(
-    household: str, cli: Cli, directory_path: Path
+def test_sixteen_processes_racing_in_one_household_stop_at_nine(
+    household: str, cli: Cli, directory_url: str
 ) -> None:
-    jobs = [
-        (HOLDER, [f"enfant{process}.{box}@famille-martin.fr" for box in range(2)])
-        for process in range(8)
-    ]
+    jobs = [(HOLDER, [f"enfant{process}@famille-martin.fr"]) for process in range(16)]
 
-    outcomes = run_in_processes(f"sqlite:///{directory_path}", jobs)
+    outcomes = run_in_processes(directory_url, jobs)
 
     assert outcomes.count("created") == 9
     assert outcomes.count("quota.reached") == 7
     assert count_boxes(cli, HOLDER) == 9
 
 
-def test_two_households_racing_for_one_address_make_one_box(
-    household: str, cli: Cli, directory_path: Path
+def test_sixteen_households_racing_for_one_address_make_one_box(
+    household: str, cli: Cli, directory_url: str
 ) -> None:
-    second = cli(
-        "init", "--domain", "famille-martin.fr", "--address", SECOND_HOLDER,
-        "--civility", "m", "--first-name", "Paul", "--last-name", "Durand",
-        env={"MAILWIZARD_PASSWORD": HOLDER_PASSWORD},
-    )  # fmt: skip
-    assert second.exit_code == 0, second.stderr
-    jobs = [(HOLDER, [CONTESTED]), (SECOND_HOLDER, [CONTESTED])] * 4
+    services = bootstrap(Settings(directory=directory_url))
+    holders = [HOLDER]
+    for number in range(15):
+        identity = Identity(civility="m", first_name="Paul", last_name="Durand")
+        address = f"paul.durand{number}@famille-martin.fr"
+        services.households.initialise(
+            "famille-martin.fr", identity, address, HOLDER_PASSWORD, "en", "test"
+        )
+        holders.append(address)
+    services.close()
 
-    outcomes = run_in_processes(f"sqlite:///{directory_path}", jobs)
+    outcomes = run_in_processes(directory_url, [(holder, [CONTESTED]) for holder in holders])
 
     assert outcomes.count("created") == 1
-    assert outcomes.count("address.taken") == 7
-    assert count_boxes(cli, HOLDER) + count_boxes(cli, SECOND_HOLDER) == 1
+    assert outcomes.count("address.taken") == 15
+    assert sum(count_boxes(cli, holder) for holder in holders) == 1

@@ -18,8 +18,14 @@ from mailwizard.services.terms import TERMS_VERSION, terms_text
 from martin_household import CREATE_ENV, HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
 
 
-def query(path: Path, sql: str) -> list[tuple[object, ...]]:
-    engine = create_engine(f"sqlite:///{path}")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def directory_engine(request: pytest.FixtureRequest) -> str:
+    """Every test of this module runs on both engines."""
+    return str(request.param)
+
+
+def query(url: str, sql: str) -> list[tuple[object, ...]]:
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
     try:
         with engine.connect() as connection:
             return [tuple(row) for row in connection.execute(text(sql))]
@@ -39,23 +45,19 @@ def lea(household: str, cli: Cli, answers_dir: Path) -> str:
 
 
 def test_the_migrated_schema_is_the_one_the_code_declares(
-    household: str, directory_path: Path
+    household: str, directory_url: str
 ) -> None:
-    engine = create_engine(f"sqlite:///{directory_path}")
+    engine = create_engine(directory_url.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), metadata)
     engine.dispose()
     assert differences == []
-    assert query(directory_path, "SELECT version_num FROM alembic_version") == [("0001",)]
+    assert query(directory_url, "SELECT version_num FROM alembic_version") == [("0001",)]
 
 
-def test_the_directory_runs_in_wal_mode(household: str, directory_path: Path) -> None:
-    assert query(directory_path, "PRAGMA journal_mode") == [("wal",)]
-
-
-def test_boxes_have_what_dovecot_reads(lea: str, directory_path: Path) -> None:
+def test_boxes_have_what_dovecot_reads(lea: str, directory_url: str) -> None:
     rows = query(
-        directory_path,
+        directory_url,
         "SELECT username, password, maildir, active, role FROM mailbox ORDER BY id",
     )
     assert [(r[0], r[2], r[3], r[4]) for r in rows] == [
@@ -70,14 +72,14 @@ def test_boxes_have_what_dovecot_reads(lea: str, directory_path: Path) -> None:
 
 
 def test_a_creation_records_consent_audit_and_two_confirmations(
-    lea: str, directory_path: Path
+    lea: str, directory_url: str
 ) -> None:
-    (consent,) = query(directory_path, "SELECT terms_version, accepted_by FROM consent")
+    (consent,) = query(directory_url, "SELECT terms_version, accepted_by FROM consent")
     assert consent == (TERMS_VERSION, HOLDER)
-    actions = query(directory_path, "SELECT action, actor, target FROM audit_log ORDER BY id")
+    actions = query(directory_url, "SELECT action, actor, target FROM audit_log ORDER BY id")
     assert actions[-1] == ("mailbox.created", HOLDER, lea)
     messages = query(
-        directory_path,
+        directory_url,
         "SELECT recipient, language, template, status, message_id, context FROM outbox",
     )
     assert sorted((m[0], m[1], m[2], m[3]) for m in messages) == sorted(
@@ -91,7 +93,7 @@ def test_a_creation_records_consent_audit_and_two_confirmations(
 
 
 def test_stronger_hash_parameters_apply_at_the_next_sign_in(
-    household: str, isolated_environment: dict[str, str], directory_path: Path
+    household: str, isolated_environment: dict[str, str], directory_url: str
 ) -> None:
     stronger = Settings(argon2_time_cost=3, argon2_memory_kib=20480)
     services = bootstrap(stronger)
@@ -99,9 +101,7 @@ def test_stronger_hash_parameters_apply_at_the_next_sign_in(
         services.signin.sign_in(HOLDER, HOLDER_PASSWORD)
     finally:
         services.close()
-    ((stored,),) = query(
-        directory_path, f"SELECT password FROM mailbox WHERE username = '{HOLDER}'"
-    )
+    ((stored,),) = query(directory_url, f"SELECT password FROM mailbox WHERE username = '{HOLDER}'")
     assert str(stored).startswith("{ARGON2ID}$argon2id$v=19$m=20480,t=3,p=1$")
     services = bootstrap(stronger)
     try:
@@ -111,11 +111,11 @@ def test_stronger_hash_parameters_apply_at_the_next_sign_in(
 
 
 def test_reopening_an_upgraded_directory_changes_nothing(
-    lea: str, cli: Cli, directory_path: Path
+    lea: str, cli: Cli, directory_url: str
 ) -> None:
-    before = query(directory_path, "SELECT * FROM mailbox")
+    before = query(directory_url, "SELECT * FROM mailbox")
     assert cli("accounts", "list", "--owner", HOLDER).exit_code == 0
-    assert query(directory_path, "SELECT * FROM mailbox") == before
+    assert query(directory_url, "SELECT * FROM mailbox") == before
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, text
 
 from cli_harness import Cli, write_answers
 from dovecot_server import Dovecot
 from martin_household import CREATE_ENV, HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def directory_engine(request: pytest.FixtureRequest) -> str:
+    """Dovecot reads the directory with its sqlite driver, or with its pgsql one."""
+    return str(request.param)
 
 
 def test_a_box_created_by_the_command_line_signs_in_over_imap(
@@ -27,33 +34,37 @@ def test_a_box_created_by_the_command_line_signs_in_over_imap(
     assert not dovecot.login("nobody@famille-martin.fr", NEW_PASSWORD)
 
 
-def test_a_deactivated_box_is_refused(
-    household: str, directory_path: Path, dovecot: Dovecot
-) -> None:
+def test_a_deactivated_box_is_refused(household: str, directory_url: str, dovecot: Dovecot) -> None:
     assert dovecot.login(HOLDER, HOLDER_PASSWORD)
-    engine = create_engine(f"sqlite:///{directory_path}")
+    engine = create_engine(directory_url.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.begin() as connection:
-        connection.execute(text("UPDATE mailbox SET active = 0 WHERE username = :a"), {"a": HOLDER})
+        connection.execute(
+            text("UPDATE mailbox SET active = :off WHERE username = :a"),
+            {"a": HOLDER, "off": False},
+        )
     engine.dispose()
     assert not dovecot.login(HOLDER, HOLDER_PASSWORD)
 
 
 def test_dovecot_config_writes_both_files_for_the_directory(
-    household: str, cli: Cli, directory_path: Path, tmp_path: Path
+    household: str, cli: Cli, directory_engine: str, directory_path: Path, tmp_path: Path
 ) -> None:
     outcome = cli("dovecot-config", "--out", str(tmp_path / "dovecot"))
     assert outcome.exit_code == 0, outcome.stderr
     sql = (tmp_path / "dovecot" / "dovecot-sql.conf.ext").read_text()
-    assert f"connect = {directory_path}" in sql
+    if directory_engine == "sqlite":
+        assert f"driver = sqlite\nconnect = {directory_path}" in sql
+    else:
+        assert "driver = pgsql\nconnect = host=127.0.0.1 port=" in sql
     assert "default_pass_scheme = ARGON2ID" in sql
-    assert "active = 1" in sql.split("password_query")[1].splitlines()[0]
+    assert sql.split("password_query")[1].splitlines()[0].endswith("AND active")
     snippet = (tmp_path / "dovecot" / "mailwizard.conf").read_text()
     assert str(tmp_path / "dovecot" / "dovecot-sql.conf.ext") in snippet
     assert (tmp_path / "dovecot" / "mailwizard.conf").stat().st_mode & 0o777 == 0o640
 
 
 def test_dovecot_config_refuses_other_engines(cli: Cli, tmp_path: Path) -> None:
-    outcome = cli("--directory", "postgresql://mail@localhost/mail", "dovecot-config",
+    outcome = cli("--directory", "mysql://mail@localhost/mail", "dovecot-config",
                   "--out", str(tmp_path / "dovecot"))  # fmt: skip
     assert outcome.exit_code == 2
     assert not (tmp_path / "dovecot").exists()

@@ -24,6 +24,13 @@ from mailwizard.clock import utc_now
 from mailwizard.config import Settings
 from martin_household import CREATE_ENV, HOLDER
 
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def directory_engine(request: pytest.FixtureRequest) -> str:
+    """Every test of this module runs on both engines."""
+    return str(request.param)
+
+
 LEA = "lea.martin@famille-martin.fr"
 RELAY_USER = "household"
 RELAY_PASSWORD = "relay secret"

@@ -11,6 +11,7 @@ import os
 
 from mailwizard.config import APP_NAME
 
+DIRECTORY_PASSWORD = "directory-password"  # noqa: S105 - the name a secret is stored under
 SMTP_PASSWORD = "smtp-password"  # noqa: S105 - the name a secret is stored under
 
 

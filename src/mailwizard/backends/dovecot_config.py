@@ -10,7 +10,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from mailwizard.backends.engine import sqlite_file
+from sqlalchemy.engine import make_url
+
+from mailwizard.backends.engine import is_postgresql, sqlite_file
+from mailwizard.secrets import DIRECTORY_PASSWORD, read_secret
 
 SQL_CONFIG_NAME = "dovecot-sql.conf.ext"
 SNIPPET_NAME = "mailwizard.conf"
@@ -26,23 +29,41 @@ def _sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _dovecot_connection(directory_url: str) -> str:
+    """Dovecot's driver and connect lines. A PostgreSQL password goes into the file (which
+    is written 0640) because Dovecot has no other way to get it, unless ~/.pgpass of
+    Dovecot's auth user or trust/peer authentication provide it."""
+    if not is_postgresql(directory_url):
+        return f"driver = sqlite\nconnect = {sqlite_file(directory_url).resolve()}"
+    url = make_url(directory_url)
+    password = url.password or read_secret(DIRECTORY_PASSWORD)
+    parameters = {
+        "host": url.host,
+        "port": url.port,
+        "dbname": url.database,
+        "user": url.username,
+        "password": password,
+    }
+    connect = " ".join(f"{key}={value}" for key, value in parameters.items() if value)
+    return f"driver = pgsql\nconnect = {connect}"
+
+
 def dovecot_files(
     directory_url: str, mail_folder: Path, config_folder: Path, uid: int | None, gid: int | None
 ) -> DovecotFiles:
     """The text of both files; ``config_folder`` is where they will be installed."""
-    database = sqlite_file(directory_url)
+    connection = _dovecot_connection(directory_url)
     home = f"{_sql_string(str(mail_folder.resolve()) + '/')} || maildir"
     owner = f"{uid or os.getuid()} AS uid, {gid or os.getgid()} AS gid"
-    active_box = "FROM mailbox WHERE username = '%Lu' AND active = 1"
+    active_box = "FROM mailbox WHERE username = '%Lu' AND active"
     sql_config = f"""\
 # Written by "mailwizard dovecot-config": how Dovecot reads mailwizard's directory.
-driver = sqlite
-connect = {database.resolve()}
+{connection}
 default_pass_scheme = ARGON2ID
 
 password_query = SELECT username AS user, password {active_box}
 user_query = SELECT {home} AS home, {owner} {active_box}
-iterate_query = SELECT username AS user FROM mailbox WHERE active = 1
+iterate_query = SELECT username AS user FROM mailbox WHERE active
 """  # noqa: S608 - Dovecot runs these queries, escaping what it puts in %Lu
     snippet = f"""\
 # Written by "mailwizard dovecot-config". Include it from dovecot.conf:

@@ -20,9 +20,11 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, Programmin
 
 from mailwizard.errors import DirectoryUnavailable, UsageProblem
 from mailwizard.i18n import N_
+from mailwizard.secrets import DIRECTORY_PASSWORD, read_secret
 
 _WRITE_OPTION = "mailwizard_write"
 _MIGRATIONS = Path(__file__).parent / "migrations"
+_MIGRATION_LOCK = 0x6D61696C  # any number: all terminals must agree on it
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -38,13 +40,42 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def sqlite_file(url: str) -> Path:
-    """The file of a SQLite directory URL; other engines are not supported yet."""
+    """The file of a SQLite directory URL."""
     path = sqlite_path(url)
     if path is None:
-        raise UsageProblem(
-            N_("Only SQLite directories (sqlite:///PATH) are supported by this version.")
-        )
+        raise UsageProblem(N_("“{url}” is not a SQLite directory URL."), url=safe_url(url))
     return path
+
+
+def safe_url(url: str) -> str:
+    """The URL as it may be shown or logged: never with its password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "?"
+
+
+def is_postgresql(url: str) -> bool:
+    try:
+        return make_url(url).get_backend_name() == "postgresql"
+    except ArgumentError:
+        return False
+
+
+def _postgresql_engine(url: str) -> Engine:
+    """Pooled connections, each checked before use so that one lost connection is
+    replaced once instead of failing the request. The password comes from the URL of
+    the environment, MAILWIZARD_DIRECTORY_PASSWORD, the keyring, or libpq's ~/.pgpass."""
+    parsed = make_url(url).set(drivername="postgresql+psycopg")
+    if parsed.password is None and (password := read_secret(DIRECTORY_PASSWORD)):
+        parsed = parsed.set(password=password)
+    return create_engine(
+        parsed,
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=5,
+        connect_args={"connect_timeout": 10, "application_name": "mailwizard"},
+    )
 
 
 def _create_private_file(path: Path) -> None:
@@ -85,16 +116,23 @@ def _sqlite_engine(path: Path, busy_timeout_seconds: float) -> Engine:
 
 
 def open_engine(url: str, *, create: bool, busy_timeout_seconds: float = 30.0) -> Engine:
-    """An engine on an up-to-date directory; ``create`` allows making a new SQLite file."""
-    path = sqlite_file(url)
-    if not path.exists():
-        if not create:
-            raise DirectoryUnavailable(
-                N_("There is no account directory at {path} yet: run “mailwizard init” first."),
-                path=str(path),
-            )
-        _create_private_file(path)
-    engine = _sqlite_engine(path, busy_timeout_seconds)
+    """An engine on an up-to-date directory; ``create`` allows making a new SQLite file.
+
+    A PostgreSQL database must exist; its schema is created on first use."""
+    if is_postgresql(url):
+        engine = _postgresql_engine(url)
+        path = safe_url(url)
+    else:
+        sqlite = sqlite_file(url)
+        path = str(sqlite)
+        if not sqlite.exists():
+            if not create:
+                raise DirectoryUnavailable(
+                    N_("There is no account directory at {path} yet: run “mailwizard init” first."),
+                    path=path,
+                )
+            _create_private_file(sqlite)
+        engine = _sqlite_engine(sqlite, busy_timeout_seconds)
     try:
         migrate(engine)
     except (IntegrityError, ProgrammingError):
@@ -103,8 +141,8 @@ def open_engine(url: str, *, create: bool, busy_timeout_seconds: float = 30.0) -
         engine.dispose()
         raise DirectoryUnavailable(
             N_("The account directory at {path} cannot be used: {reason}"),
-            path=str(path),
-            reason=str(error.orig),
+            path=path,
+            reason=str(error.orig).strip(),
         ) from None
     return engine
 
@@ -118,8 +156,12 @@ def migrate(engine: Engine) -> None:
     config.set_main_option("script_location", str(_MIGRATIONS))
     with engine.connect() as connection:
         connection.execution_options(**{_WRITE_OPTION: True})
+        if connection.dialect.name == "postgresql":
+            # Terminals starting together must not migrate at once.
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+        connection.commit()
 
 
 @contextmanager

@@ -7,6 +7,8 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import Connection, Engine, RowMapping, and_, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from mailwizard.backends import schema
@@ -106,13 +108,15 @@ class SqlDirectory:
         self, domain: str, holder: NewMailbox, max_secondary: int, audit: Audit
     ) -> int:
         with write_transaction(self._engine) as connection:
-            known = connection.execute(
-                select(schema.domain.c.name).where(schema.domain.c.name == domain)
-            ).first()
-            if known is None:
-                connection.execute(
-                    insert(schema.domain).values(name=domain, created_at=self._clock())
-                )
+            # Two households may start on one new domain at the same moment.
+            dialect_insert = (
+                postgresql_insert if connection.dialect.name == "postgresql" else (sqlite_insert)
+            )
+            connection.execute(
+                dialect_insert(schema.domain)
+                .values(name=domain, created_at=self._clock())
+                .on_conflict_do_nothing()
+            )
             household_id = connection.execute(
                 insert(schema.household)
                 .returning(schema.household.c.id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 import click
 
@@ -11,8 +12,8 @@ from mailwizard import i18n
 from mailwizard.cli import accounts, creation, dovecot, outbox
 from mailwizard.cli.state import CliState, load_settings
 from mailwizard.config import APP_NAME
-from mailwizard.errors import MailwizardError
-from mailwizard.i18n import _
+from mailwizard.errors import MailwizardError, UsageProblem
+from mailwizard.i18n import N_, _
 from mailwizard.logs import log_unexpected_error
 
 EXIT_INTERNAL_ERROR = 70
@@ -31,6 +32,13 @@ def mailwizard(context: click.Context, directory: str | None, lang: str | None) 
     """Create and manage the secondary mailboxes of a household.
 
     Without a command, opens the wizard in the terminal."""
+    if directory and urlsplit(directory).password is not None:
+        raise UsageProblem(
+            N_(
+                "Do not put the directory's password on the command line, where every user "
+                "can see it: use MAILWIZARD_DIRECTORY_PASSWORD, ~/.pgpass or the keyring."
+            )
+        )
     settings = load_settings(directory=directory, language=lang)
     i18n.set_language(settings.language or i18n.language_from_environment())
     state = CliState(settings)
