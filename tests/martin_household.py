@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+from mailwizard.domain.models import Identity, MailboxRequest
+from mailwizard.services.terms import TERMS_VERSION
+
 HOLDER = "jean.martin@famille-martin.fr"
 HOLDER_PASSWORD = "Vélo-rouge-sur-la-plage-42"
 NEW_PASSWORD = "Un-chat-bleu-dans-le-jardin"
 DOMAIN = "famille-martin.fr"
 
 CREATE_ENV = {"MAILWIZARD_OWNER_PASSWORD": HOLDER_PASSWORD, "MAILWIZARD_NEW_PASSWORD": NEW_PASSWORD}
+
+
+def box_request(
+    address: str, first_name: str = "Camille", last_name: str = "Petit", language: str = "en"
+) -> MailboxRequest:
+    """A complete, valid request for a new box, terms accepted."""
+    return MailboxRequest(
+        identity=Identity(civility="x", first_name=first_name, last_name=last_name),
+        address=address,
+        password=NEW_PASSWORD,
+        accepted_terms_version=TERMS_VERSION,
+        language=language,
+    )

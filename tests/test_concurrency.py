@@ -12,10 +12,9 @@ import pytest
 from cli_harness import Cli
 from mailwizard.bootstrap import bootstrap
 from mailwizard.config import Settings
-from mailwizard.domain.models import Identity, MailboxRequest
+from mailwizard.domain.models import Identity
 from mailwizard.errors import Refused
-from mailwizard.services.terms import TERMS_VERSION
-from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
+from martin_household import HOLDER, HOLDER_PASSWORD, box_request
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -35,17 +34,7 @@ def create_boxes(
     Puts "created" or the refusal code of each address on ``results``."""
     services = bootstrap(Settings(directory=directory_url))
     holder = services.signin.sign_in(owner, HOLDER_PASSWORD)
-    identity = Identity(civility="x", first_name="Camille", last_name="Petit")
-    requests = [
-        MailboxRequest(
-            identity=identity,
-            address=address,
-            password=NEW_PASSWORD,
-            accepted_terms_version=TERMS_VERSION,
-            language="en",
-        )
-        for address in addresses
-    ]
+    requests = [box_request(address) for address in addresses]
     start.wait()
     outcomes = []
     for request in requests:

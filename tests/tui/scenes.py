@@ -17,11 +17,10 @@ from textual.widgets import Input
 
 from mailwizard.bootstrap import Services, bootstrap
 from mailwizard.config import Settings
-from mailwizard.domain.models import Identity, MailboxRequest
-from mailwizard.services.terms import TERMS_VERSION
+from mailwizard.domain.models import Identity
 from mailwizard.tui.app import MailwizardApp, build_app
 from mailwizard.tui.screens.error import ErrorScreen
-from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
+from martin_household import HOLDER, HOLDER_PASSWORD, box_request
 from wizard_driver import (
     choose_address,
     fill_identity,
@@ -71,17 +70,8 @@ def populate(services: Services, directory: Directory) -> None:
     )
     holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD)
     for first_name in CHILDREN[: 9 if directory is Directory.FULL else 1]:
-        request = MailboxRequest(
-            identity=Identity(civility="x", first_name=first_name, last_name="Martin"),
-            address="suggest",
-            password=NEW_PASSWORD,
-            accepted_terms_version=TERMS_VERSION,
-            language="en",
-        )
         address = services.provisioning.suggest(holder, first_name, "Martin")[0]
-        services.provisioning.commit(
-            holder, request.model_copy(update={"address": address}), "pictures"
-        )
+        services.provisioning.commit(holder, box_request(address, first_name, "Martin"), "pictures")
     if directory is Directory.SUSPENDED:
         services.households.set_contract_active(HOLDER, False, "pictures")
 

@@ -7,10 +7,8 @@ from collections.abc import Callable
 from textual.widgets import Button, DataTable, Input, RadioSet
 
 from mailwizard.bootstrap import Services
-from mailwizard.domain.models import Identity, MailboxRequest
-from mailwizard.services.terms import TERMS_VERSION
 from mailwizard.tui.app import MailwizardApp
-from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
+from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD, box_request
 from wizard_driver import (
     choose_address,
     choose_first_civility,
@@ -101,14 +99,9 @@ async def test_wrong_sign_in_says_nothing_about_the_address(
 def fill_household(services: Services, count: int) -> None:
     holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD)
     for number in range(count):
-        request = MailboxRequest(
-            identity=Identity(civility="x", first_name="Camille", last_name="Petit"),
-            address=f"camille{number}@famille-martin.fr",
-            password=NEW_PASSWORD,
-            accepted_terms_version=TERMS_VERSION,
-            language="en",
+        services.provisioning.commit(
+            holder, box_request(f"camille{number}@famille-martin.fr"), "test"
         )
-        services.provisioning.commit(holder, request, "test")
 
 
 async def test_a_full_household_cannot_start_the_wizard(
@@ -229,13 +222,7 @@ async def test_an_address_taken_before_confirming_sends_back_to_step_4(
         holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD)
         services.provisioning.commit(
             holder,
-            MailboxRequest(
-                identity=Identity(civility="x", first_name="Léa", last_name="Autre"),
-                address="lea@famille-martin.fr",
-                password=NEW_PASSWORD,
-                accepted_terms_version=TERMS_VERSION,
-                language="en",
-            ),
+            box_request("lea@famille-martin.fr", "Léa", "Autre"),
             "another terminal",
         )
         await press_continue(pilot)

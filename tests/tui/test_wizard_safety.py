@@ -9,10 +9,8 @@ from sqlalchemy import text
 from textual.widgets import DataTable, Input
 
 from mailwizard.bootstrap import Services
-from mailwizard.domain.models import Identity, MailboxRequest
-from mailwizard.services.terms import TERMS_VERSION
 from mailwizard.tui.app import MailwizardApp
-from martin_household import HOLDER_PASSWORD, NEW_PASSWORD
+from martin_household import HOLDER_PASSWORD, box_request
 from wizard_driver import (
     HOLDER,
     fill_password,
@@ -97,13 +95,7 @@ async def test_undelivered_confirmations_are_shown_on_the_management_page(
     holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD)
     services.provisioning.commit(
         holder,
-        MailboxRequest(
-            identity=Identity(civility="mme", first_name="Léa", last_name="Martin"),
-            address="lea.martin@famille-martin.fr",
-            password=NEW_PASSWORD,
-            accepted_terms_version=TERMS_VERSION,
-            language="fr",
-        ),
+        box_request("lea.martin@famille-martin.fr", "Léa", "Martin", "fr"),
         "test",
     )
     with services.engine.begin() as connection:

@@ -7,7 +7,7 @@ import ssl
 from email.message import EmailMessage
 from pathlib import Path
 
-from mailwizard.delivery.lmtp import reply_failure
+from mailwizard.delivery.replies import judging_replies
 from mailwizard.secrets import SMTP_PASSWORD, environment_variable, read_secret
 from mailwizard.services.ports import DeliveryFailed
 
@@ -32,23 +32,18 @@ class SmtpTransport:
 
     def deliver(self, recipient: str, message: EmailMessage) -> None:
         sender = str(message["From"].addresses[0].addr_spec)
-        try:
-            with smtplib.SMTP(self._host, self._port, timeout=self._timeout) as client:
-                client.starttls(context=self._tls())
-                if self._username:
-                    password = read_secret(SMTP_PASSWORD)
-                    if password is None:
-                        raise DeliveryFailed(
-                            f"no password for {self._username}: set "
-                            f"{environment_variable(SMTP_PASSWORD)} or store it in the keyring",
-                            permanent=False,
-                        )
-                    client.login(self._username, password)
-                client.send_message(message, sender, [recipient])
-        except smtplib.SMTPRecipientsRefused as refused:
-            code, reply = refused.recipients[recipient]
-            raise reply_failure(code, reply) from None
-        except smtplib.SMTPResponseException as error:
-            raise reply_failure(error.smtp_code, error.smtp_error) from None
-        except (smtplib.SMTPException, OSError, ssl.SSLError) as error:
-            raise DeliveryFailed(str(error) or type(error).__name__, permanent=False) from None
+        password = read_secret(SMTP_PASSWORD) if self._username else None
+        if self._username and password is None:
+            raise DeliveryFailed(
+                f"no password for {self._username}: set "
+                f"{environment_variable(SMTP_PASSWORD)} or store it in the keyring",
+                permanent=False,
+            )
+        with (
+            judging_replies(recipient),
+            smtplib.SMTP(self._host, self._port, timeout=self._timeout) as client,
+        ):
+            client.starttls(context=self._tls())
+            if self._username and password is not None:
+                client.login(self._username, password)
+            client.send_message(message, sender, [recipient])
