@@ -52,7 +52,7 @@ def test_the_migrated_schema_is_the_one_the_code_declares(
         differences = compare_metadata(MigrationContext.configure(connection), metadata)
     engine.dispose()
     assert differences == []
-    assert query(directory_url, "SELECT version_num FROM alembic_version") == [("0001",)]
+    assert query(directory_url, "SELECT version_num FROM alembic_version") == [("0002",)]
 
 
 def test_boxes_have_what_dovecot_reads(lea: str, directory_url: str) -> None:

@@ -8,6 +8,7 @@ this module costs nothing at start-up.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from mailwizard.clock import Clock, utc_now
@@ -16,7 +17,7 @@ from mailwizard.services.delivery import DeliveryService, MailSettings
 from mailwizard.services.households import HouseholdService
 from mailwizard.services.ports import Transport
 from mailwizard.services.provisioning import ProvisioningService
-from mailwizard.services.signin import SignInService
+from mailwizard.services.signin import SignInService, ThrottlePolicy
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -66,6 +67,7 @@ def bootstrap(
     from mailwizard.backends.engine import open_engine
     from mailwizard.backends.sql_directory import SqlDirectory
     from mailwizard.backends.sql_outbox import SqlOutbox
+    from mailwizard.backends.sql_throttle import SqlSignInThrottle
     from mailwizard.hashing import Argon2idHasher
 
     engine = open_engine(
@@ -85,7 +87,15 @@ def bootstrap(
             directory, hasher, settings.password_policy, settings.max_secondary
         ),
         provisioning=ProvisioningService(directory, hasher, settings.password_policy),
-        signin=SignInService(directory, hasher),
+        signin=SignInService(
+            directory,
+            hasher,
+            SqlSignInThrottle(engine),
+            ThrottlePolicy(
+                settings.signin_max_failures, timedelta(minutes=settings.signin_lock_minutes)
+            ),
+            clock or utc_now,
+        ),
         delivery=DeliveryService(
             SqlOutbox(engine),
             transport(settings),

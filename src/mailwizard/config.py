@@ -99,6 +99,12 @@ class Settings(BaseSettings):
     smtp_host: str | None = Field(
         default=None, description="SMTP server named in the welcome e-mail; default: mail.DOMAIN."
     )
+    signin_max_failures: int = Field(
+        default=5, ge=1, description="Failed sign-ins in a row that lock an address's sign-in."
+    )
+    signin_lock_minutes: float = Field(
+        default=15, gt=0, description="How long such a lock lasts, in minutes."
+    )
     busy_timeout_seconds: float = Field(
         default=30.0,
         gt=0,

@@ -161,3 +161,11 @@ audit_log = Table(
     Column("action", String(64), nullable=False),
     Column("target", String(254), nullable=True),
 )
+
+signin_throttle = Table(
+    "signin_throttle",
+    metadata,
+    Column("address", String(254), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("locked_until", UtcDateTime, nullable=True),
+)

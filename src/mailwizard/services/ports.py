@@ -117,6 +117,22 @@ class Directory(Protocol):
     def set_contract_active(self, household_id: int, active: bool, audit: Audit) -> None: ...
 
 
+class SignInThrottle(Protocol):
+    """Failed sign-ins per address, kept in the directory so a restart forgets nothing."""
+
+    def locked_until(self, address: str, now: datetime) -> datetime | None:
+        """The end of the address's lock, if it is locked at ``now``."""
+        ...
+
+    def record_failure(
+        self, address: str, now: datetime, max_failures: int, lock: timedelta
+    ) -> datetime | None:
+        """Counts one more failure in a row; returns the lock's end when this one locks."""
+        ...
+
+    def clear(self, address: str) -> None: ...
+
+
 class Outbox(Protocol):
     """The confirmation e-mails written with the boxes, until they are delivered."""
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from mailwizard.clock import Clock, utc_now
 from mailwizard.domain.addresses import normalise
 from mailwizard.domain.models import Identity, Role
 from mailwizard.errors import SignInFailed
 from mailwizard.i18n import N_
-from mailwizard.services.ports import Directory, PasswordHasher
+from mailwizard.services.ports import Directory, PasswordHasher, SignInThrottle
 
 
 @dataclass(frozen=True)
@@ -23,23 +25,60 @@ class SignedIn:
     language: str
 
 
+@dataclass(frozen=True)
+class ThrottlePolicy:
+    max_failures: int
+    lock: timedelta
+
+
 class SignInService:
-    def __init__(self, directory: Directory, hasher: PasswordHasher) -> None:
+    def __init__(
+        self,
+        directory: Directory,
+        hasher: PasswordHasher,
+        throttle: SignInThrottle,
+        policy: ThrottlePolicy,
+        clock: Clock = utc_now,
+    ) -> None:
         self._directory = directory
         self._hasher = hasher
+        self._throttle = throttle
+        self._policy = policy
+        self._clock = clock
+
+    def _locked(self, until: datetime) -> SignInFailed:
+        return SignInFailed(
+            N_(
+                "Too many failed attempts: signing in with this address is locked until {time} UTC."
+            ),
+            time=until.strftime("%H:%M"),
+        )
 
     def sign_in(self, address: str, password: str) -> SignedIn:
         """Blocks for a hash verification: call it from a worker thread in a UI.
 
         Unknown addresses, wrong passwords and suspended boxes get the same message
-        after the same work, so a failure tells nothing about which addresses exist.
+        after the same work, and are counted and locked alike, so a failure tells
+        nothing about which addresses exist.
         """
-        credentials = self._directory.credentials(normalise(address))
+        typed = normalise(address)
+        if until := self._throttle.locked_until(typed, self._clock()):
+            self._hasher.spend_verification_time(password)
+            raise self._locked(until)
+        credentials = self._directory.credentials(typed)
         if credentials is None:
             self._hasher.spend_verification_time(password)
+            accepted = False
+        else:
+            accepted = self._hasher.verify(credentials.password_hash, password)
+        if credentials is None or not accepted or not credentials.active:
+            until = self._throttle.record_failure(
+                typed, self._clock(), self._policy.max_failures, self._policy.lock
+            )
+            if until is not None:
+                raise self._locked(until)
             raise SignInFailed(N_("The address or the password is incorrect."))
-        if not self._hasher.verify(credentials.password_hash, password) or not credentials.active:
-            raise SignInFailed(N_("The address or the password is incorrect."))
+        self._throttle.clear(typed)
         if self._hasher.needs_rehash(credentials.password_hash):
             self._directory.set_password_hash(credentials.mailbox_id, self._hasher.hash(password))
         return SignedIn(

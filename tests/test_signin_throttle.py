@@ -1,0 +1,115 @@
+"""Five failed sign-ins in a row lock an address for fifteen minutes, whoever asks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from cli_harness import Cli, write_answers
+from mailwizard.bootstrap import Services, bootstrap
+from mailwizard.clock import utc_now
+from mailwizard.config import Settings
+from mailwizard.errors import SignInFailed
+from martin_household import CREATE_ENV, HOLDER, HOLDER_PASSWORD
+
+WRONG = "not the password at all"
+INCORRECT = "The address or the password is incorrect."
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def directory_engine(request: pytest.FixtureRequest) -> str:
+    """Every test of this module runs on both engines."""
+    return str(request.param)
+
+
+class TimeMachine:
+    def __init__(self) -> None:
+        self.now = utc_now()
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> TimeMachine:
+    return TimeMachine()
+
+
+@pytest.fixture
+def services(household: str, clock: TimeMachine) -> Iterator[Services]:
+    opened = bootstrap(Settings(), clock=clock)
+    yield opened
+    opened.close()
+
+
+def failure(services: Services, address: str, password: str = WRONG) -> str:
+    with pytest.raises(SignInFailed) as failed:
+        services.signin.sign_in(address, password)
+    return failed.value.message
+
+
+def test_the_fifth_failure_locks_even_the_right_password_out(
+    services: Services, clock: TimeMachine
+) -> None:
+    assert [failure(services, HOLDER) for _ in range(4)] == [INCORRECT] * 4
+    lock = failure(services, HOLDER)
+    assert lock.startswith("Too many failed attempts")
+    assert (clock.now + timedelta(minutes=15)).strftime("%H:%M") in lock
+    assert failure(services, HOLDER, HOLDER_PASSWORD) == lock
+
+    clock.now += timedelta(minutes=14)
+    assert failure(services, HOLDER, HOLDER_PASSWORD) == lock
+    clock.now += timedelta(minutes=2)
+    assert services.signin.sign_in(HOLDER, HOLDER_PASSWORD).address == HOLDER
+
+
+def test_the_lock_survives_a_restart(services: Services, clock: TimeMachine) -> None:
+    for _ in range(5):
+        failure(services, HOLDER)
+    restarted = bootstrap(Settings(), clock=clock)
+    try:
+        assert failure(restarted, HOLDER, HOLDER_PASSWORD).startswith("Too many failed attempts")
+    finally:
+        restarted.close()
+
+
+def test_an_unknown_address_is_refused_and_locked_the_same_way(services: Services) -> None:
+    stranger = "personne@famille-martin.fr"
+    answers = [failure(services, stranger) for _ in range(5)]
+    known = [failure(services, HOLDER) for _ in range(5)]
+    assert answers[:4] == known[:4] == [INCORRECT] * 4
+    assert answers[4] == known[4]
+
+
+def test_a_success_starts_the_count_again(services: Services) -> None:
+    for _ in range(4):
+        failure(services, HOLDER)
+    services.signin.sign_in(HOLDER, HOLDER_PASSWORD)
+    assert [failure(services, HOLDER) for _ in range(4)] == [INCORRECT] * 4
+    assert services.signin.sign_in(HOLDER, HOLDER_PASSWORD).address == HOLDER
+
+
+def test_the_limits_are_settings(household: str, clock: TimeMachine) -> None:
+    strict = bootstrap(Settings(signin_max_failures=2, signin_lock_minutes=60), clock=clock)
+    try:
+        assert failure(strict, HOLDER) == INCORRECT
+        assert failure(strict, HOLDER).startswith("Too many failed attempts")
+        clock.now += timedelta(minutes=59)
+        assert failure(strict, HOLDER, HOLDER_PASSWORD).startswith("Too many failed attempts")
+    finally:
+        strict.close()
+
+
+def test_the_command_line_is_locked_out_too(household: str, cli: Cli, answers_dir: Path) -> None:
+    path = write_answers(answers_dir / "lea.toml", first_name="Léa", last_name="Martin",
+                         address="suggest")  # fmt: skip
+    wrong = {**CREATE_ENV, "MAILWIZARD_OWNER_PASSWORD": WRONG}
+    outcomes = [cli("create", "--answers", str(path), env=wrong) for _ in range(5)]
+    assert [o.exit_code for o in outcomes] == [1] * 5
+    assert "Too many failed attempts" in outcomes[-1].stderr
+    locked = cli("create", "--answers", str(path), env=CREATE_ENV)
+    assert locked.exit_code == 1
+    assert "Too many failed attempts" in locked.stderr
