@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from mailwizard.clock import Clock, utc_now
 from mailwizard.config import Settings
+from mailwizard.services.access import AccessService
 from mailwizard.services.delivery import DeliveryService, MailSettings
 from mailwizard.services.households import HouseholdService
 from mailwizard.services.ports import Transport
@@ -29,6 +30,7 @@ class Services:
     households: HouseholdService
     provisioning: ProvisioningService
     signin: SignInService
+    access: AccessService
     delivery: DeliveryService
     engine: Engine
 
@@ -65,6 +67,7 @@ def bootstrap(
 
     ``clock`` dates what the directory records; pictures and snapshots fix it."""
     from mailwizard.backends.engine import open_engine
+    from mailwizard.backends.sql_authenticators import SqlAuthenticators
     from mailwizard.backends.sql_directory import SqlDirectory
     from mailwizard.backends.sql_outbox import SqlOutbox
     from mailwizard.backends.sql_throttle import SqlSignInThrottle
@@ -81,20 +84,24 @@ def bootstrap(
         memory_kib=settings.argon2_memory_kib,
         parallelism=settings.argon2_parallelism,
     )
+    signin = SignInService(
+        directory,
+        hasher,
+        SqlSignInThrottle(engine),
+        ThrottlePolicy(
+            settings.signin_max_failures, timedelta(minutes=settings.signin_lock_minutes)
+        ),
+        clock or utc_now,
+    )
     return Services(
         settings=settings,
         households=HouseholdService(
             directory, hasher, settings.password_policy, settings.max_secondary
         ),
         provisioning=ProvisioningService(directory, hasher, settings.password_policy),
-        signin=SignInService(
-            directory,
-            hasher,
-            SqlSignInThrottle(engine),
-            ThrottlePolicy(
-                settings.signin_max_failures, timedelta(minutes=settings.signin_lock_minutes)
-            ),
-            clock or utc_now,
+        signin=signin,
+        access=AccessService(
+            SqlAuthenticators(engine), signin, settings.trusted_networks, clock or utc_now
         ),
         delivery=DeliveryService(
             SqlOutbox(engine),

@@ -20,6 +20,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from mailwizard.domain.access import DEFAULT_TRUSTED_NETWORKS
 from mailwizard.domain.passwords import PasswordPolicy
 from mailwizard.domain.quota import DEFAULT_MAX_SECONDARY
 
@@ -98,6 +99,10 @@ class Settings(BaseSettings):
     )
     smtp_host: str | None = Field(
         default=None, description="SMTP server named in the welcome e-mail; default: mail.DOMAIN."
+    )
+    trusted_networks: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_TRUSTED_NETWORKS),
+        description="Networks that count as home for a holder signed in over SSH.",
     )
     signin_max_failures: int = Field(
         default=5, ge=1, description="Failed sign-ins in a row that lock an address's sign-in."

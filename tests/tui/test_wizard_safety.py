@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
+import pyotp
 import pytest
 from sqlalchemy import text
 from textual.widgets import DataTable, Input
 
 from mailwizard.bootstrap import Services
+from mailwizard.clock import utc_now
 from mailwizard.tui.app import MailwizardApp
 from martin_household import HOLDER_PASSWORD, box_request
 from wizard_driver import (
@@ -20,6 +23,8 @@ from wizard_driver import (
     screen_name,
     settle,
     sign_in,
+    start_creation,
+    type_into,
 )
 
 AppFactory = Callable[..., MailwizardApp]
@@ -109,3 +114,45 @@ async def test_undelivered_confirmations_are_shown_on_the_management_page(
         assert label_text(app, "#undelivered") == (
             "Confirmation e-mails could not be delivered to: lea.martin@famille-martin.fr."
         )
+
+
+async def test_away_from_home_the_gate_asks_for_the_authenticator_code(
+    household: str,
+    services: Services,
+    make_app: AppFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD)
+    enrolment = services.access.start_enrolment(holder)
+    app_on_the_phone = pyotp.TOTP(enrolment.secret)
+    # Enrolled with the previous step's code, so that the current one is still unused.
+    earlier = utc_now() - timedelta(seconds=30)
+    services.access.confirm_enrolment(holder, enrolment, app_on_the_phone.at(earlier))
+    monkeypatch.setenv("SSH_CONNECTION", "203.0.113.5 51000 10.0.0.2 22")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_creation(pilot)
+        assert screen_name(app) == "GateScreen"
+        assert "authenticator" in field_reason(app, "totp_code")
+        await type_into(pilot, "#totp_code", "000000")
+        await press_continue(pilot)
+        assert "not right" in field_reason(app, "totp_code")
+        await type_into(pilot, "#totp_code", app_on_the_phone.now())
+        await press_continue(pilot)
+        assert screen_name(app) == "IdentityScreen"
+
+
+async def test_away_from_home_without_an_authenticator_the_gate_refuses(
+    household: str, make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SSH_CONNECTION", "203.0.113.5 51000 10.0.0.2 22")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_creation(pilot)
+        assert screen_name(app) == "GateScreen"
+        assert "home network" in label_text(app, "#step-error")
+        assert not app.screen.query_one("#totp_code-field").display
+
+
+def field_reason(app: MailwizardApp, field: str) -> str:
+    return label_text(app, f"#{field}-field .field-reason")

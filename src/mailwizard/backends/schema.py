@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -72,6 +73,8 @@ household = Table(
     Column("contract_active", Boolean, nullable=False),
     Column("max_secondary", Integer, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("totp_secret", String(64), nullable=True),
+    Column("totp_last_step", BigInteger, nullable=True),
 )
 
 household_domain = Table(

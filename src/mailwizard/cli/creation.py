@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -10,6 +11,7 @@ from mailwizard import i18n
 from mailwizard.cli.answers import SUGGEST, read_answers
 from mailwizard.cli.secrets import read_password
 from mailwizard.cli.state import CLI_ORIGIN, CliState, pass_state
+from mailwizard.domain.access import origin_of
 from mailwizard.domain.models import Identity, MailboxRequest, validated
 from mailwizard.errors import Refusal, Refused
 from mailwizard.i18n import N_, _
@@ -52,7 +54,8 @@ def create(state: CliState, answers_path: Path) -> None:
     """Create a secondary box from an answers file; print its address.
 
     The holder's password comes from MAILWIZARD_OWNER_PASSWORD, the new box's from
-    MAILWIZARD_NEW_PASSWORD (or prompts, in a terminal).
+    MAILWIZARD_NEW_PASSWORD (or prompts, in a terminal). Away from the home network, the
+    authenticator's code comes from MAILWIZARD_TOTP_CODE.
     """
     answers = read_answers(answers_path)
     identity = validated(
@@ -68,6 +71,9 @@ def create(state: CliState, answers_path: Path) -> None:
     services = state.services()
     provisioning = services.provisioning
     holder = services.signin.sign_in(answers.owner, owner_password)
+    services.access.check_creation_access(
+        holder, origin_of(os.environ, kiosk=False), os.environ.get("MAILWIZARD_TOTP_CODE")
+    )
     provisioning.prerequisites(holder)
     if advice := provisioning.same_person_advice(holder, identity):
         click.echo(_("Note: {advice}").format(advice=advice.message), err=True)

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import click
 
 from mailwizard import i18n
-from mailwizard.cli import accounts, creation, dovecot, outbox
+from mailwizard.cli import accounts, creation, dovecot, outbox, totp
 from mailwizard.cli.state import CliState, load_settings
 from mailwizard.config import APP_NAME
 from mailwizard.errors import MailwizardError, UsageProblem
@@ -50,7 +50,13 @@ def mailwizard(context: click.Context, directory: str | None, lang: str | None) 
         run_app(settings)
 
 
-for command in (*creation.COMMANDS, *accounts.COMMANDS, *dovecot.COMMANDS, *outbox.COMMANDS):
+for command in (
+    *creation.COMMANDS,
+    *accounts.COMMANDS,
+    *dovecot.COMMANDS,
+    *outbox.COMMANDS,
+    *totp.COMMANDS,
+):
     mailwizard.add_command(command)
 
 

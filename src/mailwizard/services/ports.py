@@ -117,6 +117,18 @@ class Directory(Protocol):
     def set_contract_active(self, household_id: int, active: bool, audit: Audit) -> None: ...
 
 
+class Authenticators(Protocol):
+    """Each household's TOTP secret and the last time step it accepted."""
+
+    def totp_secret(self, household_id: int) -> str | None: ...
+
+    def set_totp_secret(self, household_id: int, secret: str | None, step: int | None) -> None: ...
+
+    def consume_totp_step(self, household_id: int, step: int) -> bool:
+        """Records ``step`` as used; False when it, or a later one, already was."""
+        ...
+
+
 class SignInThrottle(Protocol):
     """Failed sign-ins per address, kept in the directory so a restart forgets nothing."""
 

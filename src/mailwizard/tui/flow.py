@@ -6,13 +6,16 @@ next. The order of the steps is plain data.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Final
 
+from mailwizard.domain.access import Origin, origin_of
 from mailwizard.domain.wizard import WizardState
 from mailwizard.errors import MailwizardError, Refused
+from mailwizard.services.access import AccessService
 from mailwizard.services.provisioning import CreatedMailbox, ProvisioningService
 from mailwizard.services.signin import SignedIn
 
@@ -82,6 +85,8 @@ StepOutcome = Forward | Backward | EditStep | Committed | SentBack
 @dataclass(frozen=True)
 class WizardContext:
     provisioning: ProvisioningService
+    access: AccessService
+    origin: Origin
     holder: SignedIn
     language: str
 
@@ -95,7 +100,13 @@ class CreationFlow:
         finished: Callable[[CreatedMailbox | None], None],
     ) -> None:
         self._app = app
-        self._context = WizardContext(services.provisioning, holder, app.language)
+        self._context = WizardContext(
+            services.provisioning,
+            services.access,
+            origin_of(os.environ, kiosk=False),
+            holder,
+            app.language,
+        )
         self._finished = finished
         self.state = WizardState()
 

@@ -1,19 +1,21 @@
 """Step 2, "Créer une adresse e-mail": may this holder create a box right now?
 
-The gate asks the provisioning service (contract active, room left); the checks of
-where the holder is (home network or strong identification) join it there.
+At home (the console, or SSH from a trusted network) the gate only checks the contract
+and the room left. Away from home it asks for the code of the holder's authenticator
+app, or, without one, says to start again from home.
 """
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Button, Label
+from textual.widgets import Button, Input, Label
 
 from mailwizard.domain.models import HouseholdOverview
 from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_, _
 from mailwizard.tui.flow import Forward, Step
 from mailwizard.tui.screens.step import StepScreen
+from mailwizard.tui.widgets.field import Field
 
 
 class GateScreen(StepScreen):
@@ -23,24 +25,41 @@ class GateScreen(StepScreen):
 
     def compose_form(self) -> ComposeResult:
         yield Label(_("Checking that a new address can be created…"), id="gate-status")
+        yield Field(_("Code from your app"), name="totp_code", max_length=8)
 
     def on_mount(self) -> None:
         super().on_mount()
+        self.query_one("#totp_code-field").display = False
         self.query_one("#continue", Button).display = False
+        self._check(None)
+
+    def _check(self, code: str | None) -> None:
         self.busy(True)
-        provisioning, holder = self.context.provisioning, self.context.holder
-        self.call_service(
-            lambda: provisioning.prerequisites(holder), self._allowed, self._refused, group="gate"
-        )
+        context = self.context
+
+        def check() -> HouseholdOverview:
+            context.access.check_creation_access(context.holder, context.origin, code)
+            return context.provisioning.prerequisites(context.holder)
+
+        self.call_service(check, self._allowed, self._refused, group="gate")
 
     def _allowed(self, overview: HouseholdOverview) -> None:
         self.dismiss(Forward())
 
     def _refused(self, error: MailwizardError) -> None:
         self.busy(False)
+        code_field = self.query_one("#totp_code-field", Field)
+        asks_for_code = getattr(error, "field", None) == "totp_code"
+        code_field.display = asks_for_code
+        self.query_one("#continue", Button).display = asks_for_code
+        if asks_for_code:
+            self.query_one("#gate-status", Label).update(_("Strong identification"))
+            code_field.show_error(error.message)
+            code_field.input.focus()
+            return
         self.query_one("#gate-status", Label).update(_("No address can be created now."))
         self.show_error(error)
         self.query_one("#back", Button).focus()
 
     def proceed(self) -> None:
-        """The gate moves on by itself when the checks pass."""
+        self._check(self.query_one("#totp_code", Input).value)

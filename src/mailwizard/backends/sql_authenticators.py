@@ -1,0 +1,43 @@
+"""The Authenticators port on SQLAlchemy Core, in the household's row."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, or_, select, update
+
+from mailwizard.backends import schema
+from mailwizard.backends.engine import read_transaction, write_transaction
+
+household = schema.household
+
+
+class SqlAuthenticators:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def totp_secret(self, household_id: int) -> str | None:
+        with read_transaction(self._engine) as connection:
+            secret = connection.execute(
+                select(household.c.totp_secret).where(household.c.id == household_id)
+            ).scalar()
+        return None if secret is None else str(secret)
+
+    def set_totp_secret(self, household_id: int, secret: str | None, step: int | None) -> None:
+        with write_transaction(self._engine) as connection:
+            connection.execute(
+                update(household)
+                .where(household.c.id == household_id)
+                .values(totp_secret=secret, totp_last_step=step)
+            )
+
+    def consume_totp_step(self, household_id: int, step: int) -> bool:
+        # One conditional update: of two terminals using one code at once, one wins.
+        with write_transaction(self._engine) as connection:
+            result = connection.execute(
+                update(household)
+                .where(
+                    household.c.id == household_id,
+                    or_(household.c.totp_last_step.is_(None), household.c.totp_last_step < step),
+                )
+                .values(totp_last_step=step)
+            )
+            return result.rowcount == 1

@@ -1,0 +1,60 @@
+"""``mailwizard totp enrol`` and ``mailwizard totp disable``: the holder's authenticator."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from mailwizard.cli.secrets import read_password
+from mailwizard.cli.state import CliState, pass_state
+from mailwizard.errors import UsageProblem
+from mailwizard.i18n import N_, _
+
+
+def _code(prompt: str) -> str:
+    code = os.environ.get("MAILWIZARD_TOTP_CODE")
+    if code is not None:
+        return code
+    if not sys.stdin.isatty():
+        raise UsageProblem(N_("Set MAILWIZARD_TOTP_CODE, or run the command in a terminal."))
+    answer: str = click.prompt(prompt, prompt_suffix=" ")
+    return answer
+
+
+@click.group()
+def totp() -> None:
+    """Strong identification: create boxes away from home with an authenticator app."""
+
+
+@totp.command()
+@click.option("--owner", required=True, help="The holder's primary address.")
+@pass_state
+def enrol(state: CliState, owner: str) -> None:
+    """Show a QR code for the authenticator app, then check its first code."""
+    import segno
+
+    password = read_password("MAILWIZARD_OWNER_PASSWORD", _("Password of the holder:"))
+    services = state.services()
+    holder = services.signin.sign_in(owner, password)
+    enrolment = services.access.start_enrolment(holder)
+    segno.make(enrolment.uri, error="m").terminal(compact=True)
+    click.echo(_("Or type this key into the app: {secret}").format(secret=enrolment.secret))
+    services.access.confirm_enrolment(holder, enrolment, _code(_("First code from the app:")))
+    click.echo(_("Strong identification is on for {address}.").format(address=holder.address))
+
+
+@totp.command()
+@click.option("--owner", required=True, help="The holder's primary address.")
+@pass_state
+def disable(state: CliState, owner: str) -> None:
+    """Turn strong identification off (the password and a code are needed)."""
+    password = read_password("MAILWIZARD_OWNER_PASSWORD", _("Password of the holder:"))
+    services = state.services()
+    holder = services.signin.sign_in(owner, password)
+    services.access.disable(holder, password, _code(_("Code from the app:")))
+    click.echo(_("Strong identification is off for {address}.").format(address=holder.address))
+
+
+COMMANDS = (totp,)

@@ -1,0 +1,110 @@
+"""May the holder create a box from where they are: at home, or with a TOTP code.
+
+The code (RFC 6238: 30-second steps, one step of drift either way) stands for the
+provider's strong identification; a code is never accepted twice, even by two
+terminals at once. pyotp is imported on first use.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from mailwizard.clock import Clock, utc_now
+from mailwizard.domain.access import Origin, at_home, away_from_home
+from mailwizard.errors import Refusal, Refused
+from mailwizard.i18n import N_
+from mailwizard.services.ports import Authenticators
+from mailwizard.services.signin import SignedIn, SignInService
+
+STEP_SECONDS: Final = 30
+ISSUER: Final = "mailwizard"
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """A new secret, shown once as a QR code and a URI; stored when a first code matches."""
+
+    secret: str
+    uri: str
+
+
+def _wrong_code() -> Refused:
+    return Refused(
+        Refusal("totp.wrong_code", N_("This code is not right: check the time on your phone.")),
+        field="totp_code",
+    )
+
+
+class AccessService:
+    def __init__(
+        self,
+        authenticators: Authenticators,
+        signin: SignInService,
+        trusted_networks: Sequence[str],
+        clock: Clock = utc_now,
+    ) -> None:
+        self._authenticators = authenticators
+        self._signin = signin
+        self._trusted_networks = trusted_networks
+        self._clock = clock
+
+    def at_home(self, origin: Origin) -> bool:
+        return at_home(origin, self._trusted_networks)
+
+    def enrolled(self, holder: SignedIn) -> bool:
+        return self._authenticators.totp_secret(holder.household_id) is not None
+
+    def start_enrolment(self, holder: SignedIn) -> Enrolment:
+        import pyotp
+
+        secret = pyotp.random_base32()
+        uri = pyotp.TOTP(secret).provisioning_uri(name=holder.address, issuer_name=ISSUER)
+        return Enrolment(secret, uri)
+
+    def _matching_step(self, secret: str, code: str) -> int | None:
+        import pyotp
+
+        totp = pyotp.TOTP(secret, interval=STEP_SECONDS)
+        current = int(self._clock().timestamp()) // STEP_SECONDS
+        for step in (current - 1, current, current + 1):
+            if hmac.compare_digest(totp.generate_otp(step), code.strip()):
+                return step
+        return None
+
+    def confirm_enrolment(self, holder: SignedIn, enrolment: Enrolment, code: str) -> None:
+        step = self._matching_step(enrolment.secret, code)
+        if step is None:
+            raise _wrong_code()
+        self._authenticators.set_totp_secret(holder.household_id, enrolment.secret, step)
+
+    def verify(self, holder: SignedIn, code: str) -> None:
+        secret = self._authenticators.totp_secret(holder.household_id)
+        step = None if secret is None else self._matching_step(secret, code)
+        if step is None:
+            raise _wrong_code()
+        if not self._authenticators.consume_totp_step(holder.household_id, step):
+            raise Refused(
+                Refusal(
+                    "totp.reused",
+                    N_("This code was already used: wait for the next one."),
+                ),
+                field="totp_code",
+            )
+
+    def disable(self, holder: SignedIn, password: str, code: str) -> None:
+        """Needs the password again and a valid code."""
+        self._signin.sign_in(holder.address, password)
+        self.verify(holder, code)
+        self._authenticators.set_totp_secret(holder.household_id, None, None)
+
+    def check_creation_access(self, holder: SignedIn, origin: Origin, code: str | None) -> None:
+        """Step 2's first question: at home, or a valid code from the authenticator."""
+        if self.at_home(origin):
+            return
+        enrolled = self.enrolled(holder)
+        if not enrolled or not code:
+            raise Refused(away_from_home(enrolled), field="totp_code" if enrolled else None)
+        self.verify(holder, code)

@@ -1,0 +1,172 @@
+"""Away from home, a box is created only with a code from the holder's authenticator."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pyotp
+import pytest
+
+from cli_harness import Cli, write_answers
+from mailwizard.bootstrap import Services, bootstrap
+from mailwizard.clock import utc_now
+from mailwizard.config import Settings
+from mailwizard.domain.access import Origin, OriginKind
+from mailwizard.errors import Refused
+from mailwizard.services.signin import SignedIn
+from martin_household import CREATE_ENV, HOLDER, HOLDER_PASSWORD
+
+FAR_AWAY = "203.0.113.5"
+AT_HOME = "192.168.1.20"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def directory_engine(request: pytest.FixtureRequest) -> str:
+    """Every test of this module runs on both engines."""
+    return str(request.param)
+
+
+class TimeMachine:
+    def __init__(self) -> None:
+        self.now = utc_now()
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> TimeMachine:
+    return TimeMachine()
+
+
+@pytest.fixture
+def services(household: str, clock: TimeMachine) -> Iterator[Services]:
+    opened = bootstrap(Settings(), clock=clock)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def holder(services: Services) -> SignedIn:
+    return services.signin.sign_in(HOLDER, HOLDER_PASSWORD)
+
+
+def enrol(services: Services, holder: SignedIn, clock: TimeMachine) -> pyotp.TOTP:
+    enrolment = services.access.start_enrolment(holder)
+    app = pyotp.TOTP(enrolment.secret)
+    assert enrolment.uri.startswith("otpauth://totp/")
+    services.access.confirm_enrolment(holder, enrolment, app.at(clock.now))
+    clock.now += timedelta(seconds=30)
+    return app
+
+
+def refusal_code(services: Services, holder: SignedIn, origin: Origin, code: str | None) -> str:
+    try:
+        services.access.check_creation_access(holder, origin, code)
+    except Refused as refused:
+        return refused.code
+    return "allowed"
+
+
+def test_the_console_and_the_home_network_count_as_home(
+    services: Services, holder: SignedIn
+) -> None:
+    assert refusal_code(services, holder, Origin(OriginKind.CONSOLE), None) == "allowed"
+    assert refusal_code(services, holder, Origin(OriginKind.SSH, AT_HOME), None) == "allowed"
+    assert refusal_code(services, holder, Origin(OriginKind.SSH, "fe80::1%eth0"), None) == "allowed"
+    assert refusal_code(services, holder, Origin(OriginKind.KIOSK), None) == "access.not_at_home"
+
+
+def test_away_from_home_a_fresh_code_lets_the_holder_in_once(
+    services: Services, holder: SignedIn, clock: TimeMachine
+) -> None:
+    away = Origin(OriginKind.SSH, FAR_AWAY)
+    assert refusal_code(services, holder, away, None) == "access.not_at_home"
+    app = enrol(services, holder, clock)
+    assert refusal_code(services, holder, away, None) == "access.code_needed"
+    assert refusal_code(services, holder, away, "000000") == "totp.wrong_code"
+    code = app.at(clock.now)
+    assert refusal_code(services, holder, away, code) == "allowed"
+    assert refusal_code(services, holder, away, code) == "totp.reused"
+    clock.now += timedelta(seconds=30)
+    assert refusal_code(services, holder, away, app.at(clock.now)) == "allowed"
+
+
+def test_two_terminals_using_one_code_at_once_let_one_in(
+    services: Services, holder: SignedIn, clock: TimeMachine
+) -> None:
+    app = enrol(services, holder, clock)
+    code = app.at(clock.now)
+    away = Origin(OriginKind.SSH, FAR_AWAY)
+    other = bootstrap(Settings(), clock=clock)
+    outcomes: list[str] = []
+    start = threading.Barrier(2)
+
+    def attempt(terminal: Services) -> None:
+        start.wait()
+        outcomes.append(refusal_code(terminal, holder, away, code))
+
+    threads = [threading.Thread(target=attempt, args=(t,)) for t in (services, other)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    other.close()
+    assert sorted(outcomes) == ["allowed", "totp.reused"]
+
+
+def test_enrolment_needs_a_right_first_code_and_disabling_needs_password_and_code(
+    services: Services, holder: SignedIn, clock: TimeMachine
+) -> None:
+    enrolment = services.access.start_enrolment(holder)
+    with pytest.raises(Refused):
+        services.access.confirm_enrolment(holder, enrolment, "123456")
+    assert not services.access.enrolled(holder)
+    app = enrol(services, holder, clock)
+    with pytest.raises(Refused):
+        services.access.disable(holder, HOLDER_PASSWORD, "000000")
+    assert services.access.enrolled(holder)
+    services.access.disable(holder, HOLDER_PASSWORD, app.at(clock.now))
+    assert not services.access.enrolled(holder)
+
+
+def test_the_command_line_asks_for_the_code_over_ssh_from_afar(
+    services: Services, holder: SignedIn, clock: TimeMachine, cli: Cli, answers_dir: Path
+) -> None:
+    path = write_answers(answers_dir / "lea.toml", first_name="Léa", last_name="Martin",
+                         address="suggest")  # fmt: skip
+    afar = {**CREATE_ENV, "SSH_CONNECTION": f"{FAR_AWAY} 51000 10.0.0.2 22"}
+    refused = cli("create", "--answers", str(path), env=afar)
+    assert refused.exit_code == 1
+    assert "home network" in refused.stderr
+    home = {**CREATE_ENV, "SSH_CONNECTION": f"{AT_HOME} 51000 192.168.1.2 22"}
+    from_home = cli("create", "--answers", str(path), env=home)
+    assert from_home.exit_code == 0, from_home.stderr
+
+    # The command line runs on the real clock: enrol with the code of the step before.
+    clock.now = utc_now() - timedelta(seconds=30)
+    app = enrol(services, holder, clock)
+    path = write_answers(answers_dir / "hugo.toml", first_name="Hugo", last_name="Martin",
+                         address="suggest")  # fmt: skip
+    with_code = cli("create", "--answers", str(path),
+                    env={**afar, "MAILWIZARD_TOTP_CODE": app.now()})  # fmt: skip
+    assert with_code.exit_code == 0, with_code.stderr
+
+
+def test_enrolling_from_the_command_line_shows_the_key_and_refuses_a_wrong_first_code(
+    household: str, cli: Cli, answers_dir: Path
+) -> None:
+    outcome = cli("totp", "enrol", "--owner", HOLDER,
+                  env={"MAILWIZARD_OWNER_PASSWORD": HOLDER_PASSWORD,
+                       "MAILWIZARD_TOTP_CODE": "000000"})  # fmt: skip
+    assert outcome.exit_code == 1
+    assert "Or type this key into the app:" in outcome.stdout
+    assert "not right" in outcome.stderr
+    path = write_answers(answers_dir / "lea.toml", first_name="Léa", last_name="Martin",
+                         address="suggest")  # fmt: skip
+    afar = {**CREATE_ENV, "SSH_CONNECTION": f"{FAR_AWAY} 51000 10.0.0.2 22"}
+    still_not_enrolled = cli("create", "--answers", str(path), env=afar)
+    assert "mailwizard totp enrol" in still_not_enrolled.stderr
