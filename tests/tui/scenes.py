@@ -18,7 +18,9 @@ from textual.widgets import Input
 from mailwizard.bootstrap import Services, bootstrap
 from mailwizard.config import Settings
 from mailwizard.domain.models import Identity
+from mailwizard.services.access import Enrolment
 from mailwizard.tui.app import MailwizardApp, build_app
+from mailwizard.tui.screens.enrolment import EnrolmentScreen
 from mailwizard.tui.screens.error import ErrorScreen
 from martin_household import HOLDER, HOLDER_PASSWORD, box_request
 from wizard_driver import (
@@ -175,6 +177,20 @@ async def unexpected_error(pilot: Pilot[None]) -> None:
     await settle(pilot)
 
 
+async def enrolment(pilot: Pilot[None]) -> None:
+    await sign_in(pilot)
+    app = pilot.app
+    assert isinstance(app, MailwizardApp) and app.services is not None
+    holder = app.services.signin.sign_in(HOLDER, HOLDER_PASSWORD)
+    # A fixed key, so that the picture does not change from one run to the next.
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    uri = (
+        f"otpauth://totp/mailwizard:{HOLDER.replace('@', '%40')}?secret={secret}&issuer=mailwizard"
+    )
+    await app.push_screen(EnrolmentScreen(app.services.access, holder, Enrolment(secret, uri)))
+    await settle(pilot)
+
+
 SCENES = [
     Scene("first-run", Directory.EMPTY, opened),
     Scene("first-run-refused", Directory.EMPTY, first_run_refused),
@@ -193,5 +209,6 @@ SCENES = [
     Scene("password", Directory.HOUSEHOLD, password_ready),
     Scene("review", Directory.HOUSEHOLD, review),
     Scene("created", Directory.HOUSEHOLD, created),
+    Scene("enrolment", Directory.HOUSEHOLD, enrolment),
     Scene("unexpected-error", Directory.HOUSEHOLD, unexpected_error),
 ]

@@ -156,3 +156,26 @@ async def test_away_from_home_without_an_authenticator_the_gate_refuses(
 
 def field_reason(app: MailwizardApp, field: str) -> str:
     return label_text(app, f"#{field}-field .field-reason")
+
+
+async def test_strong_identification_is_enrolled_from_the_management_page(
+    household: str, services: Services, make_app: AppFactory
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        assert screen_name(app) == "EnrolmentScreen"
+        secret = label_text(app, "#secret")
+        assert label_text(app, "#uri").startswith("otpauth://totp/")
+        await type_into(pilot, "#totp_code", "000000")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "not right" in field_reason(app, "totp_code")
+        await type_into(pilot, "#totp_code", pyotp.TOTP(secret).now())
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen_name(app) == "ManagementScreen"
+    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD)
+    assert services.access.enrolled(holder)

@@ -14,6 +14,7 @@ from mailwizard.domain.models import HouseholdOverview
 from mailwizard.domain.quota import check_contract, check_quota
 from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_, _
+from mailwizard.services.access import Enrolment
 from mailwizard.services.delivery import FlushReport
 from mailwizard.services.ports import QueuedMessage
 from mailwizard.services.provisioning import CreatedMailbox
@@ -29,6 +30,7 @@ class ManagementScreen(MailwizardScreen[None]):
     CSS_PATH = "management.tcss"
     BINDINGS = [
         Binding("c", "create", N_("Create an address")),
+        Binding("t", "strong_identification", N_("Strong identification")),
         Binding("ctrl+o", "sign_out", N_("Sign out")),
     ]
 
@@ -145,6 +147,25 @@ class ManagementScreen(MailwizardScreen[None]):
     def _delivered(self, report: FlushReport) -> None:
         if report.failed:
             self.refresh_boxes()
+
+    def action_strong_identification(self) -> None:
+        access, holder = self._services.access, self._holder
+        self.call_service(
+            lambda: access.start_enrolment(holder), self._enrol, self._failed, group="enrol"
+        )
+
+    def _enrol(self, enrolment: Enrolment) -> None:
+        from mailwizard.tui.screens.enrolment import EnrolmentScreen
+
+        def done(enrolled: bool | None) -> None:
+            if enrolled:
+                self.notify(
+                    _("Strong identification is on for {address}.").format(
+                        address=self._holder.address
+                    )
+                )
+
+        self.app.push_screen(EnrolmentScreen(self._services.access, self._holder, enrolment), done)
 
     @on(Button.Pressed, "#sign-out")
     def action_sign_out(self) -> None:
