@@ -206,3 +206,28 @@ def test_without_a_password_nothing_is_lost(
     assert {m["status"] for m in listed} == {"pending"}
     assert all("MAILWIZARD_SMTP_PASSWORD" in m["last_error"] for m in listed)
     assert relay.recorder.received == []
+
+
+def test_secrets_set_stores_the_relay_password_in_a_secure_keyring(cli: Cli) -> None:
+    previous = keyring.get_keyring()
+    memory = MemoryKeyring()
+    keyring.set_keyring(memory)
+    try:
+        outcome = cli("secrets", "set", "smtp-password",
+                      env={"MAILWIZARD_SMTP_PASSWORD": RELAY_PASSWORD})  # fmt: skip
+    finally:
+        keyring.set_keyring(previous)
+    assert outcome.exit_code == 0, outcome.stderr
+    assert memory.secrets == {("mailwizard", "smtp-password"): RELAY_PASSWORD}
+    assert RELAY_PASSWORD not in outcome.stdout + outcome.stderr
+
+
+def test_without_a_secure_keyring_secrets_are_refused_not_written_to_a_file(
+    cli: Cli, tmp_path: Path
+) -> None:
+    # The tests' default keyring is keyring's null backend: no secure storage at all.
+    before = sorted(path for path in tmp_path.rglob("*"))
+    outcome = cli("secrets", "set", "smtp-password", env={"MAILWIZARD_SMTP_PASSWORD": "x" * 12})
+    assert outcome.exit_code == 3
+    assert "MAILWIZARD_SMTP_PASSWORD" in outcome.stderr
+    assert sorted(path for path in tmp_path.rglob("*")) == before

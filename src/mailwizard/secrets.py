@@ -19,6 +19,24 @@ def environment_variable(name: str) -> str:
     return "MAILWIZARD_" + name.upper().replace("-", "_")
 
 
+KNOWN_SECRETS = (SMTP_PASSWORD, DIRECTORY_PASSWORD)
+SECURE_PRIORITY = 1
+"""keyring's own scale: the null and fail backends and plain-text files rank below it."""
+
+
+def secure_keyring_available() -> bool:
+    import keyring
+
+    return bool(keyring.get_keyring().priority >= SECURE_PRIORITY)
+
+
+def store_secret(name: str, value: str) -> None:
+    """Only into a secure keyring: never a plain-text fallback. Check first."""
+    import keyring
+
+    keyring.set_password(APP_NAME, name, value)
+
+
 def read_secret(name: str) -> str | None:
     value = os.environ.get(environment_variable(name))
     if value is not None:

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import click
 
 from mailwizard import i18n
-from mailwizard.cli import accounts, creation, dovecot, outbox, totp
+from mailwizard.cli import accounts, creation, dovecot, outbox, secrets_command, totp
 from mailwizard.cli.state import CliState, load_settings
 from mailwizard.config import APP_NAME
 from mailwizard.errors import MailwizardError, UsageProblem
@@ -56,6 +56,7 @@ for command in (
     *dovecot.COMMANDS,
     *outbox.COMMANDS,
     *totp.COMMANDS,
+    *secrets_command.COMMANDS,
 ):
     mailwizard.add_command(command)
 
