@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -9,13 +10,14 @@ from pathlib import Path
 
 import pyotp
 import pytest
+from sqlalchemy import create_engine, text
 
 from cli_harness import Cli, write_answers
 from mailwizard.bootstrap import Services, bootstrap
 from mailwizard.clock import utc_now
 from mailwizard.config import Settings
 from mailwizard.domain.access import Origin, OriginKind
-from mailwizard.errors import Refused
+from mailwizard.errors import MailwizardError, Refused
 from mailwizard.services.signin import SignedIn
 from martin_household import CREATE_ENV, HOLDER, HOLDER_PASSWORD
 
@@ -61,6 +63,15 @@ def enrol(services: Services, holder: SignedIn, clock: TimeMachine) -> pyotp.TOT
     services.access.confirm_enrolment(holder, enrolment, app.at(clock.now))
     clock.now += timedelta(seconds=30)
     return app
+
+
+def audit_origins(directory_url: str) -> list[str]:
+    """Where each audited action came from, as the directory recorded it."""
+    engine = create_engine(directory_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as connection:
+        origins = list(connection.execute(text("SELECT origin FROM audit_log")).scalars())
+    engine.dispose()
+    return origins
 
 
 def refusal_code(services: Services, holder: SignedIn, origin: Origin, code: str | None) -> str:
@@ -134,7 +145,12 @@ def test_enrolment_needs_a_right_first_code_and_disabling_needs_password_and_cod
 
 
 def test_the_command_line_asks_for_the_code_over_ssh_from_afar(
-    services: Services, holder: SignedIn, clock: TimeMachine, cli: Cli, answers_dir: Path
+    services: Services,
+    holder: SignedIn,
+    clock: TimeMachine,
+    cli: Cli,
+    answers_dir: Path,
+    directory_url: str,
 ) -> None:
     path = write_answers(answers_dir / "lea.toml", first_name="Léa", last_name="Martin",
                          address="suggest")  # fmt: skip
@@ -145,6 +161,7 @@ def test_the_command_line_asks_for_the_code_over_ssh_from_afar(
     home = {**CREATE_ENV, "SSH_CONNECTION": f"{AT_HOME} 51000 192.168.1.2 22"}
     from_home = cli("create", "--answers", str(path), env=home)
     assert from_home.exit_code == 0, from_home.stderr
+    assert f"command line, ssh {AT_HOME}" in audit_origins(directory_url)
 
     # The command line runs on the real clock: enrol with the code of the step before.
     clock.now = utc_now() - timedelta(seconds=30)
@@ -170,3 +187,40 @@ def test_enrolling_from_the_command_line_shows_the_key_and_refuses_a_wrong_first
     afar = {**CREATE_ENV, "SSH_CONNECTION": f"{FAR_AWAY} 51000 10.0.0.2 22"}
     still_not_enrolled = cli("create", "--answers", str(path), env=afar)
     assert "mailwizard totp enrol" in still_not_enrolled.stderr
+
+
+def test_no_password_or_totp_secret_reaches_a_log_or_a_message(
+    services: Services,
+    holder: SignedIn,
+    clock: TimeMachine,
+    cli: Cli,
+    answers_dir: Path,
+    caplog: pytest.LogCaptureFixture,
+    isolated_environment: dict[str, str],
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    enrolment = services.access.start_enrolment(holder)
+    messages = []
+    for attempt in (
+        lambda: services.access.confirm_enrolment(holder, enrolment, "000000"),
+        lambda: services.signin.sign_in(HOLDER, "Wrong-horse-battery-77"),
+        lambda: services.access.verify(holder, "123456"),
+    ):
+        with pytest.raises(MailwizardError) as refused:
+            attempt()
+        messages.append(str(refused.value))
+    path = write_answers(answers_dir / "lea.toml", first_name="Léa", last_name="Martin",
+                         address="suggest")  # fmt: skip
+    outcome = cli("create", "--answers", str(path),
+                  env={**CREATE_ENV, "MAILWIZARD_NEW_PASSWORD": "password1234"})  # fmt: skip
+    logs = Path(isolated_environment["XDG_STATE_HOME"]).rglob("*.log")
+    written = (
+        caplog.text
+        + outcome.stdout
+        + outcome.stderr
+        + "".join(messages)
+        + "".join(log.read_text() for log in logs)
+    )
+    for secret in (enrolment.secret, HOLDER_PASSWORD, "Wrong-horse-battery-77", "password1234",
+                   CREATE_ENV["MAILWIZARD_NEW_PASSWORD"]):  # fmt: skip
+        assert secret not in written

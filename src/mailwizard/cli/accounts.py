@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from mailwizard.cli.state import CLI_ORIGIN, CliState, pass_state
+from mailwizard.cli.state import CliState, cli_origin, pass_state
 from mailwizard.domain.models import HouseholdOverview, MailboxSummary
 from mailwizard.domain.names import check_name
 from mailwizard.domain.quota import check_contract
@@ -102,7 +102,7 @@ def contract() -> None:
 @pass_state
 def suspend(state: CliState, owner: str) -> None:
     """No box can be created while the contract is suspended."""
-    state.services().households.set_contract_active(owner, False, CLI_ORIGIN)
+    state.services().households.set_contract_active(owner, False, cli_origin())
 
 
 @contract.command()
@@ -110,7 +110,7 @@ def suspend(state: CliState, owner: str) -> None:
 @pass_state
 def resume(state: CliState, owner: str) -> None:
     """Let the household create boxes again."""
-    state.services().households.set_contract_active(owner, True, CLI_ORIGIN)
+    state.services().households.set_contract_active(owner, True, cli_origin())
 
 
 COMMANDS = (accounts, suggest, contract)

@@ -10,7 +10,7 @@ import click
 from mailwizard import i18n
 from mailwizard.cli.answers import SUGGEST, read_answers
 from mailwizard.cli.secrets import read_password
-from mailwizard.cli.state import CLI_ORIGIN, CliState, pass_state
+from mailwizard.cli.state import CliState, cli_origin, pass_state
 from mailwizard.domain.access import origin_of
 from mailwizard.domain.models import Identity, MailboxRequest, validated
 from mailwizard.errors import Refusal, Refused
@@ -36,7 +36,7 @@ def init(
     password = read_password("MAILWIZARD_PASSWORD", _("Password of the primary box:"), confirm=True)
     services = state.services(create_directory=True)
     overview = services.households.initialise(
-        domain, identity, address, password, i18n.active_language(), CLI_ORIGIN
+        domain, identity, address, password, i18n.active_language(), cli_origin()
     )
     click.echo(overview.primary.address)
 
@@ -96,7 +96,7 @@ def create(state: CliState, answers_path: Path) -> None:
         accepted_terms_version=TERMS_VERSION if answers.accept_terms else None,
         language=answers.language or i18n.active_language(),
     )
-    created = provisioning.commit(holder, request, CLI_ORIGIN)
+    created = provisioning.commit(holder, request, cli_origin())
     click.echo(created.address)
     # The e-mails are safe in the outbox: a failed delivery is retried by "outbox flush".
     services.delivery.flush()

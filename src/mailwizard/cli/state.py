@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,10 +11,14 @@ from pydantic import ValidationError
 
 from mailwizard.bootstrap import Services, bootstrap
 from mailwizard.config import Settings
+from mailwizard.domain.access import origin_of
 from mailwizard.errors import UsageProblem
 from mailwizard.i18n import N_
 
-CLI_ORIGIN = "command line"
+
+def cli_origin() -> str:
+    """What the audit log records as "from where": the command line, and how it was reached."""
+    return f"command line, {origin_of(os.environ, kiosk=False)}"
 
 
 @dataclass

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Input, Label, LoadingIndicator
 
 from mailwizard.bootstrap import Services
+from mailwizard.domain.access import origin_of
 from mailwizard.domain.addresses import check_domain_name
 from mailwizard.domain.models import HouseholdOverview
 from mailwizard.domain.passwords import check_confirmation
@@ -71,10 +74,11 @@ class FirstRunScreen(MailwizardScreen[None]):
             return
         domain, address = fields["domain"].value, fields["address"].value
         language = self.mailwizard.language
+        origin = f"terminal, {origin_of(os.environ, kiosk=False)}"
         self._busy(True)
         self.call_service(
             lambda: self._services.households.initialise(
-                domain, identity, address, password, language, "terminal"
+                domain, identity, address, password, language, origin
             ),
             self._created,
             self._refused,

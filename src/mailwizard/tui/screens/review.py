@@ -14,8 +14,6 @@ from mailwizard.tui.flow import Committed, EditStep, SentBack, Step
 from mailwizard.tui.screens.step import StepScreen
 from mailwizard.tui.widgets.identity_fields import CIVILITY_CAPTIONS
 
-COMMIT_ORIGIN = "terminal"
-
 
 class ReviewScreen(StepScreen):
     STEP = Step.REVIEW
@@ -55,9 +53,10 @@ class ReviewScreen(StepScreen):
             self.dismiss(SentBack(error))
             return
         provisioning, holder = self.context.provisioning, self.context.holder
+        origin = f"terminal, {self.context.origin}"
         self.busy(True)
         self.call_service(
-            lambda: provisioning.commit(holder, request, COMMIT_ORIGIN),
+            lambda: provisioning.commit(holder, request, origin),
             self._committed,
             self._refused,
             group="commit",
