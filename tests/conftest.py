@@ -15,10 +15,13 @@ import pytest
 
 from cli_harness import Cli
 from dovecot_server import Dovecot, running_dovecot
+from mailwizard.bootstrap import Services, bootstrap
+from mailwizard.config import Settings
 from martin_household import DOMAIN, HOLDER, HOLDER_PASSWORD
 from postgres_server import PASSWORD as POSTGRES_PASSWORD
 from postgres_server import SUPERUSER as POSTGRES_USER
 from postgres_server import Postgres, running_postgres
+from time_machine import TimeMachine
 
 
 @pytest.fixture(scope="session")
@@ -119,3 +122,16 @@ def dovecot(
     """A real Dovecot signing in the boxes of this test's directory."""
     with running_dovecot(monkeypatch) as server:
         yield server
+
+
+@pytest.fixture
+def clock() -> TimeMachine:
+    return TimeMachine()
+
+
+@pytest.fixture
+def services(household: str, clock: TimeMachine) -> Iterator[Services]:
+    """The Martin household's services, on a clock the test moves by hand."""
+    opened = bootstrap(Settings(), clock=clock)
+    yield opened
+    opened.close()

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pyotp
@@ -20,6 +19,7 @@ from mailwizard.domain.access import Origin, OriginKind
 from mailwizard.errors import MailwizardError, Refused
 from mailwizard.services.signin import SignedIn
 from martin_household import CREATE_ENV, HOLDER, HOLDER_PASSWORD
+from time_machine import TimeMachine
 
 FAR_AWAY = "203.0.113.5"
 AT_HOME = "192.168.1.20"
@@ -29,26 +29,6 @@ AT_HOME = "192.168.1.20"
 def directory_engine(request: pytest.FixtureRequest) -> str:
     """Every test of this module runs on both engines."""
     return str(request.param)
-
-
-class TimeMachine:
-    def __init__(self) -> None:
-        self.now = utc_now()
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> TimeMachine:
-    return TimeMachine()
-
-
-@pytest.fixture
-def services(household: str, clock: TimeMachine) -> Iterator[Services]:
-    opened = bootstrap(Settings(), clock=clock)
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from cli_harness import Cli, write_answers
 from mailwizard.bootstrap import Services, bootstrap
-from mailwizard.clock import utc_now
 from mailwizard.config import Settings
 from mailwizard.errors import SignInFailed
 from martin_household import CREATE_ENV, HOLDER, HOLDER_PASSWORD
+from time_machine import TimeMachine
 
 WRONG = "not the password at all"
 INCORRECT = "The address or the password is incorrect."
@@ -23,26 +22,6 @@ INCORRECT = "The address or the password is incorrect."
 def directory_engine(request: pytest.FixtureRequest) -> str:
     """Every test of this module runs on both engines."""
     return str(request.param)
-
-
-class TimeMachine:
-    def __init__(self) -> None:
-        self.now = utc_now()
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> TimeMachine:
-    return TimeMachine()
-
-
-@pytest.fixture
-def services(household: str, clock: TimeMachine) -> Iterator[Services]:
-    opened = bootstrap(Settings(), clock=clock)
-    yield opened
-    opened.close()
 
 
 def failure(services: Services, address: str, password: str = WRONG) -> str:

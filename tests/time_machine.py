@@ -1,0 +1,15 @@
+"""A clock the tests move forward by hand: time travel, not sleeping."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from mailwizard.clock import utc_now
+
+
+class TimeMachine:
+    def __init__(self) -> None:
+        self.now = utc_now()
+
+    def __call__(self) -> datetime:
+        return self.now
