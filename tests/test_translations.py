@@ -26,7 +26,7 @@ MAPPING_FILE = ROOT / "babel.cfg"
 FRENCH_PO = PACKAGE / "locale" / "fr" / "LC_MESSAGES" / "mailwizard.po"
 FRENCH_MO = FRENCH_PO.with_suffix(".mo")
 # The keywords given to ``pybabel extract`` (with --no-default-keywords).
-KEYWORDS: dict[str, tuple[int, ...] | None] = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS: dict[str, tuple[int, ...] | None] = {"_": None, "N_": None}
 FRENCH_PLURAL_FORMS = "nplurals=2; plural=(n > 1);"
 
 MessageId = str | tuple[str, ...]

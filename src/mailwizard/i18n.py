@@ -56,10 +56,6 @@ def _(message: str) -> str:
     return catalog(_active_language).gettext(message)
 
 
-def ngettext(singular: str, plural: str, count: int) -> str:
-    return catalog(_active_language).ngettext(singular, plural, count)
-
-
 def N_(message: str) -> str:  # noqa: N802 - the name gettext tools look for
     """Marks a message for extraction; it is translated later, when shown."""
     return message

@@ -13,6 +13,7 @@ from wizard_driver import (
     choose_address,
     choose_first_civility,
     continue_enabled,
+    field_reason,
     fill_identity,
     fill_password,
     label_text,
@@ -26,10 +27,6 @@ from wizard_driver import (
 )
 
 AppFactory = Callable[..., MailwizardApp]
-
-
-def field_reason(app: MailwizardApp, field: str) -> str:
-    return label_text(app, f"#{field}-field .field-reason")
 
 
 async def test_first_run_then_sign_in_then_create(make_app: AppFactory, services: Services) -> None:

@@ -16,6 +16,7 @@ from mailwizard.tui.app import MailwizardApp
 from martin_household import HOLDER_PASSWORD, box_request
 from wizard_driver import (
     HOLDER,
+    field_reason,
     fill_password,
     label_text,
     press_continue,
@@ -152,10 +153,6 @@ async def test_away_from_home_without_an_authenticator_the_gate_refuses(
         assert screen_name(app) == "GateScreen"
         assert "home network" in label_text(app, "#step-error")
         assert not app.screen.query_one("#totp_code-field").display
-
-
-def field_reason(app: MailwizardApp, field: str) -> str:
-    return label_text(app, f"#{field}-field .field-reason")
 
 
 async def test_strong_identification_is_enrolled_from_the_management_page(

@@ -33,6 +33,11 @@ def label_text(app: MailwizardApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Label).render())
 
 
+def field_reason(app: MailwizardApp, field: str) -> str:
+    """The reason shown under a field, or "" when it has none."""
+    return label_text(app, f"#{field}-field .field-reason")
+
+
 def continue_enabled(app: MailwizardApp) -> bool:
     return not app.screen.query_one("#continue", Button).disabled
 

@@ -7,10 +7,12 @@ import sys
 
 import click
 
+from mailwizard.bootstrap import Services
 from mailwizard.cli.secrets import read_password
 from mailwizard.cli.state import CliState, pass_state
 from mailwizard.errors import UsageProblem
 from mailwizard.i18n import N_, _
+from mailwizard.services.signin import SignedIn
 
 
 def _code(prompt: str) -> str:
@@ -21,6 +23,11 @@ def _code(prompt: str) -> str:
         raise UsageProblem(N_("Set MAILWIZARD_TOTP_CODE, or run the command in a terminal."))
     answer: str = click.prompt(prompt, prompt_suffix=" ")
     return answer
+
+
+def _signed_in(services: Services, owner: str) -> tuple[SignedIn, str]:
+    password = read_password("MAILWIZARD_OWNER_PASSWORD", _("Password of the holder:"))
+    return services.signin.sign_in(owner, password), password
 
 
 @click.group()
@@ -35,9 +42,8 @@ def enrol(state: CliState, owner: str) -> None:
     """Show a QR code for the authenticator app, then check its first code."""
     import segno
 
-    password = read_password("MAILWIZARD_OWNER_PASSWORD", _("Password of the holder:"))
     services = state.services()
-    holder = services.signin.sign_in(owner, password)
+    holder, _password = _signed_in(services, owner)
     enrolment = services.access.start_enrolment(holder)
     segno.make(enrolment.uri, error="m").terminal(compact=True)
     click.echo(_("Or type this key into the app: {secret}").format(secret=enrolment.secret))
@@ -50,9 +56,8 @@ def enrol(state: CliState, owner: str) -> None:
 @pass_state
 def disable(state: CliState, owner: str) -> None:
     """Turn strong identification off (the password and a code are needed)."""
-    password = read_password("MAILWIZARD_OWNER_PASSWORD", _("Password of the holder:"))
     services = state.services()
-    holder = services.signin.sign_in(owner, password)
+    holder, password = _signed_in(services, owner)
     services.access.disable(holder, password, _code(_("Code from the app:")))
     click.echo(_("Strong identification is off for {address}.").format(address=holder.address))
 

@@ -74,7 +74,7 @@ class MailwizardApp(App[None]):
         # Whatever escapes a handler is logged and shown on the error screen;
         # the screens keep their answers.
         if isinstance(error, MailwizardError):
-            self.notify(error.message, severity="error")
+            self.notify(error.message, severity="error", markup=False)
             return
         self.show_unexpected_error(log_unexpected_error("unexpected error in the UI", error))
 

@@ -159,11 +159,8 @@ class ManagementScreen(MailwizardScreen[None]):
 
         def done(enrolled: bool | None) -> None:
             if enrolled:
-                self.notify(
-                    _("Strong identification is on for {address}.").format(
-                        address=self._holder.address
-                    )
-                )
+                message = _("Strong identification is on for {address}.")
+                self.notify(message.format(address=self._holder.address), markup=False)
 
         self.app.push_screen(EnrolmentScreen(self._services.access, self._holder, enrolment), done)
 
