@@ -18,6 +18,7 @@ from dovecot_server import Dovecot, running_dovecot
 from mailwizard.bootstrap import Services, bootstrap
 from mailwizard.config import Settings
 from martin_household import DOMAIN, HOLDER, HOLDER_PASSWORD
+from memory_keyring import MemoryKeyring, keyring_installed
 from postgres_server import PASSWORD as POSTGRES_PASSWORD
 from postgres_server import SUPERUSER as POSTGRES_USER
 from postgres_server import Postgres, running_postgres
@@ -67,6 +68,13 @@ def isolated_environment(
         monkeypatch.setenv(name, value)
     time.tzset()
     return values
+
+
+@pytest.fixture
+def memory_keyring(isolated_environment: dict[str, str]) -> Iterator[MemoryKeyring]:
+    """A secure keyring of the test's own, in place of keyring's null backend."""
+    with keyring_installed(MemoryKeyring()) as backend:
+        yield backend
 
 
 @pytest.fixture

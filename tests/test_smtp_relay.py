@@ -15,7 +15,6 @@ import keyring
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from keyring.backend import KeyringBackend
 
 from cli_harness import Cli, write_answers
 from dovecot_server import free_port
@@ -23,6 +22,7 @@ from mailwizard.bootstrap import bootstrap
 from mailwizard.clock import utc_now
 from mailwizard.config import Settings
 from martin_household import CREATE_ENV, HOLDER
+from memory_keyring import MemoryKeyring
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -163,23 +163,6 @@ def test_a_550_from_the_relay_fails_for_good(
     flush_later(24 * 60)
     assert statuses(cli) == [(HOLDER, "sent"), (LEA, "failed")]
     assert len(relay.recorder.received) == 1
-
-
-class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.secrets.pop((service, username), None)
 
 
 def test_the_relay_password_can_live_in_the_keyring(

@@ -7,6 +7,7 @@ this module costs nothing at start-up.
 
 from __future__ import annotations
 
+import platform
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -15,6 +16,7 @@ from mailwizard.clock import Clock, utc_now
 from mailwizard.config import Settings
 from mailwizard.services.access import AccessService
 from mailwizard.services.delivery import DeliveryService, MailSettings
+from mailwizard.services.devices import DeviceService
 from mailwizard.services.households import HouseholdService
 from mailwizard.services.ports import Transport
 from mailwizard.services.provisioning import ProvisioningService
@@ -31,6 +33,7 @@ class Services:
     provisioning: ProvisioningService
     signin: SignInService
     access: AccessService
+    devices: DeviceService
     delivery: DeliveryService
     engine: Engine
 
@@ -68,10 +71,12 @@ def bootstrap(
     ``clock`` dates what the directory records; pictures and snapshots fix it."""
     from mailwizard.backends.engine import open_engine
     from mailwizard.backends.sql_authenticators import SqlAuthenticators
+    from mailwizard.backends.sql_devices import SqlRememberedDevices
     from mailwizard.backends.sql_directory import SqlDirectory
     from mailwizard.backends.sql_outbox import SqlOutbox
     from mailwizard.backends.sql_throttle import SqlSignInThrottle
     from mailwizard.hashing import Argon2idHasher
+    from mailwizard.secrets import KeyringDevice
 
     engine = open_engine(
         settings.directory_url,
@@ -84,10 +89,11 @@ def bootstrap(
         memory_kib=settings.argon2_memory_kib,
         parallelism=settings.argon2_parallelism,
     )
+    throttle = SqlSignInThrottle(engine)
     signin = SignInService(
         directory,
         hasher,
-        SqlSignInThrottle(engine),
+        throttle,
         ThrottlePolicy(
             settings.signin_max_failures, timedelta(minutes=settings.signin_lock_minutes)
         ),
@@ -102,6 +108,15 @@ def bootstrap(
         signin=signin,
         access=AccessService(
             SqlAuthenticators(engine), signin, settings.trusted_networks, clock or utc_now
+        ),
+        devices=DeviceService(
+            SqlRememberedDevices(engine),
+            KeyringDevice(),
+            directory,
+            throttle,
+            timedelta(days=settings.remember_device_days),
+            platform.node() or "?",
+            clock or utc_now,
         ),
         delivery=DeliveryService(
             SqlOutbox(engine),

@@ -110,6 +110,12 @@ class Settings(BaseSettings):
     signin_lock_minutes: float = Field(
         default=15, gt=0, description="How long such a lock lasts, in minutes."
     )
+    remember_device_days: int = Field(
+        default=30,
+        ge=1,
+        le=365,
+        description="How long a device whose holder ticked “remember this device” stays so.",
+    )
     busy_timeout_seconds: float = Field(
         default=30.0,
         gt=0,

@@ -68,6 +68,10 @@ class SignInFailed(MailwizardError):
     """Wrong address or password; deliberately does not say which."""
 
 
+class DeviceForgotten(SignInFailed):
+    """The token this device kept opens nothing any more: the password is needed."""
+
+
 class UsageProblem(MailwizardError):
     """The command was called wrongly (a missing secret, a malformed answers file)."""
 

@@ -172,3 +172,15 @@ signin_throttle = Table(
     Column("failures", Integer, nullable=False),
     Column("locked_until", UtcDateTime, nullable=True),
 )
+
+remembered_device = Table(
+    "remembered_device",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("mailbox_id", ForeignKey("mailbox.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("label", String(255), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("last_used_at", UtcDateTime, nullable=True),
+)

@@ -74,3 +74,27 @@ def away_from_home(totp_enrolled: bool) -> Refusal:
             "“mailwizard totp enrol”."
         ),
     )
+
+
+def remembering_refusal(origin: Origin) -> Refusal | None:
+    """Why this session may not remember the device it runs on, or None when it may.
+
+    Only the machine's own console: over SSH the keyring is the server's, not the
+    person's device, so remembering would let anyone who reaches that account skip the
+    password; a kiosk is shared by definition.
+    """
+    if origin.kind is OriginKind.CONSOLE:
+        return None
+    if origin.kind is OriginKind.SSH:
+        return Refusal(
+            "device.remote", N_("Remembering this device is not offered over a remote session.")
+        )
+    return Refusal(
+        "device.kiosk", N_("Remembering this device is never offered on a shared terminal.")
+    )
+
+
+NO_SECURE_KEYRING: Final = Refusal(
+    "device.no_keyring",
+    N_("Remembering this device needs a secure keyring, and this machine has none."),
+)

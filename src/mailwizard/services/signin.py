@@ -10,7 +10,7 @@ from mailwizard.domain.addresses import normalise
 from mailwizard.domain.models import Identity, Role
 from mailwizard.errors import SignInFailed
 from mailwizard.i18n import N_
-from mailwizard.services.ports import Directory, PasswordHasher, SignInThrottle
+from mailwizard.services.ports import Credentials, Directory, PasswordHasher, SignInThrottle
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,24 @@ class SignedIn:
     role: Role
     identity: Identity
     language: str
+
+    @classmethod
+    def from_credentials(cls, credentials: Credentials) -> SignedIn:
+        return cls(
+            mailbox_id=credentials.mailbox_id,
+            household_id=credentials.household_id,
+            address=credentials.address,
+            role=credentials.role,
+            identity=credentials.identity,
+            language=credentials.language,
+        )
+
+
+def locked_out(until: datetime) -> SignInFailed:
+    return SignInFailed(
+        N_("Too many failed attempts: signing in with this address is locked until {time} UTC."),
+        time=until.strftime("%H:%M"),
+    )
 
 
 @dataclass(frozen=True)
@@ -46,14 +64,6 @@ class SignInService:
         self._policy = policy
         self._clock = clock
 
-    def _locked(self, until: datetime) -> SignInFailed:
-        return SignInFailed(
-            N_(
-                "Too many failed attempts: signing in with this address is locked until {time} UTC."
-            ),
-            time=until.strftime("%H:%M"),
-        )
-
     def sign_in(self, address: str, password: str) -> SignedIn:
         """Blocks for a hash verification: call it from a worker thread in a UI.
 
@@ -64,7 +74,7 @@ class SignInService:
         typed = normalise(address)
         if until := self._throttle.locked_until(typed, self._clock()):
             self._hasher.spend_verification_time(password)
-            raise self._locked(until)
+            raise locked_out(until)
         credentials = self._directory.credentials(typed)
         if credentials is None:
             self._hasher.spend_verification_time(password)
@@ -76,16 +86,9 @@ class SignInService:
                 typed, self._clock(), self._policy.max_failures, self._policy.lock
             )
             if until is not None:
-                raise self._locked(until)
+                raise locked_out(until)
             raise SignInFailed(N_("The address or the password is incorrect."))
         self._throttle.clear(typed)
         if self._hasher.needs_rehash(credentials.password_hash):
             self._directory.set_password_hash(credentials.mailbox_id, self._hasher.hash(password))
-        return SignedIn(
-            mailbox_id=credentials.mailbox_id,
-            household_id=credentials.household_id,
-            address=credentials.address,
-            role=credentials.role,
-            identity=credentials.identity,
-            language=credentials.language,
-        )
+        return SignedIn.from_credentials(credentials)

@@ -1,0 +1,151 @@
+"""Remembering a device: the holder signs in there without the password for a while.
+
+The device's keyring keeps the address and a random token; the directory keeps only
+the token's SHA-256, so neither alone signs anybody in, and forgetting either side is
+enough. Only the machine's own console may remember itself (``remembering_refusal``).
+Remembering replaces the password, not the rest: step 2 still asks where the holder is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from mailwizard.clock import Clock, utc_now
+from mailwizard.domain.access import NO_SECURE_KEYRING, Origin, remembering_refusal
+from mailwizard.domain.models import Role
+from mailwizard.errors import DeviceForgotten, Refusal, Refused
+from mailwizard.i18n import N_
+from mailwizard.services.ports import (
+    DeviceKeyring,
+    DeviceToken,
+    Directory,
+    RememberedDevice,
+    RememberedDevices,
+    SignInThrottle,
+)
+from mailwizard.services.signin import SignedIn, locked_out
+
+
+@dataclass(frozen=True)
+class DeviceOffer:
+    """What the sign-in screen may offer on this device."""
+
+    refusal: Refusal | None
+    """Why remembering is not offered here; None when it is."""
+    remembered: str | None
+    """The address this device remembers, if any."""
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _forgotten() -> DeviceForgotten:
+    return DeviceForgotten(N_("This device is no longer remembered: sign in with your password."))
+
+
+class DeviceService:
+    def __init__(
+        self,
+        devices: RememberedDevices,
+        keyring: DeviceKeyring,
+        directory: Directory,
+        throttle: SignInThrottle,
+        lifetime: timedelta,
+        label: str,
+        clock: Clock = utc_now,
+    ) -> None:
+        self._devices = devices
+        self._keyring = keyring
+        self._directory = directory
+        self._throttle = throttle
+        self._lifetime = lifetime
+        self._label = label
+        self._clock = clock
+
+    @property
+    def lifetime(self) -> timedelta:
+        return self._lifetime
+
+    def offer(self, origin: Origin) -> DeviceOffer:
+        """Opens the keyring, which can be slow: call it from a worker thread in a UI."""
+        refusal = remembering_refusal(origin)
+        if refusal is None and not self._keyring.secure():
+            refusal = NO_SECURE_KEYRING
+        if refusal is not None:
+            return DeviceOffer(refusal, None)
+        stored = self._keyring.read()
+        return DeviceOffer(None, stored.address if stored else None)
+
+    def _refuse_unless_offered(self, origin: Origin) -> None:
+        refusal = self.offer(origin).refusal
+        if refusal is not None:
+            raise Refused(refusal)
+
+    def remember(self, holder: SignedIn, origin: Origin) -> None:
+        """Remembers ``holder`` here, in place of whoever this device remembered."""
+        self._refuse_unless_offered(origin)
+        if holder.role is not Role.PRIMARY:
+            raise Refused(
+                Refusal(
+                    "device.not_holder",
+                    N_("Only the holder's primary address can be remembered on a device."),
+                )
+            )
+        self.forget_this_device()
+        token = secrets.token_urlsafe(32)
+        now = self._clock()
+        self._devices.add(
+            holder.mailbox_id, token_hash(token), self._label, now, now + self._lifetime
+        )
+        try:
+            self._keyring.store(DeviceToken(holder.address, token))
+        except Exception:
+            self._devices.forget_token(token_hash(token))
+            raise
+
+    def sign_in(self, origin: Origin) -> SignedIn:
+        """The holder this device remembers, if the directory still knows its token.
+
+        A token that opens nothing (expired, forgotten from the management page, its
+        box suspended) is erased from the keyring and ``DeviceForgotten`` raised."""
+        self._refuse_unless_offered(origin)
+        stored = self._keyring.read()
+        if stored is None:
+            raise _forgotten()
+        hashed = token_hash(stored.token)
+        now = self._clock()
+        mailbox_id = self._devices.holder_of(hashed, now)
+        credentials = None if mailbox_id is None else self._directory.credentials(stored.address)
+        if (
+            credentials is None
+            or credentials.mailbox_id != mailbox_id
+            or not credentials.active
+            or credentials.role is not Role.PRIMARY
+        ):
+            self._devices.forget_token(hashed)
+            self._keyring.erase()
+            raise _forgotten()
+        # A locked address is locked whatever the way in, the remembered one too.
+        if until := self._throttle.locked_until(credentials.address, now):
+            raise locked_out(until)
+        self._devices.record_use(hashed, now)
+        return SignedIn.from_credentials(credentials)
+
+    def forget_this_device(self) -> None:
+        stored = self._keyring.read()
+        if stored is not None:
+            self._devices.forget_token(token_hash(stored.token))
+            self._keyring.erase()
+
+    def devices_of(self, holder: SignedIn) -> list[RememberedDevice]:
+        return self._devices.of_mailbox(holder.mailbox_id, self._clock())
+
+    def forget(self, holder: SignedIn, device_id: int) -> None:
+        self._devices.forget(holder.mailbox_id, device_id)
+
+    def forget_all(self, holder: SignedIn) -> None:
+        self._devices.forget_all(holder.mailbox_id)

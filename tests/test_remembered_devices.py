@@ -1,0 +1,191 @@
+"""A console that remembers its holder: a token in the keyring, its hash in the directory."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import create_engine, select
+
+from mailwizard.backends.schema import remembered_device
+from mailwizard.bootstrap import Services, bootstrap
+from mailwizard.config import Settings
+from mailwizard.domain.access import Origin, OriginKind
+from mailwizard.errors import DeviceForgotten, Refused, SignInFailed
+from mailwizard.services.signin import SignedIn
+from martin_household import HOLDER, HOLDER_PASSWORD
+from memory_keyring import MemoryKeyring, keyring_installed
+from time_machine import TimeMachine
+
+CONSOLE = Origin(OriginKind.CONSOLE)
+OVER_SSH = Origin(OriginKind.SSH, "192.168.1.20")
+KIOSK = Origin(OriginKind.KIOSK)
+KEYRING_ENTRY = ("mailwizard", "remembered-device")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def directory_engine(request: pytest.FixtureRequest) -> str:
+    """Every test of this module runs on both engines."""
+    return str(request.param)
+
+
+@pytest.fixture
+def holder(services: Services) -> SignedIn:
+    return services.signin.sign_in(HOLDER, HOLDER_PASSWORD)
+
+
+def rows(directory_url: str) -> list[dict[str, object]]:
+    engine = create_engine(directory_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as connection:
+        found = connection.execute(select(remembered_device).order_by(remembered_device.c.id))
+        result = [dict(row._mapping) for row in found]
+    engine.dispose()
+    return result
+
+
+def kept_token(keyring: MemoryKeyring) -> str:
+    stored = json.loads(keyring.secrets[KEYRING_ENTRY])
+    assert stored["address"] == HOLDER
+    return str(stored["token"])
+
+
+def test_a_remembered_console_signs_in_without_the_password_and_the_directory_has_only_a_hash(
+    services: Services,
+    holder: SignedIn,
+    memory_keyring: MemoryKeyring,
+    clock: TimeMachine,
+    directory_url: str,
+) -> None:
+    assert services.devices.offer(CONSOLE).refusal is None
+    services.devices.remember(holder, CONSOLE)
+    assert services.devices.offer(CONSOLE).remembered == HOLDER
+    token = kept_token(memory_keyring)
+    assert len(token) >= 43
+    (row,) = rows(directory_url)
+    assert row["token_hash"] == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in json.dumps(row, default=str)
+    assert row["created_at"] == clock.now
+    assert row["expires_at"] == clock.now + timedelta(days=30)
+    assert row["last_used_at"] is None
+
+    clock.now += timedelta(days=29)
+    assert services.devices.sign_in(CONSOLE) == holder
+    assert rows(directory_url)[0]["last_used_at"] is not None
+
+
+def test_only_the_console_is_offered_it_and_never_over_ssh_or_on_a_kiosk(
+    services: Services, holder: SignedIn, memory_keyring: MemoryKeyring
+) -> None:
+    services.devices.remember(holder, CONSOLE)
+    for origin, code in ((OVER_SSH, "device.remote"), (KIOSK, "device.kiosk")):
+        offer = services.devices.offer(origin)
+        assert offer.refusal is not None and offer.refusal.code == code
+        assert offer.remembered is None
+        with pytest.raises(Refused):
+            services.devices.sign_in(origin)
+        with pytest.raises(Refused):
+            services.devices.remember(holder, origin)
+    assert services.devices.sign_in(CONSOLE) == holder
+
+
+def test_without_a_secure_keyring_it_is_not_offered_and_nothing_is_written(
+    services: Services, holder: SignedIn, directory_url: str
+) -> None:
+    offer = services.devices.offer(CONSOLE)
+    assert offer.refusal is not None and offer.refusal.code == "device.no_keyring"
+    with pytest.raises(Refused):
+        services.devices.remember(holder, CONSOLE)
+    assert rows(directory_url) == []
+
+
+def test_an_expired_token_is_erased_and_the_password_is_needed_again(
+    services: Services,
+    holder: SignedIn,
+    memory_keyring: MemoryKeyring,
+    clock: TimeMachine,
+    directory_url: str,
+) -> None:
+    services.devices.remember(holder, CONSOLE)
+    clock.now += timedelta(days=30, seconds=1)
+    with pytest.raises(DeviceForgotten) as forgotten:
+        services.devices.sign_in(CONSOLE)
+    assert "no longer remembered" in forgotten.value.message
+    assert memory_keyring.secrets == {}
+    assert rows(directory_url) == []
+    assert services.devices.offer(CONSOLE).remembered is None
+
+
+def test_the_lifetime_is_a_setting(
+    household: str, memory_keyring: MemoryKeyring, clock: TimeMachine
+) -> None:
+    brief = bootstrap(Settings(remember_device_days=2), clock=clock)
+    try:
+        holder = brief.signin.sign_in(HOLDER, HOLDER_PASSWORD)
+        brief.devices.remember(holder, CONSOLE)
+        clock.now += timedelta(days=2)
+        with pytest.raises(DeviceForgotten):
+            brief.devices.sign_in(CONSOLE)
+    finally:
+        brief.close()
+
+
+def test_a_device_forgotten_from_the_management_page_opens_nothing(
+    services: Services, holder: SignedIn, memory_keyring: MemoryKeyring
+) -> None:
+    services.devices.remember(holder, CONSOLE)
+    (device,) = services.devices.devices_of(holder)
+    services.devices.forget(holder, device.id)
+    with pytest.raises(DeviceForgotten):
+        services.devices.sign_in(CONSOLE)
+    assert memory_keyring.secrets == {}
+
+
+def test_forgetting_this_device_removes_both_sides(
+    services: Services, holder: SignedIn, memory_keyring: MemoryKeyring, directory_url: str
+) -> None:
+    services.devices.remember(holder, CONSOLE)
+    services.devices.forget_this_device()
+    assert memory_keyring.secrets == {}
+    assert rows(directory_url) == []
+
+
+def test_a_device_remembers_one_account_and_remembering_again_replaces_it(
+    services: Services, holder: SignedIn, memory_keyring: MemoryKeyring, directory_url: str
+) -> None:
+    services.devices.remember(holder, CONSOLE)
+    first = kept_token(memory_keyring)
+    services.devices.remember(holder, CONSOLE)
+    assert kept_token(memory_keyring) != first
+    (row,) = rows(directory_url)
+    assert row["token_hash"] == hashlib.sha256(kept_token(memory_keyring).encode()).hexdigest()
+
+
+def test_the_holder_lists_each_device_and_forgets_one_or_all(
+    services: Services, holder: SignedIn, memory_keyring: MemoryKeyring
+) -> None:
+    services.devices.remember(holder, CONSOLE)
+    with keyring_installed(MemoryKeyring()):
+        services.devices.remember(holder, CONSOLE)
+    first, second = services.devices.devices_of(holder)
+    assert first.label == second.label != ""
+    services.devices.forget(holder, second.id)
+    assert services.devices.devices_of(holder) == [first]
+    with keyring_installed(MemoryKeyring()):
+        services.devices.remember(holder, CONSOLE)
+    services.devices.forget_all(holder)
+    assert services.devices.devices_of(holder) == []
+
+
+def test_a_locked_address_is_locked_for_a_remembered_device_too(
+    services: Services, holder: SignedIn, memory_keyring: MemoryKeyring
+) -> None:
+    services.devices.remember(holder, CONSOLE)
+    for _ in range(5):
+        with pytest.raises(SignInFailed):
+            services.signin.sign_in(HOLDER, "not the password at all")
+    with pytest.raises(SignInFailed) as locked:
+        services.devices.sign_in(CONSOLE)
+    assert locked.value.message.startswith("Too many failed attempts")
+    assert services.devices.offer(CONSOLE).remembered == HOLDER
