@@ -37,6 +37,7 @@ def main() -> None:
         os.environ.update(
             MAILWIZARD_CONFIG=str(workspace / "config.toml"),
             XDG_STATE_HOME=str(workspace / "state"),
+            PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
             TZ="UTC",
         )
         time.tzset()

@@ -10,6 +10,7 @@ import pytest
 from mailwizard import i18n
 from mailwizard.bootstrap import Services, bootstrap
 from mailwizard.config import Settings
+from mailwizard.domain.access import Origin
 from mailwizard.domain.models import Identity
 from mailwizard.tui.app import MailwizardApp, build_app
 from martin_household import HOLDER, HOLDER_PASSWORD
@@ -40,8 +41,8 @@ def household(services: Services) -> str:
 def make_app(settings: Settings, services: Services) -> Iterator[Callable[..., MailwizardApp]]:
     language = i18n.active_language()
 
-    def make(language: str = "en") -> MailwizardApp:
-        return build_app(settings.model_copy(update={"language": language}), services)
+    def make(language: str = "en", origin: Origin | None = None) -> MailwizardApp:
+        return build_app(settings.model_copy(update={"language": language}), services, origin)
 
     yield make
     i18n.set_language(language)

@@ -12,17 +12,24 @@ from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
 
+import keyring
+import pyotp
+from keyring.backends import null
+from sqlalchemy import update
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from mailwizard.backends.schema import remembered_device
 from mailwizard.bootstrap import Services, bootstrap
 from mailwizard.config import Settings
+from mailwizard.domain.access import Origin, OriginKind
 from mailwizard.domain.models import Identity
 from mailwizard.services.access import Enrolment
 from mailwizard.tui.app import MailwizardApp, build_app
 from mailwizard.tui.screens.enrolment import EnrolmentScreen
 from mailwizard.tui.screens.error import ErrorScreen
 from martin_household import HOLDER, HOLDER_PASSWORD, box_request
+from memory_keyring import MemoryKeyring
 from wizard_driver import (
     choose_address,
     fill_identity,
@@ -37,6 +44,11 @@ from wizard_driver import (
 FIXED_TIME = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 SIZE = (80, 24)
 CHILDREN = ["Léa", "Hugo", "Chloé", "Louis", "Inès", "Jules", "Zoé", "Arthur", "Manon"]
+CONSOLE = Origin(OriginKind.CONSOLE)
+FAR_FROM_HOME = Origin(OriginKind.SSH, "203.0.113.5")
+# A fixed authenticator key and device name, so that pictures do not change between runs.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+DEVICE_LABEL = "salon-pc"
 
 
 class Directory(Enum):
@@ -44,6 +56,10 @@ class Directory(Enum):
     HOUSEHOLD = "household"
     SUSPENDED = "suspended"
     FULL = "full"
+    REMEMBERED = "remembered"
+    """The household, and this console remembering its holder."""
+    ENROLLED = "enrolled"
+    """The household, its holder's authenticator enrolled."""
 
 
 Steps = Callable[[Pilot[None]], Awaitable[None]]
@@ -54,6 +70,9 @@ class Scene:
     name: str
     directory: Directory
     steps: Steps
+    origin: Origin = CONSOLE
+    secure_keyring: bool = False
+    """A keyring that can remember the device; else keyring's null backend."""
 
     async def play(self, pilot: Pilot[None]) -> None:
         """The steps, then a steady cursor: a blinking one would make pictures differ."""
@@ -76,14 +95,30 @@ def populate(services: Services, directory: Directory) -> None:
         services.provisioning.commit(holder, box_request(address, first_name, "Martin"), "pictures")
     if directory is Directory.SUSPENDED:
         services.households.set_contract_active(HOLDER, False, "pictures")
+    if directory is Directory.REMEMBERED:
+        services.devices.remember(holder, CONSOLE)
+        with services.engine.begin() as connection:
+            connection.execute(update(remembered_device).values(label=DEVICE_LABEL))
+    if directory is Directory.ENROLLED:
+        enrolment = Enrolment(TOTP_SECRET, enrolment_uri())
+        code = pyotp.TOTP(TOTP_SECRET).at(FIXED_TIME)
+        services.access.confirm_enrolment(holder, enrolment, code)
+
+
+def enrolment_uri() -> str:
+    address = HOLDER.replace("@", "%40")
+    return f"otpauth://totp/mailwizard:{address}?secret={TOTP_SECRET}&issuer=mailwizard"
 
 
 def scene_app(scene: Scene, language: str, data_dir: Path) -> MailwizardApp:
-    """A fresh directory in ``data_dir`` set up for ``scene``, and the app on it."""
+    """A fresh directory in ``data_dir`` set up for ``scene``, and the app on it.
+
+    Installs the scene's keyring for the whole process: never the user's own."""
+    keyring.set_keyring(MemoryKeyring() if scene.secure_keyring else null.Keyring())
     settings = Settings(language=language, data_dir=data_dir)
     services = bootstrap(settings, create_directory=True, clock=lambda: FIXED_TIME)
     populate(services, scene.directory)
-    return build_app(settings, services)
+    return build_app(settings, services, scene.origin)
 
 
 async def opened(pilot: Pilot[None]) -> None:
@@ -182,23 +217,39 @@ async def enrolment(pilot: Pilot[None]) -> None:
     app = pilot.app
     assert isinstance(app, MailwizardApp) and app.services is not None
     holder = app.services.signin.sign_in(HOLDER, HOLDER_PASSWORD)
-    # A fixed key, so that the picture does not change from one run to the next.
-    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-    uri = (
-        f"otpauth://totp/mailwizard:{HOLDER.replace('@', '%40')}?secret={secret}&issuer=mailwizard"
-    )
-    await app.push_screen(EnrolmentScreen(app.services.access, holder, Enrolment(secret, uri)))
+    enrolment = Enrolment(TOTP_SECRET, enrolment_uri())
+    await app.push_screen(EnrolmentScreen(app.services.access, holder, enrolment))
+    await settle(pilot)
+
+
+async def remembered_devices(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await pilot.click("#continue-as")
+    await settle(pilot)
+    await pilot.press("r")
+    await settle(pilot)
+
+
+async def disabling_totp(pilot: Pilot[None]) -> None:
+    await sign_in(pilot)
+    await pilot.press("t")
+    await settle(pilot)
+    await type_into(pilot, "#password", HOLDER_PASSWORD)
+    await type_into(pilot, "#totp_code", "000000")
+    await pilot.click("#confirm")
     await settle(pilot)
 
 
 SCENES = [
     Scene("first-run", Directory.EMPTY, opened),
     Scene("first-run-refused", Directory.EMPTY, first_run_refused),
-    Scene("sign-in", Directory.HOUSEHOLD, opened),
+    Scene("sign-in", Directory.HOUSEHOLD, opened, secure_keyring=True),
+    Scene("sign-in-remembered", Directory.REMEMBERED, opened, secure_keyring=True),
     Scene("sign-in-refused", Directory.HOUSEHOLD, sign_in_refused),
     Scene("management", Directory.HOUSEHOLD, signed_in),
     Scene("management-full", Directory.FULL, signed_in),
     Scene("gate-refused", Directory.SUSPENDED, creating),
+    Scene("gate-code", Directory.ENROLLED, creating, origin=FAR_FROM_HOME),
     Scene("identity", Directory.HOUSEHOLD, creating),
     Scene("identity-same-person", Directory.HOUSEHOLD, identity_same_person),
     Scene("identity-refused", Directory.HOUSEHOLD, identity_refused),
@@ -210,5 +261,7 @@ SCENES = [
     Scene("review", Directory.HOUSEHOLD, review),
     Scene("created", Directory.HOUSEHOLD, created),
     Scene("enrolment", Directory.HOUSEHOLD, enrolment),
+    Scene("disable-totp", Directory.ENROLLED, disabling_totp),
+    Scene("remembered-devices", Directory.REMEMBERED, remembered_devices, secure_keyring=True),
     Scene("unexpected-error", Directory.HOUSEHOLD, unexpected_error),
 ]

@@ -6,12 +6,21 @@ After a deliberate change of the screens: ``uv run pytest tests/tui/test_snapsho
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import keyring
 import pytest
+from keyring.backends import null
 
 from scenes import SCENES, SIZE, Scene, scene_app
+
+
+@pytest.fixture(autouse=True)
+def null_keyring_afterwards() -> Iterator[None]:
+    """Scenes install a keyring for the whole process; the next test gets the default."""
+    yield
+    keyring.set_keyring(null.Keyring())
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])

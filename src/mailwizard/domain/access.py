@@ -96,5 +96,5 @@ def remembering_refusal(origin: Origin) -> Refusal | None:
 
 NO_SECURE_KEYRING: Final = Refusal(
     "device.no_keyring",
-    N_("Remembering this device needs a secure keyring, and this machine has none."),
+    N_("No secure keyring on this machine: it cannot remember this device."),
 )

@@ -14,7 +14,7 @@ from typing import Final
 
 from mailwizard.clock import Clock, utc_now
 from mailwizard.domain.access import Origin, at_home, away_from_home
-from mailwizard.errors import Refusal, Refused
+from mailwizard.errors import Refusal, Refused, SignInFailed
 from mailwizard.i18n import N_
 from mailwizard.services.ports import Authenticators
 from mailwizard.services.signin import SignedIn, SignInService
@@ -95,8 +95,14 @@ class AccessService:
             )
 
     def disable(self, holder: SignedIn, password: str, code: str) -> None:
-        """Needs the password again and a valid code."""
-        self._signin.sign_in(holder.address, password)
+        """Needs the password again and a valid code; a wrong password counts as a failed
+        sign-in."""
+        try:
+            self._signin.sign_in(holder.address, password)
+        except SignInFailed as failed:
+            raise Refused(
+                Refusal("totp.wrong_password", failed.message_id, failed.params), field="password"
+            ) from None
         self.verify(holder, code)
         self._authenticators.set_totp_secret(holder.household_id, None, None)
 

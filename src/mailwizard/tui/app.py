@@ -5,6 +5,7 @@ First run (no household yet) -> sign-in -> management page -> the creation wizar
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from textual.binding import ActiveBinding, Binding
 from mailwizard import i18n
 from mailwizard.bootstrap import Services, bootstrap
 from mailwizard.config import Settings
+from mailwizard.domain.access import Origin, origin_of
 from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_
 from mailwizard.logs import log_unexpected_error
@@ -29,10 +31,12 @@ class MailwizardApp(App[None]):
     BINDINGS = [Binding("ctrl+q", "quit", N_("Quit"), priority=True)]
     ENABLE_COMMAND_PALETTE = False
 
-    def __init__(self, open_services: OpenServices, language: str) -> None:
+    def __init__(self, open_services: OpenServices, language: str, origin: Origin) -> None:
         super().__init__()
         self._open_services = open_services
         self.language = language
+        self.origin = origin
+        """Where this session runs: the console, over SSH from an address, a kiosk."""
         self.services: Services | None = None
 
     @property
@@ -83,17 +87,22 @@ class MailwizardApp(App[None]):
             self.services.close()
 
 
-def build_app(settings: Settings, services: Services | None = None) -> MailwizardApp:
-    """The app factory the command line, the tests and the screenshots share."""
+def build_app(
+    settings: Settings, services: Services | None = None, origin: Origin | None = None
+) -> MailwizardApp:
+    """The app factory the command line, the tests and the screenshots share.
+
+    ``origin`` defaults to what the environment says (``SSH_CONNECTION``)."""
     language = settings.language or i18n.language_from_environment()
     i18n.set_language(language)
+    where = origin or origin_of(os.environ, kiosk=False)
     if services is None:
 
         def open_services() -> Services:
             return bootstrap(settings, create_directory=True)
 
-        return MailwizardApp(open_services, language)
-    return MailwizardApp(lambda: services, language)
+        return MailwizardApp(open_services, language, where)
+    return MailwizardApp(lambda: services, language, where)
 
 
 def run_app(settings: Settings) -> None:

@@ -6,13 +6,12 @@ next. The order of the steps is plain data.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Final
 
-from mailwizard.domain.access import Origin, origin_of
+from mailwizard.domain.access import Origin
 from mailwizard.domain.wizard import WizardState
 from mailwizard.errors import MailwizardError, Refused
 from mailwizard.services.access import AccessService
@@ -103,7 +102,7 @@ class CreationFlow:
         self._context = WizardContext(
             services.provisioning,
             services.access,
-            origin_of(os.environ, kiosk=False),
+            app.origin,
             holder,
             app.language,
         )

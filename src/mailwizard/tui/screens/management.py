@@ -31,6 +31,7 @@ class ManagementScreen(MailwizardScreen[None]):
     BINDINGS = [
         Binding("c", "create", N_("Create an address")),
         Binding("t", "strong_identification", N_("Strong identification")),
+        Binding("r", "remembered_devices", N_("Remembered devices"), show=False),
         Binding("ctrl+o", "sign_out", N_("Sign out")),
     ]
 
@@ -50,6 +51,7 @@ class ManagementScreen(MailwizardScreen[None]):
         yield Label("", id="remaining", markup=False)
         with Horizontal(classes="button-bar"):
             yield Button(_("Sign out"), id="sign-out", compact=True)
+            yield Button(_("Remembered devices"), id="remembered-devices", compact=True)
             yield Button(
                 _("Create an e-mail address"), id="create", variant="primary", compact=True
             )
@@ -149,13 +151,20 @@ class ManagementScreen(MailwizardScreen[None]):
             self.refresh_boxes()
 
     def action_strong_identification(self) -> None:
+        """Enrols an authenticator, or, when one is enrolled, offers to turn it off."""
         access, holder = self._services.access, self._holder
-        self.call_service(
-            lambda: access.start_enrolment(holder), self._enrol, self._failed, group="enrol"
-        )
 
-    def _enrol(self, enrolment: Enrolment) -> None:
+        def enrolment() -> Enrolment | None:
+            return None if access.enrolled(holder) else access.start_enrolment(holder)
+
+        self.call_service(enrolment, self._enrol, self._failed, group="enrol")
+
+    def _enrol(self, enrolment: Enrolment | None) -> None:
         from mailwizard.tui.screens.enrolment import EnrolmentScreen
+
+        if enrolment is None:
+            self._offer_to_disable()
+            return
 
         def done(enrolled: bool | None) -> None:
             if enrolled:
@@ -163,6 +172,22 @@ class ManagementScreen(MailwizardScreen[None]):
                 self.notify(message.format(address=self._holder.address), markup=False)
 
         self.app.push_screen(EnrolmentScreen(self._services.access, self._holder, enrolment), done)
+
+    def _offer_to_disable(self) -> None:
+        from mailwizard.tui.screens.disable_totp import DisableTotpScreen
+
+        def done(disabled: bool | None) -> None:
+            if disabled:
+                message = _("Strong identification is off for {address}.")
+                self.notify(message.format(address=self._holder.address), markup=False)
+
+        self.app.push_screen(DisableTotpScreen(self._services.access, self._holder), done)
+
+    @on(Button.Pressed, "#remembered-devices")
+    def action_remembered_devices(self) -> None:
+        from mailwizard.tui.screens.remembered_devices import RememberedDevicesScreen
+
+        self.app.push_screen(RememberedDevicesScreen(self._services.devices, self._holder))
 
     @on(Button.Pressed, "#sign-out")
     def action_sign_out(self) -> None:

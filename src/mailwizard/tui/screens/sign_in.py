@@ -1,16 +1,19 @@
-"""Screen 1a: the holder signs in with the primary address and its password."""
+"""Screen 1a: the holder signs in with the primary address and its password, or, on a
+console that remembers them, without the password."""
 
 from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Center, Horizontal, Vertical
-from textual.widgets import Button, Footer, Input, Label, LoadingIndicator
+from textual.content import Content
+from textual.widgets import Button, Checkbox, Footer, Input, Label, LoadingIndicator
 
 from mailwizard.bootstrap import Services
 from mailwizard.domain.models import Role
-from mailwizard.errors import MailwizardError
+from mailwizard.errors import DeviceForgotten, MailwizardError
 from mailwizard.i18n import _
+from mailwizard.services.devices import DeviceOffer
 from mailwizard.services.signin import SignedIn
 from mailwizard.tui.support import MailwizardScreen
 from mailwizard.tui.widgets.field import Field
@@ -28,8 +31,19 @@ class SignInScreen(MailwizardScreen[None]):
         with Center(), Vertical(id="sign-in-box"):
             yield Label(_("Manage your family's e-mail addresses"), classes="screen-title")
             yield Label(_("Sign in with your primary address."), classes="step-number")
+            with Horizontal(id="remembered"):
+                yield Button("", id="continue-as", variant="primary", compact=True)
+                yield Button(_("Forget this device"), id="forget-device", compact=True)
             yield Field(_("E-mail address"), name="address", value=self._address)
             yield Field(_("Password"), name="password", password=True)
+            yield Checkbox(
+                _("Remember this device for {days} days").format(
+                    days=self._services.settings.remember_device_days
+                ),
+                id="remember",
+                compact=True,
+            )
+            yield Label("", id="remember-unavailable", classes="hint", markup=False)
             yield Label("", id="sign-in-error", classes="field-error", markup=False)
             with Horizontal(classes="sign-in-buttons"):
                 yield LoadingIndicator()
@@ -37,10 +51,31 @@ class SignInScreen(MailwizardScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        for hidden in ("#remembered", "#remember", "#remember-unavailable", "#sign-in-error"):
+            self.query_one(hidden).display = False
         self.query_one(LoadingIndicator).display = False
-        self.query_one("#sign-in-error").display = False
         target = "#password" if self._address else "#address"
         self.query_one(target, Input).focus()
+        # The keyring is slow to open: the form is usable before the answer comes.
+        devices, origin = self._services.devices, self.mailwizard.origin
+        self.call_service(lambda: devices.offer(origin), self._offer, self._refused, group="device")
+
+    def _offer(self, offer: DeviceOffer) -> None:
+        self.query_one("#remember").display = offer.refusal is None
+        unavailable = self.query_one("#remember-unavailable", Label)
+        unavailable.display = offer.refusal is not None
+        if offer.refusal is not None:
+            unavailable.update(offer.refusal.message)
+        if offer.remembered is not None:
+            self.query_one("#address", Input).value = offer.remembered
+            self._show_remembered(offer.remembered)
+
+    def _show_remembered(self, address: str | None) -> None:
+        self.query_one("#remembered").display = address is not None
+        continue_as = self.query_one("#continue-as", Button)
+        if address is not None:
+            continue_as.label = Content(_("Continue as {address}").format(address=address))
+            continue_as.focus()
 
     @on(Input.Submitted, "#address")
     def _next_field(self) -> None:
@@ -59,12 +94,35 @@ class SignInScreen(MailwizardScreen[None]):
             group="sign-in",
         )
 
+    @on(Button.Pressed, "#continue-as")
+    def continue_as(self) -> None:
+        devices, origin = self._services.devices, self.mailwizard.origin
+        self._busy(True)
+        self.call_service(
+            lambda: devices.sign_in(origin), self._signed_in, self._refused, group="sign-in"
+        )
+
+    @on(Button.Pressed, "#forget-device")
+    def forget_device(self) -> None:
+        self.call_service(
+            self._services.devices.forget_this_device,
+            self._forgotten,
+            self._refused,
+            group="device",
+        )
+
+    def _forgotten(self, _result: None) -> None:
+        self._show_remembered(None)
+        self.query_one("#password", Input).focus()
+        self.notify(_("This device is forgotten."))
+
     def service_failed(self) -> None:
         self._busy(False)
 
     def _busy(self, busy: bool) -> None:
         self.query_one(LoadingIndicator).display = busy
         self.query_one("#sign-in", Button).disabled = busy
+        self.query_one("#continue-as", Button).disabled = busy
 
     def _signed_in(self, account: SignedIn) -> None:
         if account.role is not Role.PRIMARY:
@@ -72,9 +130,26 @@ class SignInScreen(MailwizardScreen[None]):
                 _("Only the holder's primary address can manage the household's boxes here.")
             )
             return
-        self.mailwizard.show_management(account)
+        remember = self.query_one("#remember", Checkbox)
+        if not (remember.display and remember.value):
+            self.mailwizard.show_management(account)
+            return
+        devices, origin = self._services.devices, self.mailwizard.origin
+
+        def not_remembered(error: MailwizardError) -> None:
+            self.notify(error.message, severity="warning", markup=False)
+            self.mailwizard.show_management(account)
+
+        self.call_service(
+            lambda: devices.remember(account, origin),
+            lambda _: self.mailwizard.show_management(account),
+            not_remembered,
+            group="sign-in",
+        )
 
     def _refused(self, error: MailwizardError) -> None:
+        if isinstance(error, DeviceForgotten):
+            self._show_remembered(None)
         self._refused_with(error.message)
 
     def _refused_with(self, message: str) -> None:

@@ -1,0 +1,158 @@
+"""Remembering a console, forgetting it, and turning strong identification off, as the
+holder does it in the terminal UI."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pyotp
+from textual.pilot import Pilot
+from textual.widgets import Button, Checkbox, DataTable
+
+from mailwizard.bootstrap import Services
+from mailwizard.clock import utc_now
+from mailwizard.domain.access import Origin, OriginKind
+from mailwizard.tui.app import MailwizardApp
+from martin_household import HOLDER, HOLDER_PASSWORD
+from memory_keyring import MemoryKeyring
+from wizard_driver import field_reason, label_text, screen_name, settle, sign_in, type_into
+
+AppFactory = Callable[..., MailwizardApp]
+CONSOLE = Origin(OriginKind.CONSOLE)
+OVER_SSH = Origin(OriginKind.SSH, "192.168.1.20")
+
+
+def shown(app: MailwizardApp, selector: str) -> bool:
+    return bool(app.screen.query_one(selector).display)
+
+
+async def sign_in_remembering(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    pilot.app.screen.query_one("#remember", Checkbox).focus()
+    await pilot.press("space")
+    await sign_in(pilot)
+
+
+async def test_a_remembered_console_continues_without_the_password_even_after_signing_out(
+    household: str, memory_keyring: MemoryKeyring, make_app: AppFactory
+) -> None:
+    async with make_app(origin=CONSOLE).run_test(size=(80, 24)) as pilot:
+        await sign_in_remembering(pilot)
+        assert screen_name(pilot.app) == "ManagementScreen"
+    assert HOLDER in memory_keyring.secrets[("mailwizard", "remembered-device")]
+
+    app = make_app(origin=CONSOLE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert shown(app, "#remembered")
+        assert str(app.screen.query_one("#continue-as", Button).label) == f"Continue as {HOLDER}"
+        await pilot.click("#continue-as")
+        await settle(pilot)
+        assert screen_name(app) == "ManagementScreen"
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert screen_name(app) == "SignInScreen"
+        assert shown(app, "#remembered")
+
+
+async def test_without_a_secure_keyring_the_box_is_not_offered_and_a_line_says_why(
+    household: str, make_app: AppFactory
+) -> None:
+    app = make_app(origin=CONSOLE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert not shown(app, "#remember")
+        assert "secure keyring" in label_text(app, "#remember-unavailable")
+
+
+async def test_over_ssh_nothing_is_offered_even_where_a_console_remembered_the_holder(
+    household: str, services: Services, memory_keyring: MemoryKeyring, make_app: AppFactory
+) -> None:
+    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD)
+    services.devices.remember(holder, CONSOLE)
+    app = make_app(origin=OVER_SSH)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert not shown(app, "#remember")
+        assert not shown(app, "#remembered")
+        assert "remote session" in label_text(app, "#remember-unavailable")
+
+
+async def test_a_device_forgotten_from_the_management_page_asks_for_the_password_again(
+    household: str, memory_keyring: MemoryKeyring, make_app: AppFactory
+) -> None:
+    app = make_app(origin=CONSOLE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in_remembering(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert screen_name(app) == "RememberedDevicesScreen"
+        assert app.screen.query_one(DataTable).row_count == 1
+        await pilot.click("#forget")
+        await settle(pilot)
+        assert app.screen.query_one(DataTable).row_count == 0
+        assert label_text(app, "#devices-status") == "No device remembers you."
+        await pilot.press("escape")
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await pilot.click("#continue-as")
+        await settle(pilot)
+        assert screen_name(app) == "SignInScreen"
+        assert not shown(app, "#remembered")
+        assert "no longer remembered" in label_text(app, "#sign-in-error")
+    assert memory_keyring.secrets == {}
+
+
+async def test_forgetting_this_device_on_the_sign_in_screen_forgets_both_sides(
+    household: str, services: Services, memory_keyring: MemoryKeyring, make_app: AppFactory
+) -> None:
+    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD)
+    services.devices.remember(holder, CONSOLE)
+    app = make_app(origin=CONSOLE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.click("#forget-device")
+        await settle(pilot)
+        assert not shown(app, "#remembered")
+        assert shown(app, "#remember")
+    assert memory_keyring.secrets == {}
+    assert services.devices.devices_of(holder) == []
+
+
+async def test_strong_identification_is_turned_off_with_the_password_and_a_code(
+    household: str, services: Services, make_app: AppFactory
+) -> None:
+    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD)
+    enrolment = services.access.start_enrolment(holder)
+    phone = pyotp.TOTP(enrolment.secret)
+    # Enrolled with the previous step's code, so that the current one is still unused.
+    services.access.confirm_enrolment(
+        holder, enrolment, phone.at(utc_now() - timedelta(seconds=30))
+    )
+    app = make_app(origin=CONSOLE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        assert screen_name(app) == "DisableTotpScreen"
+        await type_into(pilot, "#password", "not the password at all")
+        await type_into(pilot, "#totp_code", phone.now())
+        await pilot.click("#confirm")
+        await settle(pilot)
+        assert "incorrect" in field_reason(app, "password")
+        assert services.access.enrolled(holder)
+
+        await type_into(pilot, "#password", HOLDER_PASSWORD)
+        await type_into(pilot, "#totp_code", "000000")
+        await pilot.click("#confirm")
+        await settle(pilot)
+        assert "not right" in field_reason(app, "totp_code")
+        assert services.access.enrolled(holder)
+
+        await type_into(pilot, "#totp_code", phone.now())
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen_name(app) == "ManagementScreen"
+        assert any("is off" in str(n.message) for n in app._notifications)
+    assert not services.access.enrolled(holder)
