@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from datetime import timedelta
@@ -19,6 +20,7 @@ from mailwizard.domain.access import Origin, OriginKind
 from mailwizard.errors import MailwizardError, Refused
 from mailwizard.services.signin import SignedIn
 from martin_household import CREATE_ENV, HOLDER, HOLDER_PASSWORD
+from memory_keyring import MemoryKeyring
 from time_machine import TimeMachine
 
 FAR_AWAY = "203.0.113.5"
@@ -169,7 +171,7 @@ def test_enrolling_from_the_command_line_shows_the_key_and_refuses_a_wrong_first
     assert "mailwizard totp enrol" in still_not_enrolled.stderr
 
 
-def test_no_password_or_totp_secret_reaches_a_log_or_a_message(
+def test_no_password_totp_secret_or_device_token_reaches_a_log_or_a_message(
     services: Services,
     holder: SignedIn,
     clock: TimeMachine,
@@ -177,14 +179,20 @@ def test_no_password_or_totp_secret_reaches_a_log_or_a_message(
     answers_dir: Path,
     caplog: pytest.LogCaptureFixture,
     isolated_environment: dict[str, str],
+    memory_keyring: MemoryKeyring,
 ) -> None:
     caplog.set_level(logging.DEBUG)
     enrolment = services.access.start_enrolment(holder)
+    console = Origin(OriginKind.CONSOLE)
+    services.devices.remember(holder, console)
+    device_token = json.loads(memory_keyring.get_password("mailwizard", "remembered-device"))
+    services.devices.forget_all(holder)
     messages = []
     for attempt in (
         lambda: services.access.confirm_enrolment(holder, enrolment, "000000"),
         lambda: services.signin.sign_in(HOLDER, "Wrong-horse-battery-77"),
         lambda: services.access.verify(holder, "123456"),
+        lambda: services.devices.sign_in(console),
     ):
         with pytest.raises(MailwizardError) as refused:
             attempt()
@@ -202,5 +210,5 @@ def test_no_password_or_totp_secret_reaches_a_log_or_a_message(
         + "".join(log.read_text() for log in logs)
     )
     for secret in (enrolment.secret, HOLDER_PASSWORD, "Wrong-horse-battery-77", "password1234",
-                   CREATE_ENV["MAILWIZARD_NEW_PASSWORD"]):  # fmt: skip
+                   CREATE_ENV["MAILWIZARD_NEW_PASSWORD"], device_token["token"]):  # fmt: skip
         assert secret not in written

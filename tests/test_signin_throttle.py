@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import statistics
+import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from cli_harness import Cli, write_answers
+from mailwizard.backends.sql_directory import SqlDirectory
+from mailwizard.backends.sql_throttle import SqlSignInThrottle
 from mailwizard.bootstrap import Services, bootstrap
+from mailwizard.clock import utc_now
 from mailwizard.config import Settings
 from mailwizard.errors import SignInFailed
+from mailwizard.hashing import Argon2idHasher
+from mailwizard.services.signin import SignInService, ThrottlePolicy
 from martin_household import CREATE_ENV, HOLDER, HOLDER_PASSWORD
 from time_machine import TimeMachine
 
@@ -92,3 +99,54 @@ def test_the_command_line_is_locked_out_too(household: str, cli: Cli, answers_di
     locked = cli("create", "--answers", str(path), env=CREATE_ENV)
     assert locked.exit_code == 1
     assert "Too many failed attempts" in locked.stderr
+
+
+def test_an_unknown_address_and_a_wrong_password_take_comparable_time(household: str) -> None:
+    # The real hasher at the configured cost (the settings refuse anything cheaper), and
+    # no lock to end the run early. Interleaved, so that the machine's load falls on both.
+    measured = bootstrap(Settings(signin_max_failures=1000))
+    timings: dict[str, list[float]] = {"unknown": [], "wrong": []}
+    try:
+        for _ in range(7):
+            for kind, address in (("unknown", "personne@famille-martin.fr"), ("wrong", HOLDER)):
+                start = time.perf_counter()
+                failure(measured, address)
+                timings[kind].append(time.perf_counter() - start)
+    finally:
+        measured.close()
+    ratio = statistics.median(timings["unknown"]) / statistics.median(timings["wrong"])
+    assert 0.5 < ratio < 2.0, timings
+
+
+class RecordingHasher(Argon2idHasher):
+    """The real hasher, noting the cost of each hash it verifies."""
+
+    def __init__(self) -> None:
+        settings = Settings()
+        super().__init__(
+            time_cost=settings.argon2_time_cost,
+            memory_kib=settings.argon2_memory_kib,
+            parallelism=settings.argon2_parallelism,
+        )
+        self.costs: list[str] = []
+
+    def verify(self, stored_hash: str, password: str) -> bool:
+        self.costs.append(stored_hash.split("$")[3])
+        return super().verify(stored_hash, password)
+
+
+def test_an_unknown_address_costs_one_verification_at_the_stored_hashes_cost(
+    services: Services,
+) -> None:
+    hasher = RecordingHasher()
+    signin = SignInService(
+        SqlDirectory(services.engine, utc_now),
+        hasher,
+        SqlSignInThrottle(services.engine),
+        ThrottlePolicy(1000, timedelta(minutes=15)),
+    )
+    for address in ("personne@famille-martin.fr", HOLDER):
+        with pytest.raises(SignInFailed):
+            signin.sign_in(address, WRONG)
+    decoy, holders_hash = hasher.costs
+    assert decoy == holders_hash == "m=19456,t=2,p=1"
