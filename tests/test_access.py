@@ -35,7 +35,7 @@ def directory_engine(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def holder(services: Services) -> SignedIn:
-    return services.signin.sign_in(HOLDER, HOLDER_PASSWORD)
+    return services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
 
 
 def enrol(services: Services, holder: SignedIn, clock: TimeMachine) -> pyotp.TOTP:
@@ -120,9 +120,9 @@ def test_enrolment_needs_a_right_first_code_and_disabling_needs_password_and_cod
     assert not services.access.enrolled(holder)
     app = enrol(services, holder, clock)
     with pytest.raises(Refused):
-        services.access.disable(holder, HOLDER_PASSWORD, "000000")
+        services.access.disable(holder, HOLDER_PASSWORD, "000000", "test")
     assert services.access.enrolled(holder)
-    services.access.disable(holder, HOLDER_PASSWORD, app.at(clock.now))
+    services.access.disable(holder, HOLDER_PASSWORD, app.at(clock.now), "test")
     assert not services.access.enrolled(holder)
 
 
@@ -190,7 +190,7 @@ def test_no_password_totp_secret_or_device_token_reaches_a_log_or_a_message(
     messages = []
     for attempt in (
         lambda: services.access.confirm_enrolment(holder, enrolment, "000000"),
-        lambda: services.signin.sign_in(HOLDER, "Wrong-horse-battery-77"),
+        lambda: services.signin.sign_in(HOLDER, "Wrong-horse-battery-77", "test"),
         lambda: services.access.verify(holder, "123456"),
         lambda: services.devices.sign_in(console),
     ):

@@ -261,11 +261,12 @@ def test_json_listing_is_documented_and_stable(household: str, cli: Cli) -> None
     document = listed(cli)
     assert set(document) == {
         "format", "household", "domains", "contract_active",
-        "max_secondary", "remaining_secondary", "mailboxes",
+        "max_secondary", "remaining_secondary", "mailboxes", "deleted_mailboxes",
     }  # fmt: skip
     (primary,) = document["mailboxes"]  # type: ignore[misc]
     assert set(primary) == {
-        "address", "role", "civility", "first_name", "last_name", "active", "created_at"
+        "address", "role", "civility", "first_name", "last_name", "active", "created_at",
+        "aliases",
     }  # fmt: skip
     assert primary["created_at"].endswith("Z")
     readme = (Path(__file__).parents[1] / "README.md").read_text("utf-8")

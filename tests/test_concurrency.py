@@ -26,20 +26,25 @@ def directory_engine(request: pytest.FixtureRequest) -> str:
 CONTESTED = "camille@famille-martin.fr"
 
 
-def create_boxes(
+ALIAS = "alias:"
+"""Marks an address a job adds as an alias of the holder's box instead of creating it."""
+
+
+def create_addresses(
     directory_url: str, owner: str, addresses: list[str], start: Barrier, results: Queue[list[str]]
 ) -> None:
-    """In a child process: sign in, wait for every sibling, then create the boxes.
-
-    Puts "created" or the refusal code of each address on ``results``."""
+    """In a child process: sign in, wait for every sibling, then create the boxes (or
+    aliases). Puts "created" or the refusal code of each address on ``results``."""
     services = bootstrap(Settings(directory=directory_url))
-    holder = services.signin.sign_in(owner, HOLDER_PASSWORD)
-    requests = [box_request(address) for address in addresses]
+    holder = services.signin.sign_in(owner, HOLDER_PASSWORD, "test")
     start.wait()
     outcomes = []
-    for request in requests:
+    for address in addresses:
         try:
-            services.provisioning.commit(holder, request, "test")
+            if address.startswith(ALIAS):
+                services.management.add_alias(holder, owner, address.removeprefix(ALIAS), "test")
+            else:
+                services.provisioning.commit(holder, box_request(address), "test")
             outcomes.append("created")
         except Refused as refusal:
             outcomes.append(refusal.code)
@@ -52,7 +57,9 @@ def run_in_processes(directory_url: str, jobs: list[tuple[str, list[str]]]) -> l
     start = context.Barrier(len(jobs))
     results: Queue[list[str]] = context.Queue()
     processes = [
-        context.Process(target=create_boxes, args=(directory_url, owner, addresses, start, results))
+        context.Process(
+            target=create_addresses, args=(directory_url, owner, addresses, start, results)
+        )
         for owner, addresses in jobs
     ]
     for process in processes:
@@ -82,9 +89,8 @@ def test_sixteen_processes_racing_in_one_household_stop_at_nine(
     assert count_boxes(cli, HOLDER) == 9
 
 
-def test_sixteen_households_racing_for_one_address_make_one_box(
-    household: str, cli: Cli, directory_url: str
-) -> None:
+def sixteen_households(directory_url: str) -> list[str]:
+    """The Martins and fifteen Durand households on the same domain; their holders."""
     services = bootstrap(Settings(directory=directory_url))
     holders = [HOLDER]
     for number in range(15):
@@ -95,9 +101,39 @@ def test_sixteen_households_racing_for_one_address_make_one_box(
         )
         holders.append(address)
     services.close()
+    return holders
+
+
+def test_sixteen_households_racing_for_one_address_make_one_box(
+    household: str, cli: Cli, directory_url: str
+) -> None:
+    holders = sixteen_households(directory_url)
 
     outcomes = run_in_processes(directory_url, [(holder, [CONTESTED]) for holder in holders])
 
     assert outcomes.count("created") == 1
     assert outcomes.count("address.taken") == 15
     assert sum(count_boxes(cli, holder) for holder in holders) == 1
+
+
+def test_boxes_and_aliases_racing_for_one_address_make_one_of_them(
+    household: str, cli: Cli, directory_url: str
+) -> None:
+    holders = sixteen_households(directory_url)
+    jobs = [
+        (holder, [CONTESTED if number % 2 else ALIAS + CONTESTED])
+        for number, holder in enumerate(holders)
+    ]
+
+    outcomes = run_in_processes(directory_url, jobs)
+
+    assert outcomes.count("created") == 1
+    assert outcomes.count("address.taken") == 15
+    services = bootstrap(Settings(directory=directory_url))
+    try:
+        overviews = [services.households.overview(holder) for holder in holders]
+    finally:
+        services.close()
+    boxes = [box.address for o in overviews for box in o.secondary]
+    aliases = [alias for o in overviews for alias in o.primary.aliases]
+    assert sorted(boxes + aliases) == [CONTESTED]

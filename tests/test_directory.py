@@ -105,14 +105,14 @@ def test_stronger_hash_parameters_apply_at_the_next_sign_in(
     stronger = Settings(argon2_time_cost=3, argon2_memory_kib=20480)
     services = bootstrap(stronger)
     try:
-        services.signin.sign_in(HOLDER, HOLDER_PASSWORD)
+        services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
     finally:
         services.close()
     ((stored,),) = query(directory_url, f"SELECT password FROM mailbox WHERE username = '{HOLDER}'")
     assert str(stored).startswith("{ARGON2ID}$argon2id$v=19$m=20480,t=3,p=1$")
     services = bootstrap(stronger)
     try:
-        assert services.signin.sign_in(HOLDER, HOLDER_PASSWORD).address == HOLDER
+        assert services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test").address == HOLDER
     finally:
         services.close()
 

@@ -68,3 +68,25 @@ def test_dovecot_config_refuses_other_engines(cli: Cli, tmp_path: Path) -> None:
                   "--out", str(tmp_path / "dovecot"))  # fmt: skip
     assert outcome.exit_code == 2
     assert not (tmp_path / "dovecot").exists()
+
+
+def test_a_suspended_box_is_refused_until_reactivated_and_a_deleted_one_for_good(
+    household: str, cli: Cli, answers_dir: Path, dovecot: Dovecot
+) -> None:
+    owner = {"MAILWIZARD_OWNER_PASSWORD": HOLDER_PASSWORD}
+    path = write_answers(answers_dir / "lea.toml", first_name="Léa", last_name="Martin",
+                         address="suggest")  # fmt: skip
+    lea = cli("create", "--answers", str(path), env=CREATE_ENV).stdout.strip()
+    assert dovecot.login(lea, NEW_PASSWORD)
+
+    assert cli("accounts", "suspend", "--owner", HOLDER, lea, env=owner).exit_code == 0
+    assert not dovecot.login(lea, NEW_PASSWORD)
+    assert cli("accounts", "resume", "--owner", HOLDER, lea, env=owner).exit_code == 0
+    assert dovecot.login(lea, NEW_PASSWORD)
+
+    deleted = cli("accounts", "delete", "--owner", HOLDER, "--confirm", lea, lea, env=owner)
+    assert deleted.exit_code == 0, deleted.stderr
+    assert not dovecot.login(lea, NEW_PASSWORD)
+    assert cli("accounts", "resume", "--owner", HOLDER, lea, env=owner).exit_code == 1
+    assert not dovecot.login(lea, NEW_PASSWORD)
+    assert dovecot.login(HOLDER, HOLDER_PASSWORD)

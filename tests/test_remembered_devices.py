@@ -33,7 +33,7 @@ def directory_engine(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def holder(services: Services) -> SignedIn:
-    return services.signin.sign_in(HOLDER, HOLDER_PASSWORD)
+    return services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
 
 
 def rows(directory_url: str) -> list[dict[str, object]]:
@@ -122,7 +122,7 @@ def test_the_lifetime_is_a_setting(
 ) -> None:
     brief = bootstrap(Settings(remember_device_days=2), clock=clock)
     try:
-        holder = brief.signin.sign_in(HOLDER, HOLDER_PASSWORD)
+        holder = brief.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
         brief.devices.remember(holder, CONSOLE)
         clock.now += timedelta(days=2)
         with pytest.raises(DeviceForgotten):
@@ -184,7 +184,7 @@ def test_a_locked_address_is_locked_for_a_remembered_device_too(
     services.devices.remember(holder, CONSOLE)
     for _ in range(5):
         with pytest.raises(SignInFailed):
-            services.signin.sign_in(HOLDER, "not the password at all")
+            services.signin.sign_in(HOLDER, "not the password at all", "test")
     with pytest.raises(SignInFailed) as locked:
         services.devices.sign_in(CONSOLE)
     assert locked.value.message.startswith("Too many failed attempts")

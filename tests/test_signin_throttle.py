@@ -33,7 +33,7 @@ def directory_engine(request: pytest.FixtureRequest) -> str:
 
 def failure(services: Services, address: str, password: str = WRONG) -> str:
     with pytest.raises(SignInFailed) as failed:
-        services.signin.sign_in(address, password)
+        services.signin.sign_in(address, password, "test")
     return failed.value.message
 
 
@@ -49,7 +49,7 @@ def test_the_fifth_failure_locks_even_the_right_password_out(
     clock.now += timedelta(minutes=14)
     assert failure(services, HOLDER, HOLDER_PASSWORD) == lock
     clock.now += timedelta(minutes=2)
-    assert services.signin.sign_in(HOLDER, HOLDER_PASSWORD).address == HOLDER
+    assert services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test").address == HOLDER
 
 
 def test_the_lock_survives_a_restart(services: Services, clock: TimeMachine) -> None:
@@ -73,9 +73,9 @@ def test_an_unknown_address_is_refused_and_locked_the_same_way(services: Service
 def test_a_success_starts_the_count_again(services: Services) -> None:
     for _ in range(4):
         failure(services, HOLDER)
-    services.signin.sign_in(HOLDER, HOLDER_PASSWORD)
+    services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
     assert [failure(services, HOLDER) for _ in range(4)] == [INCORRECT] * 4
-    assert services.signin.sign_in(HOLDER, HOLDER_PASSWORD).address == HOLDER
+    assert services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test").address == HOLDER
 
 
 def test_the_limits_are_settings(household: str, clock: TimeMachine) -> None:
@@ -147,6 +147,6 @@ def test_an_unknown_address_costs_one_verification_at_the_stored_hashes_cost(
     )
     for address in ("personne@famille-martin.fr", HOLDER):
         with pytest.raises(SignInFailed):
-            signin.sign_in(address, WRONG)
+            signin.sign_in(address, WRONG, "test")
     decoy, holders_hash = hasher.costs
     assert decoy == holders_hash == "m=19456,t=2,p=1"

@@ -18,6 +18,7 @@ from mailwizard.services.access import AccessService
 from mailwizard.services.delivery import DeliveryService, MailSettings
 from mailwizard.services.devices import DeviceService
 from mailwizard.services.households import HouseholdService
+from mailwizard.services.management import ManagementPolicy, ManagementService
 from mailwizard.services.ports import Transport
 from mailwizard.services.provisioning import ProvisioningService
 from mailwizard.services.signin import SignInService, ThrottlePolicy
@@ -33,6 +34,7 @@ class Services:
     provisioning: ProvisioningService
     signin: SignInService
     access: AccessService
+    management: ManagementService
     devices: DeviceService
     delivery: DeliveryService
     engine: Engine
@@ -70,6 +72,7 @@ def bootstrap(
 
     ``clock`` dates what the directory records; pictures and snapshots fix it."""
     from mailwizard.backends.engine import open_engine
+    from mailwizard.backends.mail_archive import MaildirArchive
     from mailwizard.backends.sql_authenticators import SqlAuthenticators
     from mailwizard.backends.sql_devices import SqlRememberedDevices
     from mailwizard.backends.sql_directory import SqlDirectory
@@ -106,6 +109,15 @@ def bootstrap(
         ),
         provisioning=ProvisioningService(directory, hasher, settings.password_policy),
         signin=signin,
+        management=ManagementService(
+            directory,
+            hasher,
+            signin,
+            MaildirArchive(settings.mail_folder, clock or utc_now),
+            settings.password_policy,
+            ManagementPolicy(settings.max_aliases, timedelta(days=settings.keep_deleted_days)),
+            clock or utc_now,
+        ),
         access=AccessService(
             SqlAuthenticators(engine), signin, settings.trusted_networks, clock or utc_now
         ),

@@ -21,6 +21,7 @@ from pydantic_settings import (
 )
 
 from mailwizard.domain.access import DEFAULT_TRUSTED_NETWORKS
+from mailwizard.domain.management import DEFAULT_MAX_ALIASES
 from mailwizard.domain.passwords import PasswordPolicy
 from mailwizard.domain.quota import DEFAULT_MAX_SECONDARY
 
@@ -120,6 +121,16 @@ class Settings(BaseSettings):
         default=30.0,
         gt=0,
         description="How long a write waits for another writer before giving up (SQLite).",
+    )
+
+    max_aliases: int = Field(
+        default=DEFAULT_MAX_ALIASES, ge=0, le=1000, description="Aliases allowed to each box."
+    )
+    keep_deleted_days: int = Field(
+        default=30,
+        ge=0,
+        description="Days a deleted box's mail is archived, and its address held, until "
+        "mailwizard purge erases them.",
     )
 
     @property

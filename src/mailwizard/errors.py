@@ -82,3 +82,9 @@ class DirectoryUnavailable(MailwizardError):
     """The mail-account directory cannot be reached or is not set up."""
 
     exit_code = 3
+
+
+class MailStoreUnavailable(MailwizardError):
+    """The boxes' mail folder cannot be read or written (a deleted box's archive)."""
+
+    exit_code = 3

@@ -17,7 +17,7 @@ import pyotp
 from keyring.backends import null
 from sqlalchemy import update
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
 from mailwizard.backends.schema import remembered_device
 from mailwizard.bootstrap import Services, bootstrap
@@ -28,7 +28,7 @@ from mailwizard.services.access import Enrolment
 from mailwizard.tui.app import MailwizardApp, build_app
 from mailwizard.tui.screens.enrolment import EnrolmentScreen
 from mailwizard.tui.screens.error import ErrorScreen
-from martin_household import HOLDER, HOLDER_PASSWORD, box_request
+from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD, box_request
 from memory_keyring import MemoryKeyring
 from wizard_driver import (
     choose_address,
@@ -43,6 +43,8 @@ from wizard_driver import (
 
 FIXED_TIME = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 SIZE = (80, 24)
+LEA = "lea.martin@famille-martin.fr"
+HUGO = "hugo.martin@famille-martin.fr"
 CHILDREN = ["Léa", "Hugo", "Chloé", "Louis", "Inès", "Jules", "Zoé", "Arthur", "Manon"]
 CONSOLE = Origin(OriginKind.CONSOLE)
 FAR_FROM_HOME = Origin(OriginKind.SSH, "203.0.113.5")
@@ -60,6 +62,8 @@ class Directory(Enum):
     """The household, and this console remembering its holder."""
     ENROLLED = "enrolled"
     """The household, its holder's authenticator enrolled."""
+    MANAGED = "managed"
+    """The household after some management: an alias for Léa, Hugo's box deleted."""
 
 
 Steps = Callable[[Pilot[None]], Awaitable[None]]
@@ -89,12 +93,16 @@ def populate(services: Services, directory: Directory) -> None:
     services.households.initialise(
         "famille-martin.fr", identity, HOLDER, HOLDER_PASSWORD, "en", "pictures"
     )
-    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD)
-    for first_name in CHILDREN[: 9 if directory is Directory.FULL else 1]:
+    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
+    count = {Directory.FULL: 9, Directory.MANAGED: 2}.get(directory, 1)
+    for first_name in CHILDREN[:count]:
         address = services.provisioning.suggest(holder, first_name, "Martin")[0]
         services.provisioning.commit(holder, box_request(address, first_name, "Martin"), "pictures")
     if directory is Directory.SUSPENDED:
         services.households.set_contract_active(HOLDER, False, "pictures")
+    if directory is Directory.MANAGED:
+        services.management.add_alias(holder, LEA, "lea", "terminal, console")
+        services.management.delete(holder, HUGO, HUGO, "terminal, console")
     if directory is Directory.REMEMBERED:
         services.devices.remember(holder, CONSOLE)
         with services.engine.begin() as connection:
@@ -216,7 +224,7 @@ async def enrolment(pilot: Pilot[None]) -> None:
     await sign_in(pilot)
     app = pilot.app
     assert isinstance(app, MailwizardApp) and app.services is not None
-    holder = app.services.signin.sign_in(HOLDER, HOLDER_PASSWORD)
+    holder = app.services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
     enrolment = Enrolment(TOTP_SECRET, enrolment_uri())
     await app.push_screen(EnrolmentScreen(app.services.access, holder, enrolment))
     await settle(pilot)
@@ -238,6 +246,50 @@ async def disabling_totp(pilot: Pilot[None]) -> None:
     await type_into(pilot, "#totp_code", "000000")
     await pilot.click("#confirm")
     await settle(pilot)
+
+
+async def open_lea(pilot: Pilot[None]) -> None:
+    await sign_in(pilot)
+    table = pilot.app.screen.query_one("#boxes", DataTable)
+    table.focus()
+    table.move_cursor(row=table.get_row_index(LEA))
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def alias_taken(pilot: Pilot[None]) -> None:
+    await open_lea(pilot)
+    await pilot.press("a")
+    await settle(pilot)
+    await type_into(pilot, "#alias", "jean.martin")
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def new_password_refused(pilot: Pilot[None]) -> None:
+    await open_lea(pilot)
+    await pilot.press("p")
+    await settle(pilot)
+    await type_into(pilot, "#password", "lea.martin")
+    await type_into(pilot, "#confirmation", "lea.martin")
+    await settle(pilot, 0.4)
+
+
+async def deleting(pilot: Pilot[None]) -> None:
+    await open_lea(pilot)
+    await pilot.click("#delete")
+    await settle(pilot)
+    await type_into(pilot, "#confirmation", "lea.martin@")
+
+
+async def activity(pilot: Pilot[None]) -> None:
+    await sign_in(pilot)
+    await pilot.press("l")
+    await settle(pilot)
+
+
+async def own_box(pilot: Pilot[None]) -> None:
+    await sign_in(pilot, LEA, NEW_PASSWORD)
 
 
 SCENES = [
@@ -263,5 +315,12 @@ SCENES = [
     Scene("enrolment", Directory.HOUSEHOLD, enrolment),
     Scene("disable-totp", Directory.ENROLLED, disabling_totp),
     Scene("remembered-devices", Directory.REMEMBERED, remembered_devices, secure_keyring=True),
+    Scene("management-managed", Directory.MANAGED, signed_in),
+    Scene("box", Directory.MANAGED, open_lea),
+    Scene("alias", Directory.MANAGED, alias_taken),
+    Scene("new-password", Directory.MANAGED, new_password_refused),
+    Scene("delete-box", Directory.MANAGED, deleting),
+    Scene("activity", Directory.MANAGED, activity),
+    Scene("own-box", Directory.MANAGED, own_box),
     Scene("unexpected-error", Directory.HOUSEHOLD, unexpected_error),
 ]

@@ -69,7 +69,7 @@ async def test_without_a_secure_keyring_the_box_is_not_offered_and_a_line_says_w
 async def test_over_ssh_nothing_is_offered_even_where_a_console_remembered_the_holder(
     household: str, services: Services, memory_keyring: MemoryKeyring, make_app: AppFactory
 ) -> None:
-    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD)
+    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
     services.devices.remember(holder, CONSOLE)
     app = make_app(origin=OVER_SSH)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -107,7 +107,7 @@ async def test_a_device_forgotten_from_the_management_page_asks_for_the_password
 async def test_forgetting_this_device_on_the_sign_in_screen_forgets_both_sides(
     household: str, services: Services, memory_keyring: MemoryKeyring, make_app: AppFactory
 ) -> None:
-    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD)
+    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
     services.devices.remember(holder, CONSOLE)
     app = make_app(origin=CONSOLE)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -123,7 +123,7 @@ async def test_forgetting_this_device_on_the_sign_in_screen_forgets_both_sides(
 async def test_strong_identification_is_turned_off_with_the_password_and_a_code(
     household: str, services: Services, make_app: AppFactory
 ) -> None:
-    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD)
+    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
     enrolment = services.access.start_enrolment(holder)
     phone = pyotp.TOTP(enrolment.secret)
     # Enrolled with the previous step's code, so that the current one is still unused.

@@ -76,7 +76,7 @@ async def test_first_run_then_sign_in_then_create(make_app: AppFactory, services
         assert "8 of 9" in label_text(app, "#remaining")
     overview = services.households.overview(HOLDER)
     assert [box.address for box in overview.secondary] == ["lea.martin@famille-martin.fr"]
-    assert services.signin.sign_in("lea.martin@famille-martin.fr", NEW_PASSWORD)
+    assert services.signin.sign_in("lea.martin@famille-martin.fr", NEW_PASSWORD, "test")
 
 
 async def test_wrong_sign_in_says_nothing_about_the_address(
@@ -94,7 +94,7 @@ async def test_wrong_sign_in_says_nothing_about_the_address(
 
 
 def fill_household(services: Services, count: int) -> None:
-    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD)
+    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
     for number in range(count):
         services.provisioning.commit(
             holder, box_request(f"camille{number}@famille-martin.fr"), "test"
@@ -216,7 +216,7 @@ async def test_an_address_taken_before_confirming_sends_back_to_step_4(
         await press_continue(pilot)
         assert screen_name(app) == "ReviewScreen"
 
-        holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD)
+        holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
         services.provisioning.commit(
             holder,
             box_request("lea@famille-martin.fr", "Léa", "Autre"),

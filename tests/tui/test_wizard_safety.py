@@ -98,7 +98,7 @@ async def test_every_screen_speaks_french_when_asked(household: str, make_app: A
 async def test_undelivered_confirmations_are_shown_on_the_management_page(
     household: str, services: Services, make_app: AppFactory
 ) -> None:
-    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD)
+    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
     services.provisioning.commit(
         holder,
         box_request("lea.martin@famille-martin.fr", "Léa", "Martin", "fr"),
@@ -123,7 +123,7 @@ async def test_away_from_home_the_gate_asks_for_the_authenticator_code(
     make_app: AppFactory,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD)
+    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
     enrolment = services.access.start_enrolment(holder)
     app_on_the_phone = pyotp.TOTP(enrolment.secret)
     # Enrolled with the previous step's code, so that the current one is still unused.
@@ -174,5 +174,5 @@ async def test_strong_identification_is_enrolled_from_the_management_page(
         await pilot.press("enter")
         await settle(pilot)
         assert screen_name(app) == "ManagementScreen"
-    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD)
+    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
     assert services.access.enrolled(holder)

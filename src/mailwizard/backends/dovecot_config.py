@@ -1,7 +1,10 @@
 """Dovecot's view of the directory: the SQL driver configuration and a snippet to include.
 
 Dovecot reads the ``mailbox`` table directly: ``username`` and ``password`` to sign in
-(only active boxes), ``maildir`` for the box's home under the mail folder.
+(only active boxes), ``maildir`` for the box's home under the mail folder. A suspended
+box cannot sign in but still has its home, so its mail keeps arriving; a deleted one
+keeps it until its purge only so that the notice of its closing reaches it (the mail
+server's own lookups, see ``postfix_config``, stop accepting mail for it at once).
 """
 
 from __future__ import annotations
@@ -55,15 +58,15 @@ def dovecot_files(
     connection = _dovecot_connection(directory_url)
     home = f"{_sql_string(str(mail_folder.resolve()) + '/')} || maildir"
     owner = f"{uid or os.getuid()} AS uid, {gid or os.getgid()} AS gid"
-    active_box = "FROM mailbox WHERE username = '%Lu' AND active"
+    box = "FROM mailbox WHERE username = '%Lu'"
     sql_config = f"""\
 # Written by "mailwizard dovecot-config": how Dovecot reads mailwizard's directory.
 {connection}
 default_pass_scheme = ARGON2ID
 
-password_query = SELECT username AS user, password {active_box}
-user_query = SELECT {home} AS home, {owner} {active_box}
-iterate_query = SELECT username AS user FROM mailbox WHERE active
+password_query = SELECT username AS user, password {box} AND active
+user_query = SELECT {home} AS home, {owner} {box}
+iterate_query = SELECT username AS user FROM mailbox WHERE deleted_at IS NULL
 """  # noqa: S608 - Dovecot runs these queries, escaping what it puts in %Lu
     snippet = f"""\
 # Written by "mailwizard dovecot-config". Include it from dovecot.conf:

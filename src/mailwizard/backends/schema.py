@@ -3,7 +3,8 @@
 ``address`` is the registry of every address in use, mailbox or alias, whatever the
 household: its primary key is what makes an address unique under concurrency.
 ``mailbox`` has the columns Dovecot's SQL driver reads (username, password, maildir,
-active).
+active). A deleted box keeps its row, inactive, until its purge: until then its address
+stays taken, so nobody else receives mail meant for its former user.
 """
 
 from __future__ import annotations
@@ -107,6 +108,8 @@ mailbox = Table(
     Column("last_name", String(64), nullable=False),
     Column("language", String(8), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("deleted_at", UtcDateTime, nullable=True),
+    Column("purge_after", UtcDateTime, nullable=True, index=True),
     Index("ix_mailbox_household_id_role", "household_id", "role"),
     Index(
         "uq_mailbox_one_primary",

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 import click
 
 from mailwizard.cli.state import CliState, cli_origin, pass_state
-from mailwizard.domain.models import HouseholdOverview, MailboxSummary
+from mailwizard.domain.models import DeletedMailbox, HouseholdOverview, MailboxSummary
 from mailwizard.domain.names import check_name
 from mailwizard.domain.quota import check_contract
 from mailwizard.errors import Refused
 from mailwizard.i18n import _
 
 JSON_FORMAT_VERSION = 1
+
+
+def utc_timestamp(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _mailbox_json(box: MailboxSummary) -> dict[str, Any]:
@@ -25,7 +30,18 @@ def _mailbox_json(box: MailboxSummary) -> dict[str, Any]:
         "first_name": box.first_name,
         "last_name": box.last_name,
         "active": box.active,
-        "created_at": box.created_at.isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "created_at": utc_timestamp(box.created_at),
+        "aliases": list(box.aliases),
+    }
+
+
+def _deleted_json(box: DeletedMailbox) -> dict[str, Any]:
+    return {
+        "address": box.address,
+        "first_name": box.first_name,
+        "last_name": box.last_name,
+        "deleted_at": utc_timestamp(box.deleted_at),
+        "purge_after": utc_timestamp(box.purge_after),
     }
 
 
@@ -39,6 +55,7 @@ def household_json(overview: HouseholdOverview) -> dict[str, Any]:
         "max_secondary": overview.max_secondary,
         "remaining_secondary": overview.remaining_secondary,
         "mailboxes": [_mailbox_json(box) for box in (overview.primary, *overview.secondary)],
+        "deleted_mailboxes": [_deleted_json(box) for box in overview.deleted],
     }
 
 
@@ -46,8 +63,13 @@ def _mailbox_line(box: MailboxSummary) -> str:
     role = _("primary") if box.primary else _("secondary")
     state = _("active") if box.active else _("suspended")
     created = box.created_at.strftime("%Y-%m-%d %H:%M")
-    name = f"{box.first_name} {box.last_name}"
-    return f"{box.address:<40} {role:<11} {state:<9} {created} UTC  {name}"
+    line = f"{box.address:<40} {role:<11} {state:<9} {created} UTC  {box.full_name}"
+    return "\n".join([line, *(f"  {_('alias')} {alias}" for alias in box.aliases)])
+
+
+def _deleted_line(box: DeletedMailbox) -> str:
+    state = _("deleted, erased on {date}").format(date=box.purge_after.strftime("%Y-%m-%d"))
+    return f"{box.address:<40} {state}  {box.first_name} {box.last_name}"
 
 
 @click.group()
@@ -67,6 +89,8 @@ def list_accounts(state: CliState, owner: str, as_json: bool) -> None:
         return
     for box in (overview.primary, *overview.secondary):
         click.echo(_mailbox_line(box))
+    for deleted in overview.deleted:
+        click.echo(_deleted_line(deleted))
     click.echo(
         _("Secondary boxes left: {left} of {maximum}.").format(
             left=overview.remaining_secondary, maximum=overview.max_secondary

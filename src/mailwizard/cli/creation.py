@@ -70,7 +70,7 @@ def create(state: CliState, answers_path: Path) -> None:
     )
     services = state.services()
     provisioning = services.provisioning
-    holder = services.signin.sign_in(answers.owner, owner_password)
+    holder = services.signin.sign_in(answers.owner, owner_password, cli_origin())
     services.access.check_creation_access(
         holder, origin_of(os.environ, kiosk=False), os.environ.get("MAILWIZARD_TOTP_CODE")
     )

@@ -9,7 +9,15 @@ from urllib.parse import urlsplit
 import click
 
 from mailwizard import i18n
-from mailwizard.cli import accounts, creation, dovecot, outbox, secrets_command, totp
+from mailwizard.cli import (
+    accounts,
+    creation,
+    management,
+    outbox,
+    secrets_command,
+    server_config,
+    totp,
+)
 from mailwizard.cli.state import CliState, load_settings
 from mailwizard.config import APP_NAME
 from mailwizard.errors import MailwizardError, UsageProblem
@@ -53,7 +61,8 @@ def mailwizard(context: click.Context, directory: str | None, lang: str | None) 
 for command in (
     *creation.COMMANDS,
     *accounts.COMMANDS,
-    *dovecot.COMMANDS,
+    *management.COMMANDS,
+    *server_config.COMMANDS,
     *outbox.COMMANDS,
     *totp.COMMANDS,
     *secrets_command.COMMANDS,

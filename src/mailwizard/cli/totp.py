@@ -9,7 +9,7 @@ import click
 
 from mailwizard.bootstrap import Services
 from mailwizard.cli.secrets import read_password
-from mailwizard.cli.state import CliState, pass_state
+from mailwizard.cli.state import CliState, cli_origin, pass_state
 from mailwizard.errors import UsageProblem
 from mailwizard.i18n import N_, _
 from mailwizard.services.signin import SignedIn
@@ -27,7 +27,7 @@ def _code(prompt: str) -> str:
 
 def _signed_in(services: Services, owner: str) -> tuple[SignedIn, str]:
     password = read_password("MAILWIZARD_OWNER_PASSWORD", _("Password of the holder:"))
-    return services.signin.sign_in(owner, password), password
+    return services.signin.sign_in(owner, password, cli_origin()), password
 
 
 @click.group()
@@ -58,7 +58,7 @@ def disable(state: CliState, owner: str) -> None:
     """Turn strong identification off (the password and a code are needed)."""
     services = state.services()
     holder, password = _signed_in(services, owner)
-    services.access.disable(holder, password, _code(_("Code from the app:")))
+    services.access.disable(holder, password, _code(_("Code from the app:")), cli_origin())
     click.echo(_("Strong identification is off for {address}.").format(address=holder.address))
 
 

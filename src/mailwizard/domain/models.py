@@ -119,10 +119,37 @@ class MailboxSummary(BaseModel):
     last_name: str
     active: bool
     created_at: datetime
+    aliases: tuple[str, ...] = ()
 
     @property
     def primary(self) -> bool:
         return self.role is Role.PRIMARY
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class DeletedMailbox(BaseModel):
+    """A deleted box until its purge: no sign-in, no mail, its address still held."""
+
+    model_config = ConfigDict(frozen=True)
+
+    address: str
+    first_name: str
+    last_name: str
+    deleted_at: datetime
+    purge_after: datetime
+
+
+class AuditEntry(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    at: datetime
+    actor: str
+    origin: str
+    action: str
+    target: str | None
 
 
 class HouseholdOverview(BaseModel):
@@ -136,6 +163,12 @@ class HouseholdOverview(BaseModel):
     max_secondary: int
     primary: MailboxSummary
     secondary: tuple[MailboxSummary, ...]
+    deleted: tuple[DeletedMailbox, ...] = ()
+
+    def box(self, address: str) -> MailboxSummary | None:
+        return next(
+            (box for box in (self.primary, *self.secondary) if box.address == address), None
+        )
 
     @property
     def remaining_secondary(self) -> int:

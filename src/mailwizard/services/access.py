@@ -94,11 +94,11 @@ class AccessService:
                 field="totp_code",
             )
 
-    def disable(self, holder: SignedIn, password: str, code: str) -> None:
+    def disable(self, holder: SignedIn, password: str, code: str, origin: str) -> None:
         """Needs the password again and a valid code; a wrong password counts as a failed
         sign-in."""
         try:
-            self._signin.sign_in(holder.address, password)
+            self._signin.sign_in(holder.address, password, origin)
         except SignInFailed as failed:
             raise Refused(
                 Refusal("totp.wrong_password", failed.message_id, failed.params), field="password"

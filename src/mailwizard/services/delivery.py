@@ -12,7 +12,7 @@ from typing import Final
 
 from mailwizard.clock import Clock, utc_now
 from mailwizard.domain.models import HouseholdOverview
-from mailwizard.services.confirmation_mail import compose
+from mailwizard.services.mail_templates import compose
 from mailwizard.services.ports import DeliveryFailed, Outbox, QueuedMessage, Transport
 
 LEASE: Final = timedelta(minutes=10)

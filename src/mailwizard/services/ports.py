@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Protocol
 
-from mailwizard.domain.models import HouseholdOverview, Identity, Role
+from mailwizard.domain.models import AuditEntry, DeletedMailbox, HouseholdOverview, Identity, Role
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,73 @@ class Directory(Protocol):
     ) -> datetime: ...
 
     def set_contract_active(self, household_id: int, active: bool, audit: Audit) -> None: ...
+
+    def add_alias(
+        self, household_id: int, mailbox_address: str, alias: str, max_aliases: int, audit: Audit
+    ) -> None:
+        """Registers ``alias`` for one of the household's boxes, under the same uniqueness
+        as boxes; refuses past ``max_aliases`` for that box."""
+        ...
+
+    def remove_alias(self, household_id: int, alias: str, audit: Audit) -> None: ...
+
+    def set_mailbox_active(
+        self, household_id: int, address: str, active: bool, audit: Audit
+    ) -> None:
+        """Suspends or reactivates a secondary box."""
+        ...
+
+    def delete_mailbox(
+        self,
+        household_id: int,
+        address: str,
+        purge_after: datetime,
+        messages: Sequence[OutboxMessage],
+        audit: Audit,
+    ) -> None:
+        """Deactivates a secondary box at once, frees its aliases and its quota slot; its
+        address stays taken until ``purge_mailbox``."""
+        ...
+
+    def replace_password(
+        self,
+        household_id: int,
+        address: str,
+        password_hash: str,
+        messages: Sequence[OutboxMessage],
+        audit: Audit,
+    ) -> None:
+        """Also forgets every device remembered for the box."""
+        ...
+
+    def record_audit(
+        self, household_id: int | None, audit: Audit, action: str, target: str | None
+    ) -> None: ...
+
+    def audit_entries(self, household_id: int, limit: int | None) -> list[AuditEntry]:
+        """Newest first."""
+        ...
+
+    def deleted_mailboxes(self) -> list[DeletedMailbox]:
+        """Every household's deleted boxes awaiting their purge, oldest first."""
+        ...
+
+    def purge_mailbox(self, address: str, audit: Audit) -> None:
+        """Removes what is left of a deleted box; its address may be used again."""
+        ...
+
+
+class MailStore(Protocol):
+    """The boxes' mail on disk, where a deleted box's mail waits for its purge."""
+
+    def archive(self, address: str) -> bool:
+        """Packs the box's mail into its archive and removes the box's folder; False
+        when there is nothing (left) to archive."""
+        ...
+
+    def remove(self, address: str) -> None:
+        """Removes the archive, and the folder if mail arrived after the archiving."""
+        ...
 
 
 class Authenticators(Protocol):

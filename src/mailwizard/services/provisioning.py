@@ -49,6 +49,16 @@ def available_address(directory: Directory, domains: Collection[str], text: str)
     return address
 
 
+def require_holder(account: SignedIn) -> None:
+    if account.role is not Role.PRIMARY:
+        raise Refused(
+            Refusal(
+                "access.not_holder",
+                N_("Only the holder, signed in with the primary address, can do this."),
+            )
+        )
+
+
 def password_assessment(
     policy: PasswordPolicy, password: str, identity: Identity, address: str
 ) -> PasswordAssessment:
@@ -74,13 +84,7 @@ class ProvisioningService:
 
     def prerequisites(self, holder: SignedIn) -> HouseholdOverview:
         """Step 2's gate: the holder's primary box, an active contract, room left."""
-        if holder.role is not Role.PRIMARY:
-            raise Refused(
-                Refusal(
-                    "access.not_holder",
-                    N_("Only the holder, signed in with the primary address, can create boxes."),
-                )
-            )
+        require_holder(holder)
         overview = self._directory.overview(holder.household_id)
         refusal = check_contract(overview.contract_active) or check_quota(
             len(overview.secondary), overview.max_secondary
@@ -144,25 +148,27 @@ class ProvisioningService:
         return CreatedMailbox(address, created_at, self.same_person_advice(holder, identity))
 
 
-def confirmation_messages(holder: SignedIn, mailbox: NewMailbox) -> list[OutboxMessage]:
-    """One e-mail to the holder, one to the new user, each in its reader's language."""
-    domain = mailbox.address.partition("@")[2]
-    context = {
-        "address": mailbox.address,
-        "first_name": mailbox.identity.first_name,
-        "last_name": mailbox.identity.last_name,
+def mail_context(holder: SignedIn, address: str, identity: Identity) -> dict[str, str]:
+    """What every e-mail about a box may say: whose box, and whose household."""
+    return {
+        "address": address,
+        "first_name": identity.first_name,
+        "last_name": identity.last_name,
         "holder_address": holder.address,
         "holder_name": holder.identity.full_name,
     }
+
+
+def notice(template: str, recipient: str, language: str, context: dict[str, str]) -> OutboxMessage:
+    return OutboxMessage(
+        make_msgid(domain=recipient.partition("@")[2]), recipient, language, template, context
+    )
+
+
+def confirmation_messages(holder: SignedIn, mailbox: NewMailbox) -> list[OutboxMessage]:
+    """One e-mail to the holder, one to the new user, each in its reader's language."""
+    context = mail_context(holder, mailbox.address, mailbox.identity)
     return [
-        OutboxMessage(
-            make_msgid(domain=domain),
-            holder.address,
-            holder.language,
-            "holder_confirmation",
-            context,
-        ),
-        OutboxMessage(
-            make_msgid(domain=domain), mailbox.address, mailbox.language, "welcome", context
-        ),
+        notice("holder_confirmation", holder.address, holder.language, context),
+        notice("welcome", mailbox.address, mailbox.language, context),
     ]

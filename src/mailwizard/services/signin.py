@@ -10,7 +10,7 @@ from mailwizard.domain.addresses import normalise
 from mailwizard.domain.models import Identity, Role
 from mailwizard.errors import SignInFailed
 from mailwizard.i18n import N_
-from mailwizard.services.ports import Credentials, Directory, PasswordHasher, SignInThrottle
+from mailwizard.services.ports import Audit, Credentials, Directory, PasswordHasher, SignInThrottle
 
 
 @dataclass(frozen=True)
@@ -64,12 +64,12 @@ class SignInService:
         self._policy = policy
         self._clock = clock
 
-    def sign_in(self, address: str, password: str) -> SignedIn:
+    def sign_in(self, address: str, password: str, origin: str) -> SignedIn:
         """Blocks for a hash verification: call it from a worker thread in a UI.
 
         Unknown addresses, wrong passwords and suspended boxes get the same message
-        after the same work, and are counted and locked alike, so a failure tells
-        nothing about which addresses exist.
+        after the same work, and are counted, locked and logged alike, so a failure
+        tells nothing about which addresses exist.
         """
         typed = normalise(address)
         if until := self._throttle.locked_until(typed, self._clock()):
@@ -85,7 +85,11 @@ class SignInService:
             until = self._throttle.record_failure(
                 typed, self._clock(), self._policy.max_failures, self._policy.lock
             )
+            household_id = None if credentials is None else credentials.household_id
+            audit = Audit(actor=typed, origin=origin)
+            self._directory.record_audit(household_id, audit, "signin.failed", typed)
             if until is not None:
+                self._directory.record_audit(household_id, audit, "signin.locked", typed)
                 raise locked_out(until)
             raise SignInFailed(N_("The address or the password is incorrect."))
         self._throttle.clear(typed)

@@ -40,6 +40,11 @@ class MailwizardApp(App[None]):
         self.services: Services | None = None
 
     @property
+    def audit_origin(self) -> str:
+        """What the audit log records as "from where" for this session."""
+        return f"terminal, {self.origin}"
+
+    @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
         return translated(super().active_bindings)
 
@@ -68,6 +73,13 @@ class MailwizardApp(App[None]):
 
         assert self.services is not None
         self.switch_screen(ManagementScreen(self.services, holder, created))
+
+    def show_own_box(self, account: SignedIn) -> None:
+        """A secondary box's user: their own box only."""
+        from mailwizard.tui.screens.own_box import OwnBoxScreen
+
+        assert self.services is not None
+        self.switch_screen(OwnBoxScreen(self.services, account))
 
     def show_unexpected_error(self, log_path: Path) -> None:
         from mailwizard.tui.screens.error import ErrorScreen

@@ -59,9 +59,9 @@ class DisableTotpScreen(MailwizardModal[bool]):
     def confirm(self) -> None:
         password = self.query_one("#password", Input).value
         code = self.query_one("#totp_code", Input).value
-        access, holder = self._access, self._holder
+        access, holder, origin = self._access, self._holder, self.mailwizard.audit_origin
         self.call_service(
-            lambda: access.disable(holder, password, code),
+            lambda: access.disable(holder, password, code, origin),
             self._disabled,
             self._refused,
             group="disable",

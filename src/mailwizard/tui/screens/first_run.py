@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
-
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Input, Label, LoadingIndicator
 
 from mailwizard.bootstrap import Services
-from mailwizard.domain.access import origin_of
 from mailwizard.domain.addresses import check_domain_name
 from mailwizard.domain.models import HouseholdOverview
 from mailwizard.domain.passwords import check_confirmation
@@ -74,7 +71,7 @@ class FirstRunScreen(MailwizardScreen[None]):
             return
         domain, address = fields["domain"].value, fields["address"].value
         language = self.mailwizard.language
-        origin = f"terminal, {origin_of(os.environ, kiosk=False)}"
+        origin = self.mailwizard.audit_origin
         self._busy(True)
         self.call_service(
             lambda: self._services.households.initialise(

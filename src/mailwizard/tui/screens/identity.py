@@ -11,7 +11,7 @@ from mailwizard.domain.models import Civility
 from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_, _
 from mailwizard.services.provisioning import ProvisioningService
-from mailwizard.tui.flow import Forward, Step
+from mailwizard.tui.flow import Backward, Forward, Step
 from mailwizard.tui.screens.step import StepScreen
 from mailwizard.tui.widgets.field import Field
 from mailwizard.tui.widgets.identity_fields import IdentityFields
@@ -55,10 +55,19 @@ class IdentityScreen(StepScreen):
 
     @on(Button.Pressed, "#alias")
     def _alias(self) -> None:
-        self.notify(
-            _("Aliases cannot be created from this version yet; you can still create a box."),
-            severity="warning",
-        )
+        """The advice taken: an alias of the holder's own box, and the wizard ends there."""
+        from mailwizard.tui.screens.alias_form import AddAliasScreen
+
+        services, holder = self.mailwizard.services, self.context.holder
+        assert services is not None
+
+        def added(alias: str | None) -> None:
+            if alias is not None:
+                message = _("{alias} now delivers into {box}.")
+                self.notify(message.format(alias=alias, box=holder.address), markup=False)
+                self.dismiss(Backward())
+
+        self.app.push_screen(AddAliasScreen(services, holder, holder.address), added)
 
     def keep_answers(self) -> None:
         self.query_one(IdentityFields).fill(self.state.identity)

@@ -10,7 +10,8 @@ from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Footer, Label
 
 from mailwizard.bootstrap import Services
-from mailwizard.domain.models import HouseholdOverview
+from mailwizard.domain.audit import describe
+from mailwizard.domain.models import AuditEntry, HouseholdOverview
 from mailwizard.domain.quota import check_contract, check_quota
 from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_, _
@@ -19,7 +20,15 @@ from mailwizard.services.delivery import FlushReport
 from mailwizard.services.ports import QueuedMessage
 from mailwizard.services.provisioning import CreatedMailbox
 from mailwizard.services.signin import SignedIn
+from mailwizard.tui.screens.box import box_kind
 from mailwizard.tui.support import MailwizardScreen
+
+RECENT_ENTRIES = 3
+
+
+def activity_line(entry: AuditEntry) -> str:
+    moment = entry.at.astimezone().strftime("%Y-%m-%d %H:%M")
+    return f"{moment}  {describe(entry)}  ({entry.origin})"
 
 
 def _ignore(_: object) -> None:
@@ -32,6 +41,7 @@ class ManagementScreen(MailwizardScreen[None]):
         Binding("c", "create", N_("Create an address")),
         Binding("t", "strong_identification", N_("Strong identification")),
         Binding("r", "remembered_devices", N_("Remembered devices"), show=False),
+        Binding("l", "activity", N_("Activity")),
         Binding("ctrl+o", "sign_out", N_("Sign out")),
     ]
 
@@ -45,10 +55,15 @@ class ManagementScreen(MailwizardScreen[None]):
     def compose(self) -> ComposeResult:
         yield Label(_("Manage your family's e-mail addresses"), classes="screen-title")
         yield Label(self._holder.address, classes="step-number", markup=False)
-        yield DataTable(cursor_type="row", zebra_stripes=True)
+        yield DataTable(id="boxes", cursor_type="row", zebra_stripes=True)
+        yield Label(
+            _("Enter on a box: its aliases, a new password, suspend or delete it."),
+            id="boxes-hint",
+        )
         yield Label("", id="created-note", classes="field-ok", markup=False)
         yield Label("", id="undelivered", classes="field-error", markup=False)
         yield Label("", id="remaining", markup=False)
+        yield Label("", id="recent-activity", markup=False)
         with Horizontal(classes="button-bar"):
             yield Button(_("Sign out"), id="sign-out", compact=True)
             yield Button(_("Remembered devices"), id="remembered-devices", compact=True)
@@ -58,40 +73,53 @@ class ManagementScreen(MailwizardScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns(_("Address"), _("Name"), _("Created"), _("Box"))
+        table = self.query_one("#boxes", DataTable)
+        table.add_columns(_("Address"), _("Name"), _("Box"), _("Aliases"))
         self.query_one("#created-note").display = False
         self.query_one("#undelivered").display = False
         self.query_one("#create", Button).disabled = True
         self.refresh_boxes()
 
     def refresh_boxes(self) -> None:
-        households, delivery = self._services.households, self._services.delivery
-        household_id = self._holder.household_id
+        services, household_id = self._services, self._holder.household_id
 
-        def load() -> tuple[HouseholdOverview, list[QueuedMessage]]:
-            overview = households.overview_of(household_id)
-            return overview, delivery.failures(overview)
+        def load() -> tuple[HouseholdOverview, list[QueuedMessage], list[AuditEntry]]:
+            overview = services.households.overview_of(household_id)
+            recent = services.management.audit_log(household_id, RECENT_ENTRIES)
+            return overview, services.delivery.failures(overview), recent
 
         self.call_service(load, self._show, self._failed, group="list")
 
-    def _show(self, loaded: tuple[HouseholdOverview, list[QueuedMessage]]) -> None:
-        overview, undelivered = loaded
+    def _show(
+        self, loaded: tuple[HouseholdOverview, list[QueuedMessage], list[AuditEntry]]
+    ) -> None:
+        overview, undelivered, recent = loaded
         self._show_undelivered(undelivered)
+        self.query_one("#recent-activity", Label).update(
+            "\n".join(activity_line(entry) for entry in recent)
+        )
         self._overview = overview
-        table = self.query_one(DataTable)
+        table = self.query_one("#boxes", DataTable)
+        cursor = table.cursor_row
         table.clear()
         for box in (overview.primary, *overview.secondary):
-            kind = _("primary") if box.primary else _("secondary")
-            if not box.active:
-                kind = _("{kind}, suspended").format(kind=kind)
             table.add_row(
                 Text(box.address),
-                Text(f"{box.first_name} {box.last_name}"),
-                Text(box.created_at.astimezone().strftime("%Y-%m-%d")),
-                Text(kind),
+                Text(box.full_name),
+                Text(box_kind(box)),
+                Text(str(len(box.aliases)) if box.aliases else ""),
                 key=box.address,
             )
+        for deleted in overview.deleted:
+            erased = deleted.purge_after.astimezone().strftime("%Y-%m-%d")
+            table.add_row(
+                Text(deleted.address),
+                Text(f"{deleted.first_name} {deleted.last_name}"),
+                Text(_("deleted until {date}").format(date=erased)),
+                Text(""),
+                key=deleted.address,
+            )
+        table.move_cursor(row=min(cursor, table.row_count - 1))
         remaining = _("{left} of {maximum} secondary addresses left").format(
             left=overview.remaining_secondary, maximum=overview.max_secondary
         )
@@ -128,6 +156,20 @@ class ManagementScreen(MailwizardScreen[None]):
 
     def _failed(self, error: MailwizardError) -> None:
         self.query_one("#remaining", Label).update(error.message)
+
+    @on(DataTable.RowSelected, "#boxes")
+    def open_box(self, event: DataTable.RowSelected) -> None:
+        from mailwizard.tui.screens.box import BoxScreen
+
+        box = None if self._overview is None else self._overview.box(str(event.row_key.value))
+        if box is not None:
+            screen = BoxScreen(self._services, self._holder, box)
+            self.app.push_screen(screen, lambda _result: self.refresh_boxes())
+
+    def action_activity(self) -> None:
+        from mailwizard.tui.screens.activity import ActivityScreen
+
+        self.app.push_screen(ActivityScreen(self._services.management, self._holder.household_id))
 
     @on(Button.Pressed, "#create")
     def action_create(self) -> None:

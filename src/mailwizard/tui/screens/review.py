@@ -53,7 +53,7 @@ class ReviewScreen(StepScreen):
             self.dismiss(SentBack(error))
             return
         provisioning, holder = self.context.provisioning, self.context.holder
-        origin = f"terminal, {self.context.origin}"
+        origin = self.mailwizard.audit_origin
         self.busy(True)
         self.call_service(
             lambda: provisioning.commit(holder, request, origin),

@@ -86,9 +86,10 @@ class SignInScreen(MailwizardScreen[None]):
     def sign_in(self) -> None:
         address = self.query_one("#address", Input).value
         password = self.query_one("#password", Input).value
+        origin = self.mailwizard.audit_origin
         self._busy(True)
         self.call_service(
-            lambda: self._services.signin.sign_in(address, password),
+            lambda: self._services.signin.sign_in(address, password, origin),
             self._signed_in,
             self._refused,
             group="sign-in",
@@ -126,9 +127,7 @@ class SignInScreen(MailwizardScreen[None]):
 
     def _signed_in(self, account: SignedIn) -> None:
         if account.role is not Role.PRIMARY:
-            self._refused_with(
-                _("Only the holder's primary address can manage the household's boxes here.")
-            )
+            self.mailwizard.show_own_box(account)
             return
         remember = self.query_one("#remember", Checkbox)
         if not (remember.display and remember.value):

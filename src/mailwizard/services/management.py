@@ -1,0 +1,221 @@
+"""The management page's operations on a household's boxes, once the first is created:
+aliases, suspension, deletion and purge, passwords, and the audit log.
+
+Every change is written with its audit entry, and with its e-mails, in one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from mailwizard.clock import Clock, utc_now
+from mailwizard.domain.addresses import normalise, parse_address
+from mailwizard.domain.management import (
+    check_deletion_confirmation,
+    primary_untouchable,
+    unknown_mailbox,
+)
+from mailwizard.domain.models import AuditEntry, Role
+from mailwizard.domain.passwords import PasswordPolicy, check_confirmation
+from mailwizard.errors import Refusal, Refused
+from mailwizard.services.ports import (
+    Audit,
+    Credentials,
+    Directory,
+    MailStore,
+    PasswordHasher,
+)
+from mailwizard.services.provisioning import (
+    mail_context,
+    notice,
+    require_acceptable_password,
+    require_holder,
+)
+from mailwizard.services.signin import SignedIn, SignInService
+
+PURGE_ACTOR = "purge"
+
+
+@dataclass(frozen=True)
+class ManagementPolicy:
+    max_aliases: int
+    keep_deleted: timedelta
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    archived: tuple[str, ...]
+    purged: tuple[str, ...]
+
+
+class ManagementService:
+    def __init__(
+        self,
+        directory: Directory,
+        hasher: PasswordHasher,
+        signin: SignInService,
+        store: MailStore,
+        password_policy: PasswordPolicy,
+        policy: ManagementPolicy,
+        clock: Clock = utc_now,
+    ) -> None:
+        self._directory = directory
+        self._hasher = hasher
+        self._signin = signin
+        self._store = store
+        self._password_policy = password_policy
+        self._policy = policy
+        self._clock = clock
+
+    def _secondary(self, holder: SignedIn, text: str) -> Credentials:
+        """One of the holder's secondary boxes, not deleted."""
+        require_holder(holder)
+        address = normalise(text)
+        credentials = self._directory.credentials(address)
+        overview = self._directory.overview(holder.household_id)
+        if credentials is None or overview.box(address) is None:
+            raise Refused(unknown_mailbox(address), field="address")
+        if credentials.role is Role.PRIMARY:
+            raise Refused(primary_untouchable(address), field="address")
+        return credentials
+
+    def add_alias(self, holder: SignedIn, box_address: str, alias_text: str, origin: str) -> str:
+        """An alias at one of the household's domains for one of its boxes, primary
+        included; returns the alias as written."""
+        require_holder(holder)
+        parsed = parse_address(alias_text, self._directory.domains(holder.household_id))
+        if isinstance(parsed, Refusal):
+            raise Refused(parsed, field="alias")
+        alias = str(parsed)
+        self._directory.add_alias(
+            holder.household_id,
+            normalise(box_address),
+            alias,
+            self._policy.max_aliases,
+            Audit(actor=holder.address, origin=origin),
+        )
+        return alias
+
+    def remove_alias(self, holder: SignedIn, alias: str, origin: str) -> None:
+        require_holder(holder)
+        self._directory.remove_alias(
+            holder.household_id, normalise(alias), Audit(actor=holder.address, origin=origin)
+        )
+
+    def set_active(self, holder: SignedIn, address: str, active: bool, origin: str) -> None:
+        """Suspends a secondary box (no sign-in, mail still received) or reactivates it."""
+        box = self._secondary(holder, address)
+        self._directory.set_mailbox_active(
+            holder.household_id, box.address, active, Audit(actor=holder.address, origin=origin)
+        )
+
+    def delete(
+        self, holder: SignedIn, address: str, typed_confirmation: str, origin: str
+    ) -> datetime:
+        """Deactivates the box at once and tells both readers; returns when it will be
+        purged. Archive its mail with ``archive`` once the e-mails are delivered."""
+        box = self._secondary(holder, address)
+        if refusal := check_deletion_confirmation(typed_confirmation, box.address):
+            raise Refused(refusal, field="confirmation")
+        purge_after = self._clock() + self._policy.keep_deleted
+        context = mail_context(holder, box.address, box.identity) | {
+            "purge_date": purge_after.strftime("%Y-%m-%d")
+        }
+        self._directory.delete_mailbox(
+            holder.household_id,
+            box.address,
+            purge_after,
+            [
+                notice("holder_deletion", holder.address, holder.language, context),
+                notice("deletion", box.address, box.language, context),
+            ],
+            Audit(actor=holder.address, origin=origin),
+        )
+        return purge_after
+
+    def archive(self, address: str) -> bool:
+        """Moves a deleted box's mail into its archive; blocks on the disk."""
+        return self._store.archive(address)
+
+    def reset_password(
+        self, holder: SignedIn, address: str, password: str, confirmation: str, origin: str
+    ) -> None:
+        """The holder gives a secondary box a new password, under the same policy as at
+        its creation; its user is told by e-mail. Blocks for hashing."""
+        box = self._secondary(holder, address)
+        self._replace_password(holder, box, password, confirmation, "password_reset", origin)
+
+    def change_own_password(
+        self, account: SignedIn, current: str, password: str, confirmation: str, origin: str
+    ) -> None:
+        """Any box's own user, who must give the current password again (a failure counts
+        towards the sign-in lock). Blocks for hashing."""
+        self._signin.sign_in(account.address, current, origin)
+        box = self._directory.credentials(account.address)
+        if box is None:
+            raise Refused(unknown_mailbox(account.address), field="address")
+        holder = self._holder_of(account)
+        self._replace_password(holder, box, password, confirmation, "password_changed", origin)
+
+    def _holder_of(self, account: SignedIn) -> SignedIn:
+        if account.role is Role.PRIMARY:
+            return account
+        primary = self._directory.overview(account.household_id).primary
+        holder = self._directory.credentials(primary.address)
+        assert holder is not None, "every household has its primary box"
+        return SignedIn(
+            mailbox_id=holder.mailbox_id,
+            household_id=holder.household_id,
+            address=holder.address,
+            role=holder.role,
+            identity=holder.identity,
+            language=holder.language,
+        )
+
+    def _replace_password(
+        self,
+        holder: SignedIn,
+        box: Credentials,
+        password: str,
+        confirmation: str,
+        template: str,
+        origin: str,
+    ) -> None:
+        require_acceptable_password(self._password_policy, password, box.identity, box.address)
+        if refusal := check_confirmation(password, confirmation):
+            raise Refused(refusal, field="confirmation")
+        actor = box.address if template == "password_changed" else holder.address
+        self._directory.replace_password(
+            box.household_id,
+            box.address,
+            self._hasher.hash(password),
+            [
+                notice(
+                    template,
+                    box.address,
+                    box.language,
+                    mail_context(holder, box.address, box.identity),
+                )
+            ],
+            Audit(actor=actor, origin=origin),
+        )
+
+    def audit_log(self, household_id: int, limit: int | None = None) -> list[AuditEntry]:
+        """Newest first."""
+        return self._directory.audit_entries(household_id, limit)
+
+    def purge(self, origin: str) -> PurgeReport:
+        """Archives what deleted boxes still hold and erases those whose time is up;
+        safe to run again after an interruption. Meant for a daily timer."""
+        archived: list[str] = []
+        purged: list[str] = []
+        now = self._clock()
+        for box in self._directory.deleted_mailboxes():
+            if box.purge_after <= now:
+                self._store.remove(box.address)
+                self._directory.purge_mailbox(box.address, Audit(PURGE_ACTOR, origin))
+                purged.append(box.address)
+            elif self._store.archive(box.address):
+                archived.append(box.address)
+        return PurgeReport(tuple(archived), tuple(purged))

@@ -1,0 +1,194 @@
+"""One box of the household, opened from the management page: its aliases, and what the
+holder can do to it — a new password, suspension, deletion (never for the primary box)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Label, ListItem, ListView
+
+from mailwizard.bootstrap import Services
+from mailwizard.domain.models import HouseholdOverview, Identity, MailboxSummary
+from mailwizard.errors import MailwizardError
+from mailwizard.i18n import N_, _
+from mailwizard.services.signin import SignedIn
+from mailwizard.tui.support import MailwizardModal
+
+
+def box_kind(box: MailboxSummary) -> str:
+    kind = _("primary") if box.primary else _("secondary")
+    return kind if box.active else _("{kind}, suspended").format(kind=kind)
+
+
+class BoxScreen(MailwizardModal[None]):
+    CSS_PATH = "dialogs.tcss"
+    DEFAULT_CLASSES = "dialog-screen"
+    BINDINGS = [
+        Binding("escape", "close", N_("Close")),
+        Binding("a", "add_alias", N_("Add an alias")),
+        Binding("p", "new_password", N_("New password")),
+    ]
+
+    def __init__(self, services: Services, holder: SignedIn, box: MailboxSummary) -> None:
+        super().__init__()
+        self._services = services
+        self._holder = holder
+        self._box = box
+
+    def compose(self) -> ComposeResult:
+        box = self._box
+        with Vertical(classes="dialog"):
+            yield Label(box.address, classes="screen-title", markup=False)
+            yield Label(
+                _("{name} · {kind} · created on {date}").format(
+                    name=box.full_name,
+                    kind=box_kind(box),
+                    date=box.created_at.astimezone().strftime("%Y-%m-%d"),
+                ),
+                id="box-facts",
+                classes="box-facts",
+                markup=False,
+            )
+            yield Label(_("Aliases"), classes="field-label")
+            yield ListView(id="aliases")
+            yield Label("", id="no-alias", classes="hint")
+            with Horizontal(classes="alias-buttons"):
+                yield Button(_("Add an alias"), id="add-alias", compact=True)
+                yield Button(_("Remove the alias"), id="remove-alias", compact=True)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Close"), id="close", compact=True)
+                yield Button(_("New password"), id="new-password", compact=True)
+                if not box.primary:
+                    yield Button("", id="suspend", compact=True)
+                    yield Button(_("Delete"), id="delete", variant="error", compact=True)
+
+    def on_mount(self) -> None:
+        self._show(self._box)
+
+    def _show(self, box: MailboxSummary) -> None:
+        self._box = box
+        self.query_one("#box-facts", Label).update(
+            _("{name} · {kind} · created on {date}").format(
+                name=box.full_name,
+                kind=box_kind(box),
+                date=box.created_at.astimezone().strftime("%Y-%m-%d"),
+            )
+        )
+        aliases = self.query_one("#aliases", ListView)
+        aliases.clear()
+        aliases.extend(ListItem(Label(alias, markup=False), name=alias) for alias in box.aliases)
+        aliases.display = bool(box.aliases)
+        self.query_one("#no-alias", Label).update("" if box.aliases else _("No alias yet."))
+        self.query_one("#remove-alias", Button).disabled = not box.aliases
+        if not box.primary:
+            self.query_one("#suspend", Button).label = (
+                _("Suspend") if box.active else _("Reactivate")
+            )
+
+    def _reload(self) -> None:
+        households, household_id = self._services.households, self._holder.household_id
+        self.call_service(
+            lambda: households.overview_of(household_id), self._reloaded, self._failed,
+            group="reload",
+        )  # fmt: skip
+
+    def _reloaded(self, overview: HouseholdOverview) -> None:
+        box = overview.box(self._box.address)
+        if box is None:
+            self.dismiss(None)
+        else:
+            self._show(box)
+
+    def _failed(self, error: MailwizardError) -> None:
+        self.notify(error.message, severity="error", markup=False)
+
+    @on(Button.Pressed, "#close")
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#add-alias")
+    def action_add_alias(self) -> None:
+        from mailwizard.tui.screens.alias_form import AddAliasScreen
+
+        def added(alias: str | None) -> None:
+            if alias is not None:
+                self.notify(_("{alias} now delivers into {box}.").format(
+                    alias=alias, box=self._box.address), markup=False)  # fmt: skip
+                self._reload()
+
+        self.app.push_screen(AddAliasScreen(self._services, self._holder, self._box.address), added)
+
+    @on(Button.Pressed, "#remove-alias")
+    def remove_alias(self) -> None:
+        aliases = self.query_one("#aliases", ListView)
+        # Nothing is highlighted until the list has been focused: then it is the first.
+        chosen = aliases.highlighted_child or next(iter(aliases.query(ListItem)), None)
+        if chosen is None or chosen.name is None:
+            return
+        alias, management = chosen.name, self._services.management
+        origin = self.mailwizard.audit_origin
+
+        def removed(_result: None) -> None:
+            self.notify(_("{alias} is removed.").format(alias=alias), markup=False)
+            self._reload()
+
+        self.call_service(
+            lambda: management.remove_alias(self._holder, alias, origin), removed, self._failed,
+            group="alias",
+        )  # fmt: skip
+
+    @on(Button.Pressed, "#new-password")
+    def action_new_password(self) -> None:
+        from mailwizard.tui.screens.new_password import NewPasswordScreen
+
+        box = self._box
+        identity = Identity.model_construct(
+            civility=box.civility, first_name=box.first_name, last_name=box.last_name
+        )
+
+        def changed(done: bool | None) -> None:
+            if done:
+                self.notify(_("The password of {box} is changed.").format(box=box.address),
+                            markup=False)  # fmt: skip
+
+        self.app.push_screen(
+            NewPasswordScreen(self._services, self._holder, box.address, identity), changed
+        )
+
+    @on(Button.Pressed, "#suspend")
+    def toggle_suspension(self) -> None:
+        management, holder, box = self._services.management, self._holder, self._box
+        origin = self.mailwizard.audit_origin
+        active = not box.active
+
+        def done(_result: None) -> None:
+            message = (
+                _("{box} can sign in again.")
+                if active
+                else _("{box} is suspended: it cannot sign in, its mail still arrives.")
+            )
+            self.notify(message.format(box=box.address), markup=False)
+            self._reload()
+
+        self.call_service(
+            lambda: management.set_active(holder, box.address, active, origin), done,
+            self._failed, group="suspend",
+        )  # fmt: skip
+
+    @on(Button.Pressed, "#delete")
+    def delete(self) -> None:
+        from mailwizard.tui.screens.delete_box import DeleteBoxScreen
+
+        box = self._box.address
+
+        def deleted(purge_after: datetime | None) -> None:
+            if purge_after is not None:
+                self.notify(_("{box} is deleted; its mail is kept until {date}.").format(
+                    box=box, date=purge_after.strftime("%Y-%m-%d")), markup=False)  # fmt: skip
+                self.dismiss(None)
+
+        self.app.push_screen(DeleteBoxScreen(self._services, self._holder, box), deleted)

@@ -1,0 +1,77 @@
+"""Deleting a secondary box: the holder types its address, so that no box goes by a slip
+of a key, and is told what happens to its mail and its address."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from datetime import datetime
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label
+
+from mailwizard.errors import MailwizardError
+from mailwizard.i18n import _
+from mailwizard.tui.screens.box_dialog import BoxDialog
+from mailwizard.tui.widgets.field import Field
+
+
+class DeleteBoxScreen(BoxDialog[datetime]):
+    """Dismisses with the date of the purge once the box is deleted."""
+
+    def compose(self) -> ComposeResult:
+        days = self.services.settings.keep_deleted_days
+        with Vertical(classes="dialog danger"):
+            yield Label(_("Delete {box}").format(box=self.box), classes="screen-title",
+                        markup=False)  # fmt: skip
+            yield Label(
+                _(
+                    "Nobody will be able to sign in to it, and it will receive no more mail. "
+                    "Its aliases are removed. Its mail is kept for {days} days, then erased; "
+                    "only then can the address be given again. You and its user will both "
+                    "receive an e-mail."
+                ).format(days=days),
+                classes="hint",
+            )
+            yield Field(_("Type the address"), name="confirmation", placeholder=self.box)
+            yield Label("", id="dialog-error", classes="field-error", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Back"), id="cancel", compact=True)
+                yield Button(_("Delete the box"), id="delete", variant="error", compact=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#delete", Button).disabled = True
+        self.query_one("#confirmation", Input).focus()
+
+    @on(Input.Changed, "#confirmation")
+    def _allow_when_typed(self) -> None:
+        typed = self.query_one("#confirmation", Input).value
+        self.query_one("#delete", Button).disabled = typed.strip().lower() != self.box
+
+    @on(Button.Pressed, "#delete")
+    @on(Input.Submitted, "#confirmation")
+    def delete(self) -> None:
+        services, holder, box = self.services, self.account, self.box
+        typed = self.query_one("#confirmation", Input).value
+        origin = self.mailwizard.audit_origin
+
+        def delete_and_archive() -> datetime:
+            purge_after = services.management.delete(holder, box, typed, origin)
+            # The user's notice goes into the box before its mail is packed away; what
+            # cannot be delivered or archived now is left to the outbox and the purge.
+            with suppress(MailwizardError):
+                services.delivery.flush()
+                services.management.archive(box)
+            return purge_after
+
+        self.query_one("#delete", Button).disabled = True
+        self.call_service(delete_and_archive, self._deleted, self._refused, group="delete")
+
+    def _deleted(self, purge_after: datetime) -> None:
+        self.dismiss(purge_after)
+
+    def _refused(self, error: MailwizardError) -> None:
+        self.refused(error)
+        self._allow_when_typed()

@@ -1,0 +1,148 @@
+"""A new password for a box: the holder resetting a secondary box's, or any user changing
+their own (the current password first). Same policy and strength meter as at creation."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
+from textual.widgets import Button, Input, Label
+
+from mailwizard.bootstrap import Services
+from mailwizard.domain.models import Identity
+from mailwizard.domain.passwords import PasswordAssessment, check_confirmation
+from mailwizard.errors import MailwizardError, SignInFailed
+from mailwizard.i18n import _
+from mailwizard.services.signin import SignedIn
+from mailwizard.tui.screens.box_dialog import BoxDialog
+from mailwizard.tui.screens.password import ASSESS_DELAY_SECONDS
+from mailwizard.tui.widgets.field import Field
+from mailwizard.tui.widgets.strength_meter import StrengthMeter
+
+
+class NewPasswordScreen(BoxDialog[bool]):
+    """Dismisses with True once the password is changed.
+
+    ``account`` changes its own password when ``box`` is its own address; otherwise the
+    holder ``account`` resets the password of the secondary ``box``."""
+
+    _pending: Timer | None = None
+
+    def __init__(self, services: Services, account: SignedIn, box: str, identity: Identity) -> None:
+        super().__init__(services, account, box)
+        self._identity = identity
+        self._own = box == account.address
+        self._acceptable = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            if self._own:
+                yield Label(_("Change your password"), classes="screen-title")
+                yield Label(
+                    _("Your current password first, then the new one twice."), classes="hint"
+                )
+                yield Field(_("Current password"), name="current", password=True)
+            else:
+                yield Label(_("New password for {box}").format(box=self.box),
+                            classes="screen-title", markup=False)  # fmt: skip
+                yield Label(
+                    _("Its user will be told by e-mail, without the password: give it to "
+                      "them yourself, and let them change it."),
+                    classes="hint",
+                )  # fmt: skip
+            yield Field(_("New password"), name="password", password=True)
+            yield Field(_("Password again"), name="confirmation", password=True)
+            yield StrengthMeter()
+            yield Label("", id="dialog-error", classes="field-error", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Back"), id="cancel", compact=True)
+                yield Button(_("Change"), id="change", variant="primary", compact=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#change", Button).disabled = True
+        self.query_one("#current" if self._own else "#password", Input).focus()
+
+    @on(Input.Submitted, "#current")
+    @on(Input.Submitted, "#password")
+    def _next_field(self, event: Input.Submitted) -> None:
+        self.focus_next()
+
+    @on(Input.Changed, "#password")
+    def _password_typed(self) -> None:
+        self._acceptable = False
+        self._update_change()
+        if self._pending is not None:
+            self._pending.stop()
+        self._pending = self.set_timer(ASSESS_DELAY_SECONDS, self._assess)
+
+    @on(Input.Changed, "#confirmation")
+    @on(Input.Changed, "#current")
+    def _update_change(self) -> None:
+        password = self.query_one("#password", Input).value
+        confirmation = self.query_one("#confirmation", Input).value
+        refusal = check_confirmation(password, confirmation) if confirmation else None
+        mismatch = refusal.message if refusal else None
+        self.query_one("#confirmation-field", Field).show_error(mismatch)
+        current = self.query_one("#current", Input).value if self._own else "-"
+        ready = self._acceptable and bool(confirmation) and refusal is None and bool(current)
+        self.query_one("#change", Button).disabled = not ready
+
+    def _assess(self) -> None:
+        password = self.query_one("#password", Input).value
+        provisioning, identity, box = self.services.provisioning, self._identity, self.box
+        self.call_service(
+            lambda: provisioning.assess_password(password, identity, box),
+            self._assessed,
+            self._refused,
+            group="assess",
+        )
+
+    def _assessed(self, assessment: PasswordAssessment) -> None:
+        self._acceptable = assessment.acceptable
+        self.query_one(StrengthMeter).strength = assessment.strength
+        field = self.query_one("#password-field", Field)
+        field.show_error(assessment.refusals[0].message if assessment.refusals else None)
+        self._update_change()
+
+    @on(Button.Pressed, "#change")
+    @on(Input.Submitted, "#confirmation")
+    def change(self) -> None:
+        if self.query_one("#change", Button).disabled:
+            return
+        management, account, box = self.services.management, self.account, self.box
+        password = self.query_one("#password", Input).value
+        confirmation = self.query_one("#confirmation", Input).value
+        origin = self.mailwizard.audit_origin
+        if self._own:
+            current = self.query_one("#current", Input).value
+
+            def change() -> None:
+                management.change_own_password(account, current, password, confirmation, origin)
+        else:
+
+            def change() -> None:
+                management.reset_password(account, box, password, confirmation, origin)
+
+        delivery = self.services.delivery
+
+        def change_and_tell() -> None:
+            change()
+            with suppress(MailwizardError):  # the outbox keeps the notice for a later flush
+                delivery.flush()
+
+        self.query_one("#change", Button).disabled = True
+        self.call_service(change_and_tell, self._changed, self._refused, group="change")
+
+    def _changed(self, _result: None) -> None:
+        self.dismiss(True)
+
+    def _refused(self, error: MailwizardError) -> None:
+        if isinstance(error, SignInFailed):
+            self.query_one("#current-field", Field).show_error(error.message)
+        else:
+            self.refused(error)
+        self._update_change()

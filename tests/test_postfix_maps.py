@@ -1,0 +1,106 @@
+"""The lookup tables ``postfix-config`` writes answer what Postfix will ask: run their
+queries against the directory as Postfix would, with the address in place of %s."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from cli_harness import Cli, write_answers
+from martin_household import CREATE_ENV, DOMAIN, HOLDER, HOLDER_PASSWORD
+
+OWNER_ENV = {"MAILWIZARD_OWNER_PASSWORD": HOLDER_PASSWORD}
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def directory_engine(request: pytest.FixtureRequest) -> str:
+    """Postfix reads the directory with its sqlite tables, or with its pgsql ones."""
+    return str(request.param)
+
+
+def settings_of(path: Path) -> dict[str, str]:
+    """A lookup table file, read the way Postfix reads main.cf-style ``name = value``."""
+    settings = {}
+    for line in path.read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, _, value = line.partition(" = ")
+            settings[name] = value
+    return settings
+
+
+class LookupTable:
+    def __init__(self, path: Path, directory_url: str, directory_engine: str) -> None:
+        self.settings = settings_of(path)
+        if directory_engine == "sqlite":
+            url = f"sqlite:///{self.settings['dbpath']}"
+        else:
+            host, port = self.settings["hosts"].rsplit(":", 1)
+            url = (
+                f"postgresql+psycopg://{self.settings['user']}:{self.settings['password']}"
+                f"@{host}:{port}/{self.settings['dbname']}"
+            )
+        self.engine = create_engine(url)
+
+    def __call__(self, key: str) -> list[str]:
+        query = self.settings["query"].replace("%s", key.replace("'", "''"))
+        with self.engine.connect() as connection:
+            return [str(value) for value in connection.execute(text(query)).scalars()]
+
+
+def test_postfix_accepts_the_live_boxes_and_aliases_and_refuses_deleted_ones(
+    household: str,
+    cli: Cli,
+    answers_dir: Path,
+    tmp_path: Path,
+    directory_url: str,
+    directory_engine: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if directory_engine == "postgresql":
+        password = directory_url.split(":", 2)[2].split("@", 1)[0]
+        monkeypatch.setenv("MAILWIZARD_DIRECTORY_PASSWORD", password)
+    boxes = []
+    for first_name in ("Léa", "Hugo"):
+        path = write_answers(
+            answers_dir / f"{first_name}.toml",
+            first_name=first_name,
+            last_name="Martin",
+            address="suggest",
+        )
+        boxes.append(cli("create", "--answers", str(path), env=CREATE_ENV).stdout.strip())
+    lea, hugo = boxes
+    for alias, box in (("lea@famille-martin.fr", lea), ("hugo@famille-martin.fr", hugo)):
+        assert (
+            cli("alias", "add", "--owner", HOLDER, "--box", box, alias, env=OWNER_ENV).exit_code
+            == 0
+        )
+    assert cli("accounts", "suspend", "--owner", HOLDER, lea, env=OWNER_ENV).exit_code == 0
+    deleted = cli("accounts", "delete", "--owner", HOLDER, "--confirm", hugo, hugo, env=OWNER_ENV)
+    assert deleted.exit_code == 0, deleted.stderr
+
+    outcome = cli("postfix-config", "--out", str(tmp_path / "postfix"))
+    assert outcome.exit_code == 0, outcome.stderr
+    kind = "sqlite" if directory_engine == "sqlite" else "pgsql"
+    assert f"virtual_alias_maps = {kind}:{tmp_path / 'postfix'}/virtual_alias_maps.cf" in (
+        outcome.stderr
+    )
+    tables = {
+        name: LookupTable(tmp_path / "postfix" / f"{name}.cf", directory_url, directory_engine)
+        for name in ("virtual_mailbox_domains", "virtual_mailbox_maps", "virtual_alias_maps")
+    }
+    assert (tmp_path / "postfix" / "virtual_alias_maps.cf").stat().st_mode & 0o777 == 0o640
+
+    assert tables["virtual_mailbox_domains"](DOMAIN) == [DOMAIN]
+    assert tables["virtual_mailbox_domains"]("example.org") == []
+    mailbox_maps, alias_maps = tables["virtual_mailbox_maps"], tables["virtual_alias_maps"]
+    assert mailbox_maps(HOLDER) == ["famille-martin.fr/jean.martin/"]
+    assert mailbox_maps(lea) != [], "a suspended box still receives mail"
+    assert mailbox_maps(hugo) == [], "a deleted box receives no more mail"
+    assert mailbox_maps("o'hara@famille-martin.fr") == []
+    assert alias_maps("lea@famille-martin.fr") == [lea]
+    assert alias_maps("hugo@famille-martin.fr") == [], "its aliases went with it"
+    assert alias_maps(HOLDER) == []
+    for table in tables.values():
+        table.engine.dispose()

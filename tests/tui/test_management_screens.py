@@ -1,0 +1,226 @@
+"""The management page's operations through the real app: a box's aliases, a new
+password, suspension and deletion, the activity, and what a secondary user may do."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Button, DataTable, ListView
+
+from mailwizard.bootstrap import Services
+from mailwizard.errors import SignInFailed
+from mailwizard.tui.app import MailwizardApp
+from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD, box_request
+from wizard_driver import (
+    field_reason,
+    label_text,
+    screen_name,
+    settle,
+    sign_in,
+    start_creation,
+    type_into,
+)
+
+AppFactory = Callable[..., MailwizardApp]
+LEA = "lea.martin@famille-martin.fr"
+OTHER_PASSWORD = "Trois-poissons-rouges-au-salon"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def directory_engine(request: pytest.FixtureRequest) -> str:
+    """Every test of this module runs on both engines."""
+    return str(request.param)
+
+
+@pytest.fixture
+def lea(household: str, services: Services) -> str:
+    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
+    services.provisioning.commit(holder, box_request(LEA, "Léa", "Martin"), "test")
+    return LEA
+
+
+async def open_box(pilot: Pilot[None], address: str) -> None:
+    table = pilot.app.screen.query_one("#boxes", DataTable)
+    table.focus()
+    table.move_cursor(row=table.get_row_index(address))
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def box_kinds(app: MailwizardApp) -> dict[str, str]:
+    table = app.screen.query_one("#boxes", DataTable)
+    return {
+        str(row[0]): str(row[2]) for row in (table.get_row_at(i) for i in range(table.row_count))
+    }
+
+
+def aliases_shown(app: MailwizardApp) -> list[str]:
+    return [item.name or "" for item in app.screen.query_one("#aliases", ListView).children]
+
+
+async def test_the_holder_adds_and_removes_aliases_of_a_box(
+    lea: str, services: Services, make_app: AppFactory
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await open_box(pilot, lea)
+        assert screen_name(app) == "BoxScreen"
+        assert "No alias yet." in label_text(app, "#no-alias")
+
+        await pilot.press("a")
+        await settle(pilot)
+        assert screen_name(app) == "AddAliasScreen"
+        await type_into(pilot, "#alias", HOLDER)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert field_reason(app, "alias") == f"{HOLDER} is already taken."
+        await type_into(pilot, "#alias", "Lea")
+        await pilot.press("enter")
+        await settle(pilot)
+
+        assert screen_name(app) == "BoxScreen"
+        assert aliases_shown(app) == ["lea@famille-martin.fr"]
+        await pilot.click("#remove-alias")
+        await settle(pilot)
+        assert aliases_shown(app) == []
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen_name(app) == "ManagementScreen"
+    assert services.households.overview(HOLDER).box(lea).aliases == ()  # type: ignore[union-attr]
+
+
+async def test_the_holder_gives_a_box_a_new_password_under_the_policy(
+    lea: str, services: Services, make_app: AppFactory
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await open_box(pilot, lea)
+        await pilot.press("p")
+        await settle(pilot)
+        assert screen_name(app) == "NewPasswordScreen"
+        await type_into(pilot, "#password", "lea.martin")
+        await type_into(pilot, "#confirmation", "lea.martin")
+        await settle(pilot, 0.4)
+        assert field_reason(app, "password") != ""
+        assert app.screen.query_one("#change", Button).disabled
+        await type_into(pilot, "#password", OTHER_PASSWORD)
+        await type_into(pilot, "#confirmation", OTHER_PASSWORD)
+        await settle(pilot, 0.4)
+        await pilot.click("#change")
+        await settle(pilot)
+        assert screen_name(app) == "BoxScreen"
+    assert services.signin.sign_in(lea, OTHER_PASSWORD, "test").address == lea
+    with pytest.raises(SignInFailed):
+        services.signin.sign_in(lea, NEW_PASSWORD, "test")
+
+
+async def test_the_holder_suspends_reactivates_and_deletes_a_box(
+    lea: str, services: Services, make_app: AppFactory
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await open_box(pilot, lea)
+        await pilot.click("#suspend")
+        await settle(pilot)
+        assert str(app.screen.query_one("#suspend", Button).label) == "Reactivate"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert box_kinds(app)[lea] == "secondary, suspended"
+        with pytest.raises(SignInFailed):
+            services.signin.sign_in(lea, NEW_PASSWORD, "test")
+
+        await open_box(pilot, lea)
+        await pilot.click("#suspend")
+        await settle(pilot)
+        await pilot.click("#delete")
+        await settle(pilot)
+        assert screen_name(app) == "DeleteBoxScreen"
+        delete = app.screen.query_one("#delete", Button)
+        await type_into(pilot, "#confirmation", "lea.martin@famille")
+        assert delete.disabled, "only the whole address unlocks the button"
+        await type_into(pilot, "#confirmation", lea.upper())
+        assert not delete.disabled
+        await pilot.click("#delete")
+        await settle(pilot)
+
+        assert screen_name(app) == "ManagementScreen"
+        assert box_kinds(app)[lea].startswith("deleted until ")
+        assert "9 of 9" in label_text(app, "#remaining")
+        assert f"deleted {lea}" in label_text(app, "#recent-activity")
+        await open_box(pilot, lea)
+        assert screen_name(app) == "ManagementScreen", "a deleted box has nothing to open"
+        await open_box(pilot, HOLDER)
+        assert screen_name(app) == "BoxScreen"
+        assert not app.screen.query("#delete"), "the primary box cannot be deleted"
+    overview = services.households.overview(HOLDER)
+    assert overview.secondary == () and [box.address for box in overview.deleted] == [lea]
+
+
+async def test_a_secondary_user_sees_only_their_box_and_changes_its_password(
+    lea: str, services: Services, make_app: AppFactory
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, lea, NEW_PASSWORD)
+        assert screen_name(app) == "OwnBoxScreen"
+        assert not app.screen.query(DataTable), "no other box is shown"
+        await pilot.press("p")
+        await settle(pilot)
+        await type_into(pilot, "#current", "not my password")
+        await type_into(pilot, "#password", OTHER_PASSWORD)
+        await type_into(pilot, "#confirmation", OTHER_PASSWORD)
+        await settle(pilot, 0.4)
+        await pilot.click("#change")
+        await settle(pilot)
+        assert field_reason(app, "current") == "The address or the password is incorrect."
+        await type_into(pilot, "#current", NEW_PASSWORD)
+        await settle(pilot, 0.4)
+        await pilot.click("#change")
+        await settle(pilot)
+        assert screen_name(app) == "OwnBoxScreen"
+    assert services.signin.sign_in(lea, OTHER_PASSWORD, "test").address == lea
+
+
+async def test_the_activity_lists_every_entry_newest_first(
+    lea: str, services: Services, make_app: AppFactory
+) -> None:
+    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
+    services.management.add_alias(holder, lea, "lea", "test")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        assert screen_name(app) == "ActivityScreen"
+        table = app.screen.query_one(DataTable)
+        what = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+        assert what == [
+            "added the alias lea@famille-martin.fr",
+            f"created {lea}",
+            f"household created with {HOLDER}",
+        ]
+
+
+async def test_the_same_person_advice_leads_to_an_alias_of_the_primary_box(
+    household: str, services: Services, make_app: AppFactory
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_creation(pilot)
+        await type_into(pilot, "#last_name", "Martin")
+        await type_into(pilot, "#first_name", "Jean")
+        await settle(pilot)
+        await pilot.click("#alias")
+        await settle(pilot)
+        assert screen_name(app) == "AddAliasScreen"
+        await type_into(pilot, "#alias", "papa")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen_name(app) == "ManagementScreen"
+    primary = services.households.overview(HOLDER).primary
+    assert primary.aliases == ("papa@famille-martin.fr",)
