@@ -6,12 +6,19 @@ import re
 import subprocess
 import sys
 import textwrap
+from itertools import islice
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from mailwizard.domain.addresses import Address, check_domain_name, parse_address
+from mailwizard.domain.addresses import (
+    RESERVED_LOCAL_PARTS,
+    Address,
+    check_domain_name,
+    check_local_part,
+    parse_address,
+)
 from mailwizard.domain.names import check_name
 from mailwizard.domain.suggestions import (
     base_local_parts,
@@ -285,3 +292,11 @@ def test_suggestions_are_valid_and_untaken(
         assert address not in taken
         assert_valid_suggestion(address)
         assert any(address.startswith(prefix) for prefix in prefixes)
+
+
+def test_numbered_proposals_are_checked_like_any_address() -> None:
+    """Proposals check one number per length: that holds while no rule cares which digits
+    end a local part, so no reserved name may end with one."""
+    assert not [name for name in RESERVED_LOCAL_PARTS if name[-1].isdigit()]
+    proposals = islice(candidates(["info"], DOMAIN), 12)
+    assert all(check_local_part(local_part) is None for local_part in proposals)

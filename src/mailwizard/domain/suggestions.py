@@ -70,11 +70,18 @@ def candidates(bases: list[str], domain: str) -> Iterator[str]:
     if not fitting:
         return
     seen: set[str] = set()
+    stems: dict[int, list[tuple[str, bool]]] = {}
     for number in count(1):
-        for base in fitting:
-            suffix = "" if number == 1 else str(number)
-            local_part = _cut(base, room - len(suffix)) + suffix
-            if local_part not in seen and check_local_part(local_part) is None:
+        suffix = "" if number == 1 else str(number)
+        # The cut depends on the number's length, and no rule looks at which digits end
+        # a local part, only at how many: one cut and one check per length of number, as
+        # common names run through hundreds of numbers.
+        if len(suffix) not in stems:
+            cut = [_cut(base, room - len(suffix)) for base in fitting]
+            stems[len(suffix)] = [(stem, check_local_part(stem + suffix) is None) for stem in cut]
+        for stem, valid in stems[len(suffix)]:
+            local_part = stem + suffix
+            if valid and local_part not in seen:
                 seen.add(local_part)
                 yield local_part
 
