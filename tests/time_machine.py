@@ -13,3 +13,13 @@ class TimeMachine:
 
     def __call__(self) -> datetime:
         return self.now
+
+
+class MovableClock:
+    """A monotonic clock, in seconds, that the tests move by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now

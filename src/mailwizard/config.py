@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -131,6 +131,28 @@ class Settings(BaseSettings):
         ge=0,
         description="Days a deleted box's mail is archived, and its address held, until "
         "mailwizard purge erases them.",
+    )
+
+    kiosk: bool = Field(
+        default=False,
+        description="A shared screen: no way out, strong identification always, every "
+        "session forgotten after it (also: mailwizard --kiosk).",
+    )
+    kiosk_idle_seconds: int = Field(
+        default=120,
+        ge=20,
+        le=3600,
+        description="Kiosk: seconds without a key or a click before everything is forgotten.",
+    )
+    kiosk_admin_pin: SecretStr | None = Field(
+        default=None,
+        min_length=4,
+        description="Kiosk: the PIN that ends the program after the administrator's keys; "
+        "without one, only SIGTERM ends it.",
+    )
+    theme: Literal["default", "high-contrast"] = Field(
+        default="default",
+        description="The screen's colours; high-contrast also helps people who see poorly.",
     )
 
     @property

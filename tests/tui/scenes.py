@@ -26,10 +26,12 @@ from mailwizard.domain.access import Origin, OriginKind
 from mailwizard.domain.models import Identity
 from mailwizard.services.access import Enrolment
 from mailwizard.tui.app import MailwizardApp, build_app
+from mailwizard.tui.kiosk import KioskSupervisor
 from mailwizard.tui.screens.enrolment import EnrolmentScreen
 from mailwizard.tui.screens.error import ErrorScreen
 from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD, box_request
 from memory_keyring import MemoryKeyring
+from time_machine import MovableClock
 from wizard_driver import (
     choose_address,
     fill_identity,
@@ -41,6 +43,7 @@ from wizard_driver import (
     type_into,
 )
 
+KIOSK_CLOCK = MovableClock()
 FIXED_TIME = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 SIZE = (80, 24)
 LEA = "lea.martin@famille-martin.fr"
@@ -77,6 +80,7 @@ class Scene:
     origin: Origin = CONSOLE
     secure_keyring: bool = False
     """A keyring that can remember the device; else keyring's null backend."""
+    kiosk: bool = False
 
     async def play(self, pilot: Pilot[None]) -> None:
         """The steps, then a steady cursor: a blinking one would make pictures differ."""
@@ -123,10 +127,14 @@ def scene_app(scene: Scene, language: str, data_dir: Path) -> MailwizardApp:
 
     Installs the scene's keyring for the whole process: never the user's own."""
     keyring.set_keyring(MemoryKeyring() if scene.secure_keyring else null.Keyring())
-    settings = Settings(language=language, data_dir=data_dir)
+    settings = Settings(language=language, data_dir=data_dir, kiosk=scene.kiosk)
     services = bootstrap(settings, create_directory=True, clock=lambda: FIXED_TIME)
     populate(services, scene.directory)
-    return build_app(settings, services, scene.origin)
+    if not scene.kiosk:
+        return build_app(settings, services, scene.origin)
+    app = build_app(settings, services, Origin(OriginKind.KIOSK))
+    app.kiosk = KioskSupervisor(app, settings.kiosk_idle_seconds, KIOSK_CLOCK)
+    return app
 
 
 async def opened(pilot: Pilot[None]) -> None:
@@ -292,6 +300,21 @@ async def own_box(pilot: Pilot[None]) -> None:
     await sign_in(pilot, LEA, NEW_PASSWORD)
 
 
+async def left_alone(pilot: Pilot[None]) -> None:
+    """A holder walked away from a kiosk: its last seconds are counted down."""
+    await sign_in(pilot)
+    assert isinstance(pilot.app, MailwizardApp) and pilot.app.kiosk is not None
+    KIOSK_CLOCK.now += 108
+    pilot.app.kiosk.tick()
+    await settle(pilot)
+
+
+async def high_contrast(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await pilot.press("ctrl+t")
+    await settle(pilot)
+
+
 SCENES = [
     Scene("first-run", Directory.EMPTY, opened),
     Scene("first-run-refused", Directory.EMPTY, first_run_refused),
@@ -322,5 +345,8 @@ SCENES = [
     Scene("delete-box", Directory.MANAGED, deleting),
     Scene("activity", Directory.MANAGED, activity),
     Scene("own-box", Directory.MANAGED, own_box),
+    Scene("kiosk-sign-in", Directory.HOUSEHOLD, opened, kiosk=True),
+    Scene("kiosk-countdown", Directory.HOUSEHOLD, left_alone, kiosk=True),
+    Scene("high-contrast", Directory.HOUSEHOLD, high_contrast),
     Scene("unexpected-error", Directory.HOUSEHOLD, unexpected_error),
 ]

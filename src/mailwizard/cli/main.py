@@ -15,6 +15,7 @@ from mailwizard.cli import (
     management,
     outbox,
     secrets_command,
+    serve,
     server_config,
     totp,
 )
@@ -34,9 +35,17 @@ EXIT_INTERNAL_ERROR = 70
     help="The mail-account directory (sqlite:///PATH); default: the user data folder.",
 )
 @click.option("--lang", type=click.Choice(i18n.SUPPORTED_LANGUAGES), help="Interface language.")
+@click.option(
+    "--kiosk",
+    is_flag=True,
+    default=None,
+    help="The wizard on a shared screen: no way out, every session forgotten.",
+)
 @click.version_option(package_name=APP_NAME)
 @click.pass_context
-def mailwizard(context: click.Context, directory: str | None, lang: str | None) -> None:
+def mailwizard(
+    context: click.Context, directory: str | None, lang: str | None, kiosk: bool | None
+) -> None:
     """Create and manage the secondary mailboxes of a household.
 
     Without a command, opens the wizard in the terminal."""
@@ -47,7 +56,7 @@ def mailwizard(context: click.Context, directory: str | None, lang: str | None) 
                 "can see it: use MAILWIZARD_DIRECTORY_PASSWORD, ~/.pgpass or the keyring."
             )
         )
-    settings = load_settings(directory=directory, language=lang)
+    settings = load_settings(directory=directory, language=lang, kiosk=kiosk)
     i18n.set_language(settings.language or i18n.language_from_environment())
     state = CliState(settings)
     context.obj = state
@@ -66,6 +75,7 @@ for command in (
     *outbox.COMMANDS,
     *totp.COMMANDS,
     *secrets_command.COMMANDS,
+    *serve.COMMANDS,
 ):
     mailwizard.add_command(command)
 

@@ -66,6 +66,12 @@ class WizardState(BaseModel):
             language=language,
         )
 
+    def forget(self) -> None:
+        """Forgets every answer, passwords included: the next person starts afresh."""
+        self.identity = IdentityDraft()
+        self.address = AddressDraft()
+        self.password = PasswordDraft()
+
     def wipe_secrets(self) -> None:
         """Forgets the passwords, keeping the other answers."""
         self.password = PasswordDraft(accepted_terms_version=self.password.accepted_terms_version)

@@ -110,6 +110,7 @@ class CreationFlow:
         self.state = WizardState()
 
     def start(self) -> None:
+        self._app.active_flow = self
         self._show(Step.GATE)
 
     def _show(self, step: Step, error: MailwizardError | None = None) -> None:
@@ -150,4 +151,5 @@ class CreationFlow:
 
     def _end(self, created: CreatedMailbox | None) -> None:
         self.state.wipe_secrets()
+        self._app.active_flow = None
         self._finished(created)

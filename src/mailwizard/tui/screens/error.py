@@ -18,7 +18,8 @@ class ErrorScreen(MailwizardModal[None]):
     CSS_PATH = "error.tcss"
     BINDINGS = [Binding("escape", "close", N_("Close"))]
 
-    def __init__(self, log_path: Path) -> None:
+    def __init__(self, log_path: Path | None) -> None:
+        """``log_path`` is None where no file path may be shown (a kiosk)."""
         super().__init__()
         self._log_path = log_path
 
@@ -32,7 +33,9 @@ class ErrorScreen(MailwizardModal[None]):
                 ),
                 id="error-explanation",
             )
-            yield Label(_("Details for support: {path}").format(path=self._log_path), markup=False)
+            if self._log_path is not None:
+                details = _("Details for support: {path}").format(path=self._log_path)
+                yield Label(details, markup=False)
             yield Button(_("Close"), id="close", variant="primary")
 
     @on(Button.Pressed, "#close")

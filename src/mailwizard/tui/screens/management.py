@@ -181,6 +181,7 @@ class ManagementScreen(MailwizardScreen[None]):
 
     def _finished(self, created: CreatedMailbox | None) -> None:
         if created is not None:
+            self.mailwizard.session_completed()
             self._created = created.address
             self.refresh_boxes()
             # Failures stay in the outbox for a later flush; the page shows those for good.

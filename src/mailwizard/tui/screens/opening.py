@@ -14,6 +14,7 @@ from mailwizard.i18n import _
 from mailwizard.tui.support import MailwizardScreen
 
 Opened = tuple[Services, bool]
+KIOSK_RETRY_SECONDS = 15
 
 
 class OpeningScreen(MailwizardScreen[None]):
@@ -44,6 +45,13 @@ class OpeningScreen(MailwizardScreen[None]):
         return services, services.households.first_run()
 
     def _unavailable(self, error: MailwizardError) -> None:
+        if self.mailwizard.kiosk is not None:
+            # A passer-by can do nothing about it, and may not see paths: try again.
+            self.query_one("#problem", Label).update(
+                _("This terminal cannot reach the account directory. Please try again later.")
+            )
+            self.set_timer(KIOSK_RETRY_SECONDS, self.on_mount)
+            return
         self.query_one(LoadingIndicator).display = False
         self.query_one("#problem", Label).update(error.message)
         quit_button = self.query_one("#quit", Button)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Checkbox, Footer, Input, Label, LoadingIndicator
@@ -12,7 +13,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, LoadingIndic
 from mailwizard.bootstrap import Services
 from mailwizard.domain.models import Role
 from mailwizard.errors import DeviceForgotten, MailwizardError
-from mailwizard.i18n import _
+from mailwizard.i18n import N_, _
 from mailwizard.services.devices import DeviceOffer
 from mailwizard.services.signin import SignedIn
 from mailwizard.tui.support import MailwizardScreen
@@ -21,6 +22,7 @@ from mailwizard.tui.widgets.field import Field
 
 class SignInScreen(MailwizardScreen[None]):
     CSS_PATH = "sign_in.tcss"
+    BINDINGS = [Binding("ctrl+t", "app.toggle_contrast", N_("High contrast"))]
 
     def __init__(self, services: Services, address: str = "") -> None:
         super().__init__()

@@ -1,0 +1,210 @@
+"""Kiosk mode through the real app: no key leads out, an idle session is counted down and
+forgotten, a finished one ends by itself, and the administrator leaves with the PIN.
+Time travels on a clock the test moves; nothing sleeps."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyotp
+import pytest
+from pydantic import SecretStr
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from mailwizard.bootstrap import Services
+from mailwizard.config import Settings
+from mailwizard.services.access import Enrolment
+from mailwizard.tui.app import MailwizardApp, build_app
+from mailwizard.tui.kiosk import ADMIN_KEY, ESCAPE_KEYS, KioskSupervisor
+from mailwizard.tui.themes import HIGH_CONTRAST
+from martin_household import HOLDER, HOLDER_PASSWORD
+from time_machine import MovableClock
+from wizard_driver import (
+    choose_address,
+    fill_identity,
+    fill_password,
+    label_text,
+    press_continue,
+    screen_name,
+    settle,
+    sign_in,
+    type_into,
+)
+
+PIN = "864213"
+SECRET = pyotp.random_base32()
+
+
+@pytest.fixture
+def enrolled(household: str, services: Services) -> pyotp.TOTP:
+    """Kiosks always ask for a code: the holder's authenticator is enrolled."""
+    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
+    totp = pyotp.TOTP(SECRET)
+    services.access.confirm_enrolment(holder, Enrolment(SECRET, "otpauth://"), totp.now())
+    return totp
+
+
+@pytest.fixture
+def clock() -> MovableClock:
+    return MovableClock()
+
+
+@pytest.fixture
+def kiosk(settings: Settings, services: Services, clock: MovableClock) -> Iterator[MailwizardApp]:
+    kiosk_settings = settings.model_copy(update={"kiosk": True, "kiosk_admin_pin": SecretStr(PIN)})
+    app = build_app(kiosk_settings, services)
+    app.kiosk = KioskSupervisor(app, kiosk_settings.kiosk_idle_seconds, clock)
+    yield app
+
+
+def travel(app: MailwizardApp, clock: MovableClock, seconds: float) -> None:
+    clock.now += seconds
+    assert app.kiosk is not None
+    app.kiosk.tick()
+
+
+async def reach_password_step(pilot: Pilot[None], totp: pyotp.TOTP) -> None:
+    await sign_in(pilot)
+    await pilot.click("#create")
+    await settle(pilot)
+    assert screen_name(pilot.app) == "GateScreen", "a kiosk always asks for the code"
+    # The enrolment used the current step; the next one is still accepted.
+    await type_into(pilot, "#totp_code", totp.at(time.time() + 30))
+    await press_continue(pilot)
+    await fill_identity(pilot)
+    await choose_address(pilot)
+    await press_continue(pilot)
+    await fill_password(pilot)
+
+
+async def test_no_key_leads_out_of_the_kiosk(
+    household: str, kiosk: MailwizardApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workdir = tmp_path / "workdir"
+    workdir.mkdir()
+    monkeypatch.chdir(workdir)
+    async with kiosk.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key in (*ESCAPE_KEYS, ADMIN_KEY):
+            await pilot.press(key)
+        await settle(pilot)
+        assert screen_name(kiosk) == "SignInScreen"
+        assert kiosk.is_running
+        assert not kiosk.query("CommandPalette")
+    assert list(workdir.iterdir()) == [], "no screenshot or other file was written"
+
+
+async def test_an_idle_kiosk_counts_down_then_forgets_everything(
+    enrolled: pyotp.TOTP, kiosk: MailwizardApp, clock: MovableClock
+) -> None:
+    async with kiosk.run_test(size=(80, 24)) as pilot:
+        await reach_password_step(pilot, enrolled)
+        flow = kiosk.active_flow
+        assert flow is not None and flow.state.password.password.get_secret_value()
+
+        travel(kiosk, clock, 104)
+        await settle(pilot)
+        assert screen_name(kiosk) == "PasswordScreen", "no countdown before the last 15 s"
+        travel(kiosk, clock, 2)
+        await settle(pilot)
+        assert screen_name(kiosk) == "CountdownScreen"
+        assert "In 14 s this screen goes back to the start" in label_text(kiosk, "#countdown")
+        travel(kiosk, clock, 14)
+        await settle(pilot)
+
+        assert screen_name(kiosk) == "SignInScreen"
+        assert len(kiosk.screen_stack) == 2
+        assert kiosk.active_flow is None
+        assert flow.state.password.password.get_secret_value() == ""
+        assert flow.state.password.confirmation.get_secret_value() == ""
+        assert flow.state.identity.first_name == "" and flow.state.address.typed == ""
+        assert kiosk.screen.query_one("#address", Input).value == ""
+
+
+async def test_a_key_during_the_countdown_keeps_the_session(
+    enrolled: pyotp.TOTP, kiosk: MailwizardApp, clock: MovableClock
+) -> None:
+    async with kiosk.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        travel(kiosk, clock, 110)
+        await settle(pilot)
+        assert screen_name(kiosk) == "CountdownScreen"
+        await pilot.press("shift")
+        await settle(pilot)
+        assert screen_name(kiosk) == "ManagementScreen"
+        travel(kiosk, clock, 100)
+        await settle(pilot)
+        assert screen_name(kiosk) == "ManagementScreen", "the key started the wait again"
+
+
+async def test_after_a_creation_the_kiosk_goes_back_to_the_start_by_itself(
+    enrolled: pyotp.TOTP, kiosk: MailwizardApp, clock: MovableClock
+) -> None:
+    async with kiosk.run_test(size=(80, 24)) as pilot:
+        await reach_password_step(pilot, enrolled)
+        await press_continue(pilot)
+        await press_continue(pilot)
+        assert screen_name(kiosk) == "ManagementScreen"
+        travel(kiosk, clock, 16)
+        await settle(pilot)
+        assert screen_name(kiosk) == "CountdownScreen"
+        assert "Done. This screen goes back to the start in 14 s" in label_text(kiosk, "#countdown")
+        await pilot.press("shift")
+        travel(kiosk, clock, 14)
+        await settle(pilot)
+        assert screen_name(kiosk) == "SignInScreen", "keys do not hold a finished session"
+
+
+async def test_the_administrator_leaves_with_the_pin_and_only_with_it(
+    household: str, kiosk: MailwizardApp, clock: MovableClock
+) -> None:
+    async with kiosk.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for _ in range(3):
+            await pilot.press(ADMIN_KEY)
+        await settle(pilot)
+        assert screen_name(kiosk) == "AdminPinScreen"
+        await type_into(pilot, "#pin", "000000")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen_name(kiosk) == "SignInScreen"
+        for _ in range(3):
+            await pilot.press(ADMIN_KEY)
+        await settle(pilot)
+        assert screen_name(kiosk) == "SignInScreen", "a wrong PIN locks the keys a while"
+
+        clock.now += 61
+        for _ in range(3):
+            await pilot.press(ADMIN_KEY)
+        await settle(pilot)
+        await type_into(pilot, "#pin", PIN)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not kiosk.is_running
+
+
+async def test_a_kiosk_never_remembers_a_device_and_shows_no_file_path(
+    household: str, kiosk: MailwizardApp
+) -> None:
+    async with kiosk.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert not kiosk.screen.query_one("#remember").display
+        kiosk.show_unexpected_error(Path("/var/log/mailwizard/errors.log"))
+        await settle(pilot)
+        texts = " ".join(str(label.render()) for label in kiosk.screen.query("Label"))
+        assert "Something went wrong" in texts and "/var/log" not in texts
+
+
+async def test_high_contrast_is_one_key_away_and_forgotten_with_the_session(
+    household: str, kiosk: MailwizardApp, clock: MovableClock
+) -> None:
+    async with kiosk.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+t")
+        assert kiosk.theme == HIGH_CONTRAST.name
+        travel(kiosk, clock, 121)
+        await settle(pilot)
+        assert kiosk.theme != HIGH_CONTRAST.name
