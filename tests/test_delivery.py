@@ -187,3 +187,26 @@ def test_a_process_killed_after_the_commit_leaves_its_mail_to_a_later_flush(
     finally:
         services.close()
     assert statuses(cli) == [(HOLDER, "sent", 1), (LEA, "sent", 1)]
+
+
+def test_through_lmtp_a_suspended_box_still_receives_and_a_deleted_one_gets_its_notice(
+    household: str, cli: Cli, answers_dir: Path, dovecot: Dovecot
+) -> None:
+    lmtp = {"MAILWIZARD_DELIVERY": "lmtp", "MAILWIZARD_LMTP_PORT": str(dovecot.lmtp_port)}
+    owner = {**lmtp, "MAILWIZARD_OWNER_PASSWORD": HOLDER_PASSWORD}
+    create_lea(cli, answers_dir, lmtp)
+    assert cli("accounts", "suspend", "--owner", HOLDER, LEA, env=owner).exit_code == 0
+    reset = {**owner, "MAILWIZARD_NEW_PASSWORD": "Trois-poissons-rouges-au-salon"}
+    assert cli("accounts", "passwd", "--owner", HOLDER, LEA, env=reset).exit_code == 0
+    assert cli("accounts", "resume", "--owner", HOLDER, LEA, env=owner).exit_code == 0
+    subjects = [
+        parsed(raw)["Subject"] for raw in dovecot.inbox(LEA, reset["MAILWIZARD_NEW_PASSWORD"])
+    ]
+    assert subjects == [
+        f"Bienvenue dans votre nouvelle boîte mail {LEA}",
+        f"Le mot de passe de {LEA} a été changé",
+    ]
+
+    deleted = cli("accounts", "delete", "--owner", HOLDER, "--confirm", LEA, LEA, env=owner)
+    assert deleted.exit_code == 0, deleted.stderr
+    assert [status for recipient, status, _ in statuses(cli)].count("sent") == 5

@@ -150,3 +150,16 @@ def test_an_unknown_address_costs_one_verification_at_the_stored_hashes_cost(
             signin.sign_in(address, WRONG, "test")
     decoy, holders_hash = hasher.costs
     assert decoy == holders_hash == "m=19456,t=2,p=1"
+
+
+def test_failures_and_the_lock_are_in_the_households_audit_log(services: Services) -> None:
+    for _ in range(5):
+        failure(services, HOLDER)
+    failure(services, "personne@famille-martin.fr")
+    household_id = services.households.household_id(HOLDER)
+    entries = services.management.audit_log(household_id)
+    recorded = [(e.action, e.target, e.origin) for e in entries[:6]]
+    assert recorded == [
+        ("signin.locked", HOLDER, "test"),
+        *[("signin.failed", HOLDER, "test")] * 5,
+    ], "an unknown address is logged, but in no household"

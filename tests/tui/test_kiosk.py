@@ -208,3 +208,9 @@ async def test_high_contrast_is_one_key_away_and_forgotten_with_the_session(
         travel(kiosk, clock, 121)
         await settle(pilot)
         assert kiosk.theme != HIGH_CONTRAST.name
+
+
+async def test_a_kiosk_on_an_empty_directory_offers_no_first_run(kiosk: MailwizardApp) -> None:
+    async with kiosk.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert screen_name(kiosk) == "SignInScreen"

@@ -131,7 +131,8 @@ class MailwizardApp(App[None]):
 
     def opened(self, services: Services, first_run: bool) -> None:
         self.services = services
-        if first_run:
+        # A passer-by must not found a household on a kiosk: "mailwizard init" does.
+        if first_run and self.kiosk is None:
             from mailwizard.tui.screens.first_run import FirstRunScreen
 
             self.switch_screen(FirstRunScreen(self.services))
