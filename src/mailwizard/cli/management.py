@@ -133,9 +133,8 @@ def change_password(state: CliState, owner: str | None, address: str) -> None:
         services.management.reset_password(holder, address, password, password, cli_origin())
     else:
         current = read_password("MAILWIZARD_PASSWORD", _("Current password:"))
-        account = services.signin.sign_in(address, current, cli_origin())
         password = _new_password()
-        services.management.change_own_password(account, current, password, password, cli_origin())
+        services.management.change_own_password(address, current, password, password, cli_origin())
     services.delivery.flush()
 
 

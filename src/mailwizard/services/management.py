@@ -147,11 +147,11 @@ class ManagementService:
         self._replace_password(holder, box, password, confirmation, "password_reset", origin)
 
     def change_own_password(
-        self, account: SignedIn, current: str, password: str, confirmation: str, origin: str
+        self, address: str, current: str, password: str, confirmation: str, origin: str
     ) -> None:
-        """Any box's own user, who must give the current password again (a failure counts
+        """Any box's own user, who must give the current password (a failure counts
         towards the sign-in lock). Blocks for hashing."""
-        self._signin.sign_in(account.address, current, origin)
+        account = self._signin.sign_in(address, current, origin)
         box = self._directory.credentials(account.address)
         if box is None:
             raise Refused(unknown_mailbox(account.address), field="address")

@@ -121,7 +121,7 @@ class NewPasswordScreen(BoxDialog[bool]):
             current = self.query_one("#current", Input).value
 
             def change() -> None:
-                management.change_own_password(account, current, password, confirmation, origin)
+                management.change_own_password(box, current, password, confirmation, origin)
         else:
 
             def change() -> None:
