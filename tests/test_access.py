@@ -26,6 +26,8 @@ from time_machine import TimeMachine
 FAR_AWAY = "203.0.113.5"
 AT_HOME = "192.168.1.20"
 
+CONSOLE = Origin(OriginKind.CONSOLE)
+
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def directory_engine(request: pytest.FixtureRequest) -> str:
@@ -39,7 +41,7 @@ def holder(services: Services) -> SignedIn:
 
 
 def enrol(services: Services, holder: SignedIn, clock: TimeMachine) -> pyotp.TOTP:
-    enrolment = services.access.start_enrolment(holder)
+    enrolment = services.access.start_enrolment(holder, CONSOLE)
     app = pyotp.TOTP(enrolment.secret)
     assert enrolment.uri.startswith("otpauth://totp/")
     services.access.confirm_enrolment(holder, enrolment, app.at(clock.now))
@@ -114,7 +116,7 @@ def test_two_terminals_using_one_code_at_once_let_one_in(
 def test_enrolment_needs_a_right_first_code_and_disabling_needs_password_and_code(
     services: Services, holder: SignedIn, clock: TimeMachine
 ) -> None:
-    enrolment = services.access.start_enrolment(holder)
+    enrolment = services.access.start_enrolment(holder, CONSOLE)
     with pytest.raises(Refused):
         services.access.confirm_enrolment(holder, enrolment, "123456")
     assert not services.access.enrolled(holder)
@@ -168,7 +170,11 @@ def test_enrolling_from_the_command_line_shows_the_key_and_refuses_a_wrong_first
                          address="suggest")  # fmt: skip
     afar = {**CREATE_ENV, "SSH_CONNECTION": f"{FAR_AWAY} 51000 10.0.0.2 22"}
     still_not_enrolled = cli("create", "--answers", str(path), env=afar)
-    assert "mailwizard totp enrol" in still_not_enrolled.stderr
+    assert "set up strong identification" in still_not_enrolled.stderr
+    from_afar = cli("totp", "enrol", "--owner", HOLDER, env={**afar, "MAILWIZARD_TOTP_CODE": "1"})
+    assert from_afar.exit_code == 1
+    assert "only be set up from your home network" in from_afar.stderr
+    assert "Or type this key" not in from_afar.stdout, "no key is shown away from home"
 
 
 def test_no_password_totp_secret_or_device_token_reaches_a_log_or_a_message(
@@ -182,7 +188,7 @@ def test_no_password_totp_secret_or_device_token_reaches_a_log_or_a_message(
     memory_keyring: MemoryKeyring,
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    enrolment = services.access.start_enrolment(holder)
+    enrolment = services.access.start_enrolment(holder, CONSOLE)
     console = Origin(OriginKind.CONSOLE)
     services.devices.remember(holder, console)
     device_token = json.loads(memory_keyring.get_password("mailwizard", "remembered-device"))
@@ -212,3 +218,12 @@ def test_no_password_totp_secret_or_device_token_reaches_a_log_or_a_message(
     for secret in (enrolment.secret, HOLDER_PASSWORD, "Wrong-horse-battery-77", "password1234",
                    CREATE_ENV["MAILWIZARD_NEW_PASSWORD"], device_token["token"]):  # fmt: skip
         assert secret not in written
+
+
+def test_strong_identification_is_set_up_only_from_home(services: Services) -> None:
+    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
+    for away in (Origin(OriginKind.SSH, FAR_AWAY), Origin(OriginKind.KIOSK)):
+        with pytest.raises(Refused) as refused:
+            services.access.start_enrolment(holder, away)
+        assert refused.value.code == "totp.enrol_at_home"
+    assert services.access.start_enrolment(holder, Origin(OriginKind.SSH, "192.168.1.20"))

@@ -124,7 +124,7 @@ async def test_strong_identification_is_turned_off_with_the_password_and_a_code(
     household: str, services: Services, make_app: AppFactory
 ) -> None:
     holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
-    enrolment = services.access.start_enrolment(holder)
+    enrolment = services.access.start_enrolment(holder, CONSOLE)
     phone = pyotp.TOTP(enrolment.secret)
     # Enrolled with the previous step's code, so that the current one is still unused.
     services.access.confirm_enrolment(

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Input
 
 from mailwizard.bootstrap import Services
 from mailwizard.clock import utc_now
+from mailwizard.domain.access import Origin, OriginKind
 from mailwizard.tui.app import MailwizardApp
 from martin_household import HOLDER_PASSWORD, box_request
 from wizard_driver import (
@@ -30,6 +31,8 @@ from wizard_driver import (
 
 AppFactory = Callable[..., MailwizardApp]
 HOSTILE_NAME = "[@click=app.quit]Eve[/]"
+
+CONSOLE = Origin(OriginKind.CONSOLE)
 
 
 async def test_names_from_the_directory_are_shown_literally_and_do_nothing(
@@ -124,7 +127,7 @@ async def test_away_from_home_the_gate_asks_for_the_authenticator_code(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
-    enrolment = services.access.start_enrolment(holder)
+    enrolment = services.access.start_enrolment(holder, CONSOLE)
     app_on_the_phone = pyotp.TOTP(enrolment.secret)
     # Enrolled with the previous step's code, so that the current one is still unused.
     earlier = utc_now() - timedelta(seconds=30)

@@ -10,6 +10,7 @@ import click
 from mailwizard.bootstrap import Services
 from mailwizard.cli.secrets import read_password
 from mailwizard.cli.state import CliState, cli_origin, pass_state
+from mailwizard.domain.access import origin_of
 from mailwizard.errors import UsageProblem
 from mailwizard.i18n import N_, _
 from mailwizard.services.signin import SignedIn
@@ -44,7 +45,7 @@ def enrol(state: CliState, owner: str) -> None:
 
     services = state.services()
     holder, _password = _signed_in(services, owner)
-    enrolment = services.access.start_enrolment(holder)
+    enrolment = services.access.start_enrolment(holder, origin_of(os.environ, kiosk=False))
     segno.make(enrolment.uri, error="m").terminal(compact=True)
     click.echo(_("Or type this key into the app: {secret}").format(secret=enrolment.secret))
     services.access.confirm_enrolment(holder, enrolment, _code(_("First code from the app:")))

@@ -70,8 +70,8 @@ def away_from_home(totp_enrolled: bool) -> Refusal:
         "access.not_at_home",
         N_(
             "A new address can only be created from your home network. Start again from "
-            "home, or set up strong identification (an authenticator app) with "
-            "“mailwizard totp enrol”."
+            "home; there you can also set up strong identification (an authenticator app) "
+            "to create addresses from elsewhere."
         ),
     )
 

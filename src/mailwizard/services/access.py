@@ -57,8 +57,21 @@ class AccessService:
     def enrolled(self, holder: SignedIn) -> bool:
         return self._authenticators.totp_secret(holder.household_id) is not None
 
-    def start_enrolment(self, holder: SignedIn) -> Enrolment:
+    def start_enrolment(self, holder: SignedIn, origin: Origin) -> Enrolment:
+        """Only from home: away from it, whoever learnt the password could otherwise set
+        up an authenticator of their own and pass the gate with it."""
         import pyotp
+
+        if not self.at_home(origin):
+            raise Refused(
+                Refusal(
+                    "totp.enrol_at_home",
+                    N_(
+                        "Strong identification can only be set up from your home network, "
+                        "so that a stolen password is not enough to set it up."
+                    ),
+                )
+            )
 
         secret = pyotp.random_base32()
         uri = pyotp.TOTP(secret).provisioning_uri(name=holder.address, issuer_name=ISSUER)

@@ -195,10 +195,10 @@ class ManagementScreen(MailwizardScreen[None]):
 
     def action_strong_identification(self) -> None:
         """Enrols an authenticator, or, when one is enrolled, offers to turn it off."""
-        access, holder = self._services.access, self._holder
+        access, holder, origin = self._services.access, self._holder, self.mailwizard.origin
 
         def enrolment() -> Enrolment | None:
-            return None if access.enrolled(holder) else access.start_enrolment(holder)
+            return None if access.enrolled(holder) else access.start_enrolment(holder, origin)
 
         self.call_service(enrolment, self._enrol, self._failed, group="enrol")
 
