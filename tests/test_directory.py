@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -60,6 +62,20 @@ def test_the_migrated_schema_is_the_one_the_code_declares(
     config.set_main_option("script_location", str(migrations))
     head = ScriptDirectory.from_config(config).get_current_head()
     assert query(directory_url, "SELECT version_num FROM alembic_version") == [(head,)]
+
+
+def test_an_up_to_date_directory_opens_without_loading_the_migrations(
+    household: str, directory_url: str
+) -> None:
+    probe = (
+        "import sys; from mailwizard.backends.engine import open_engine; "
+        f"open_engine({directory_url!r}, create=False).dispose(); print('alembic' in sys.modules)"
+    )
+    opened = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+    )
+    assert opened.returncode == 0, opened.stderr
+    assert opened.stdout.strip() == "False"
 
 
 def test_boxes_have_what_dovecot_reads(lea: str, directory_url: str) -> None:

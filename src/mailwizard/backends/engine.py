@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, ProgrammingError
 
@@ -147,8 +147,26 @@ def open_engine(url: str, *, create: bool, busy_timeout_seconds: float = 30.0) -
     return engine
 
 
+def _newest_revision() -> str:
+    """Each migration's file is named after its revision, which numbers them."""
+    return max(path.name.partition("_")[0] for path in (_MIGRATIONS / "versions").glob("*_*.py"))
+
+
+def _is_up_to_date(engine: Engine) -> bool:
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return False
+        current = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    return current == _newest_revision()
+
+
 def migrate(engine: Engine) -> None:
-    """Creates or upgrades the schema to the newest revision; Alembic records it."""
+    """Creates or upgrades the schema to the newest revision; Alembic records it.
+
+    Most starts find the directory up to date: they skip loading Alembic and its
+    scripts, a tenth of a second before the first screen."""
+    if _is_up_to_date(engine):
+        return
     from alembic import command
     from alembic.config import Config
 
