@@ -1,0 +1,85 @@
+"""Time from launch to the first interactive screen, in a pseudo-terminal and headless.
+
+In a pseudo-terminal: the program is spawned on a fresh 80×24 pty and the clock stops
+when the sign-in screen's title reaches the terminal. Headless: ``headless_launch.py``
+is spawned and the clock stops when it says the address field has the focus. Both
+include the interpreter's start, as a user's launch does.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import select
+import signal
+import struct
+import subprocess
+import termios
+import time
+
+from environment import BENCHMARKS, PYTHON
+
+QUIT = b"\x11"  # ctrl+q, what a user presses
+TIMEOUT_SECONDS = 30
+
+
+def _drain(descriptor: int, seconds: float) -> bytes:
+    readable, _, _ = select.select([descriptor], [], [], seconds)
+    if not readable:
+        return b""
+    try:
+        return os.read(descriptor, 65536)
+    except OSError:  # the child closed the terminal
+        return b""
+
+
+def pty_launch_seconds(command: list[str], environment: dict[str, str], text: str) -> float:
+    """Seconds from spawning ``command`` until ``text`` is drawn on its terminal."""
+    terminal, child_side = os.openpty()
+    fcntl.ioctl(child_side, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    wanted, screen = text.encode(), b""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command,
+        stdin=child_side,
+        stdout=child_side,
+        stderr=child_side,
+        env=environment,
+        start_new_session=True,
+    )
+    os.close(child_side)
+    try:
+        while wanted not in screen:
+            if time.perf_counter() - started > TIMEOUT_SECONDS or process.poll() is not None:
+                raise RuntimeError(f"{command[-1]} never showed {text!r}: {screen[-2000:]!r}")
+            screen += _drain(terminal, 0.5)
+        elapsed = time.perf_counter() - started
+        os.write(terminal, QUIT)
+        deadline = time.perf_counter() + 10
+        # The child restores the terminal as it leaves: keep reading so it never blocks.
+        while process.poll() is None and time.perf_counter() < deadline:
+            _drain(terminal, 0.05)
+        return elapsed
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        os.close(terminal)
+
+
+def headless_launch_seconds(which: str, environment: dict[str, str]) -> float:
+    """Seconds from spawning ``headless_launch.py WHICH`` until its first screen is ready."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [PYTHON, str(BENCHMARKS / "headless_launch.py"), which],
+        stdout=subprocess.PIPE,
+        env=environment,
+        text=True,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    elapsed = time.perf_counter() - started
+    process.wait(timeout=TIMEOUT_SECONDS)
+    if line.strip() != "ready":
+        raise RuntimeError(f"headless {which} did not start: {line!r}")
+    return elapsed

@@ -1,0 +1,129 @@
+"""A full wizard run typed key by key, watching the event loop for stalls.
+
+    python benchmarks/wizard_run.py mailwizard|reference
+
+mailwizard: sign in, open the wizard, type the names and an address with the
+pauses a person makes (so the availability checks run while typing), the password
+(its strength meter follows), accept the terms, confirm, and wait for the new box on
+the management page. The reference types the same number of keys into its two fields.
+A watcher sleeps 5 ms at a time on the event loop; how late it wakes is how long the
+loop was kept from answering. Prints the longest stall (ms) and its screen as JSON.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Callable
+
+from textual.app import App
+from textual.pilot import Pilot
+from textual.widgets import Input, RadioSet
+
+from environment import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
+
+TICK = 0.005
+KEY_INTERVAL = 0.04
+THINKING_PAUSE = 0.4
+"""Longer than the wizard's debounce delays, so the checks run as a person types."""
+NEW_ADDRESS = "lea.martin@famille-martin.fr"
+
+
+class StallWatcher:
+    def __init__(self, app: App[None]) -> None:
+        self._app = app
+        self.longest = 0.0
+        self.screen = ""
+        """The screen shown when the longest stall ended, to know where to look."""
+
+    async def watch(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            before = loop.time()
+            await asyncio.sleep(TICK)
+            stall = loop.time() - before - TICK
+            if stall > self.longest:
+                self.longest, self.screen = stall, type(self._app.screen).__name__
+
+
+async def until(pilot: Pilot[None], ready: Callable[[], bool], timeout: float = 30) -> None:
+    waited = 0.0
+    while not ready():
+        if waited > timeout:
+            raise TimeoutError(f"still on {type(pilot.app.screen).__name__}")
+        await pilot.pause(0.01)
+        waited += 0.01
+
+
+def on_screen(pilot: Pilot[None], name: str) -> Callable[[], bool]:
+    return lambda: type(pilot.app.screen).__name__ == name and pilot.app.screen.is_mounted
+
+
+async def type_slowly(pilot: Pilot[None], selector: str, text: str) -> None:
+    """Key by key; a thinking pause after each word, as people pause between parts."""
+    field = pilot.app.screen.query_one(selector, Input)
+    field.focus()
+    for character in text:
+        await pilot.press(character)
+        await pilot.pause(THINKING_PAUSE if character in ".@-" else KEY_INTERVAL)
+    await pilot.pause(THINKING_PAUSE)
+    assert field.value == text, (field.value, text)
+
+
+async def run_wizard(pilot: Pilot[None]) -> None:
+    await until(pilot, on_screen(pilot, "SignInScreen"))
+    await type_slowly(pilot, "#address", HOLDER)
+    await type_slowly(pilot, "#password", HOLDER_PASSWORD)
+    await pilot.press("enter")
+    await until(pilot, on_screen(pilot, "ManagementScreen"))
+    await pilot.click("#create")
+    await until(pilot, on_screen(pilot, "IdentityScreen"))
+    pilot.app.screen.query_one(RadioSet).focus()
+    await pilot.press("enter")
+    await type_slowly(pilot, "#last_name", "Martin")
+    await type_slowly(pilot, "#first_name", "Léa")
+    await pilot.click("#continue")
+    await until(pilot, on_screen(pilot, "AddressScreen"))
+    await type_slowly(pilot, "#address", NEW_ADDRESS)
+    await until(pilot, lambda: not pilot.app.screen.query_one("#continue").disabled)
+    await pilot.click("#continue")
+    await until(pilot, on_screen(pilot, "PasswordScreen"))
+    await type_slowly(pilot, "#password", NEW_PASSWORD)
+    await type_slowly(pilot, "#confirmation", NEW_PASSWORD)
+    pilot.app.screen.query_one("#accept").focus()
+    await pilot.press("space")
+    await until(pilot, lambda: not pilot.app.screen.query_one("#continue").disabled)
+    await pilot.click("#continue")
+    await until(pilot, on_screen(pilot, "ReviewScreen"))
+    await pilot.click("#continue")
+    await until(pilot, on_screen(pilot, "ManagementScreen"))
+
+
+async def type_into_reference(pilot: Pilot[None]) -> None:
+    await type_slowly(pilot, "#address", HOLDER + "Martin" + "Léa" + NEW_ADDRESS)
+    await type_slowly(pilot, "#password", HOLDER_PASSWORD + NEW_PASSWORD * 2)
+
+
+async def measure(which: str) -> dict[str, object]:
+    if which == "reference":
+        from reference_app import ReferenceApp
+
+        app: App[None] = ReferenceApp()
+        drive = type_into_reference
+    else:
+        from mailwizard.config import Settings
+        from mailwizard.tui.app import build_app
+
+        app = build_app(Settings())
+        drive = run_wizard
+    watcher = StallWatcher(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        watching = asyncio.create_task(watcher.watch())
+        await drive(pilot)
+        watching.cancel()
+    return {"longest_stall_ms": watcher.longest * 1000, "screen": watcher.screen}
+
+
+if __name__ == "__main__":
+    print(json.dumps(asyncio.run(measure(sys.argv[1]))))
