@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
@@ -41,8 +41,17 @@ class KioskOptions:
     admin_pin: str | None
 
 
+TUI_FOLDER = Path(__file__).parent
+WARM_UP_DELAY_SECONDS = 0.5
+
+
 class MailwizardApp(App[None]):
-    CSS_PATH = "app.tcss"
+    # Every screen's rules too: Textual reparses and reapplies the whole stylesheet the
+    # first time a screen brings new rules, which held the event loop up to 80 ms.
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
+        TUI_FOLDER / "app.tcss",
+        *sorted((TUI_FOLDER / "screens").glob("*.tcss")),
+    ]
     TITLE = "mailwizard"
     BINDINGS = [Binding("ctrl+q", "quit", N_("Quit"), priority=True)]
     ENABLE_COMMAND_PALETTE = False
@@ -94,6 +103,11 @@ class MailwizardApp(App[None]):
             self.kiosk.note_activity()
         await super().on_event(event)
 
+    def _warm_up(self) -> None:
+        from mailwizard.tui.warm_up import warm_up
+
+        self.run_worker(warm_up, thread=True, group="warm-up")
+
     def action_toggle_contrast(self) -> None:
         self.theme = THEMES["default"] if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name
 
@@ -131,6 +145,8 @@ class MailwizardApp(App[None]):
 
     def opened(self, services: Services, first_run: bool) -> None:
         self.services = services
+        # Once the first screen is up, not while it is being drawn.
+        self.set_timer(WARM_UP_DELAY_SECONDS, self._warm_up)
         # A passer-by must not found a household on a kiosk: "mailwizard init" does.
         if first_run and self.kiosk is None:
             from mailwizard.tui.screens.first_run import FirstRunScreen

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pydantic import SecretStr
+from rich.markdown import Markdown as RichMarkdown
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Button, Checkbox, Input, Label, Markdown
+from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from mailwizard.domain.passwords import PasswordAssessment, check_confirmation
 from mailwizard.i18n import N_, _
@@ -38,7 +39,9 @@ class PasswordScreen(StepScreen):
         yield Label(_("Terms of use (version {version})").format(version=TERMS_VERSION),
                     classes="field-label")  # fmt: skip
         with VerticalScroll(id="terms", can_focus=True):
-            yield Markdown(terms_text(self.context.language))
+            # One rich renderable, not Textual's Markdown widget: that one mounts a widget
+            # per block and list item, which held the event loop for over 100 ms.
+            yield Static(RichMarkdown(terms_text(self.context.language)))
         yield Checkbox(
             _("I have read and accept the terms of use"),
             value=drafts.accepted_terms_version == TERMS_VERSION,
