@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import (
     Connection,
-    Engine,
     RowMapping,
-    delete,
     func,
     insert,
     select,
@@ -23,18 +20,10 @@ from sqlalchemy.exc import IntegrityError
 
 from mailwizard.backends import schema
 from mailwizard.backends.engine import read_transaction, write_transaction
-from mailwizard.clock import Clock, utc_now
+from mailwizard.backends.sql_box_changes import LIVE_BOX, SqlBoxChanges, deleted_box
 from mailwizard.domain.addresses import mailbox_home, taken_refusal
-from mailwizard.domain.management import (
-    check_alias_count,
-    primary_untouchable,
-    unknown_alias,
-    unknown_mailbox,
-)
 from mailwizard.domain.models import (
-    AuditEntry,
     Civility,
-    DeletedMailbox,
     HouseholdOverview,
     Identity,
     MailboxSummary,
@@ -66,23 +55,8 @@ def _summary(row: RowMapping, aliases: tuple[str, ...]) -> MailboxSummary:
     )
 
 
-def _deleted(row: RowMapping) -> DeletedMailbox:
-    return DeletedMailbox(
-        address=row["username"],
-        first_name=row["first_name"],
-        last_name=row["last_name"],
-        deleted_at=row["deleted_at"],
-        purge_after=row["purge_after"],
-    )
-
-
-_live = schema.mailbox.c.deleted_at.is_(None)
-
-
-class SqlDirectory:
-    def __init__(self, engine: Engine, clock: Clock = utc_now) -> None:
-        self._engine = engine
-        self._clock = clock
+class SqlDirectory(SqlBoxChanges):
+    """Households, new boxes, and what the wizard reads."""
 
     def _insert_mailbox(
         self, connection: Connection, household_id: int, mailbox: NewMailbox, role: Role
@@ -116,83 +90,6 @@ class SqlDirectory:
             )
         ).scalar_one()
         return int(mailbox_id)
-
-    def _audit(
-        self,
-        connection: Connection,
-        household_id: int | None,
-        audit: Audit,
-        action: str,
-        target: str | None,
-    ) -> None:
-        connection.execute(
-            insert(schema.audit_log).values(
-                at=self._clock(),
-                household_id=household_id,
-                actor=audit.actor,
-                origin=audit.origin,
-                action=action,
-                target=target,
-            )
-        )
-
-    def _queue(self, connection: Connection, messages: Sequence[OutboxMessage]) -> None:
-        if not messages:
-            return
-        now = self._clock()
-        connection.execute(
-            insert(schema.outbox),
-            [
-                {
-                    "message_id": message.message_id,
-                    "recipient": message.recipient,
-                    "language": message.language,
-                    "template": message.template,
-                    "context": json.dumps(message.context, ensure_ascii=False),
-                    "status": "pending",
-                    "attempts": 0,
-                    "next_attempt_at": now,
-                    "created_at": now,
-                }
-                for message in messages
-            ],
-        )
-
-    @staticmethod
-    def _lock_household(connection: Connection, household_id: int) -> RowMapping:
-        """Serialises the household's writers: quota and alias counts stay exact."""
-        return (
-            connection.execute(
-                select(schema.household)
-                .where(schema.household.c.id == household_id)
-                .with_for_update()
-            )
-            .mappings()
-            .one()
-        )
-
-    @staticmethod
-    def _household_box(connection: Connection, household_id: int, address: str) -> RowMapping:
-        row = (
-            connection.execute(
-                select(schema.mailbox).where(
-                    schema.mailbox.c.username == address,
-                    schema.mailbox.c.household_id == household_id,
-                    _live,
-                )
-            )
-            .mappings()
-            .first()
-        )
-        if row is None:
-            raise Refused(unknown_mailbox(address), field="address")
-        return row
-
-    def _secondary_box(self, connection: Connection, household_id: int, address: str) -> RowMapping:
-        row = self._household_box(connection, household_id, address)
-        if row["role"] != Role.SECONDARY.value:
-            raise Refused(primary_untouchable(address), field="address")
-        return row
 
     def create_household(
         self, domain: str, holder: NewMailbox, max_secondary: int, audit: Audit
@@ -322,7 +219,7 @@ class SqlDirectory:
             max_secondary=household["max_secondary"],
             primary=next(s for s in summaries if s.role is Role.PRIMARY),
             secondary=tuple(s for s in summaries if s.role is Role.SECONDARY),
-            deleted=tuple(_deleted(row) for row in boxes if row["deleted_at"] is not None),
+            deleted=tuple(deleted_box(row) for row in boxes if row["deleted_at"] is not None),
         )
 
     def taken(self, addresses: Collection[str]) -> set[str]:
@@ -372,7 +269,7 @@ class SqlDirectory:
                 .where(
                     schema.mailbox.c.household_id == household_id,
                     schema.mailbox.c.role == Role.SECONDARY.value,
-                    _live,
+                    LIVE_BOX,
                 )
             ).scalar_one()
             if refusal := check_quota(secondary_count, household["max_secondary"]):
@@ -400,176 +297,3 @@ class SqlDirectory:
             )
             action = "contract.resumed" if active else "contract.suspended"
             self._audit(connection, household_id, audit, action, None)
-
-    def add_alias(
-        self, household_id: int, mailbox_address: str, alias: str, max_aliases: int, audit: Audit
-    ) -> None:
-        with write_transaction(self._engine) as connection:
-            self._lock_household(connection, household_id)
-            box = self._household_box(connection, household_id, mailbox_address)
-            count = connection.execute(
-                select(func.count())
-                .select_from(schema.alias)
-                .where(schema.alias.c.mailbox_id == box["id"])
-            ).scalar_one()
-            if refusal := check_alias_count(mailbox_address, count, max_aliases):
-                raise Refused(refusal, field="alias")
-            now = self._clock()
-            try:
-                with connection.begin_nested():
-                    connection.execute(
-                        insert(schema.address).values(
-                            address=alias, domain=alias.partition("@")[2], created_at=now
-                        )
-                    )
-            except IntegrityError:
-                raise Refused(taken_refusal(alias), field="alias") from None
-            connection.execute(
-                insert(schema.alias).values(address=alias, mailbox_id=box["id"], created_at=now)
-            )
-            self._audit(connection, household_id, audit, "alias.added", alias)
-
-    def remove_alias(self, household_id: int, alias: str, audit: Audit) -> None:
-        with write_transaction(self._engine) as connection:
-            found = connection.execute(
-                select(schema.alias.c.address)
-                .join(schema.mailbox, schema.mailbox.c.id == schema.alias.c.mailbox_id)
-                .where(
-                    schema.alias.c.address == alias, schema.mailbox.c.household_id == household_id
-                )
-            ).first()
-            if found is None:
-                raise Refused(unknown_alias(alias), field="alias")
-            self._drop_aliases(connection, [alias])
-            self._audit(connection, household_id, audit, "alias.removed", alias)
-
-    @staticmethod
-    def _drop_aliases(connection: Connection, aliases: Sequence[str]) -> None:
-        if aliases:
-            connection.execute(delete(schema.alias).where(schema.alias.c.address.in_(aliases)))
-            connection.execute(delete(schema.address).where(schema.address.c.address.in_(aliases)))
-
-    def set_mailbox_active(
-        self, household_id: int, address: str, active: bool, audit: Audit
-    ) -> None:
-        with write_transaction(self._engine) as connection:
-            box = self._secondary_box(connection, household_id, address)
-            connection.execute(
-                update(schema.mailbox).where(schema.mailbox.c.id == box["id"]).values(active=active)
-            )
-            action = "mailbox.resumed" if active else "mailbox.suspended"
-            self._audit(connection, household_id, audit, action, address)
-
-    def delete_mailbox(
-        self,
-        household_id: int,
-        address: str,
-        purge_after: datetime,
-        messages: Sequence[OutboxMessage],
-        audit: Audit,
-    ) -> None:
-        with write_transaction(self._engine) as connection:
-            self._lock_household(connection, household_id)
-            box = self._secondary_box(connection, household_id, address)
-            connection.execute(
-                update(schema.mailbox)
-                .where(schema.mailbox.c.id == box["id"])
-                .values(active=False, deleted_at=self._clock(), purge_after=purge_after)
-            )
-            aliases = connection.execute(
-                select(schema.alias.c.address).where(schema.alias.c.mailbox_id == box["id"])
-            ).scalars()
-            self._drop_aliases(connection, list(aliases))
-            self._queue(connection, messages)
-            self._audit(connection, household_id, audit, "mailbox.deleted", address)
-
-    def replace_password(
-        self,
-        household_id: int,
-        address: str,
-        password_hash: str,
-        messages: Sequence[OutboxMessage],
-        audit: Audit,
-    ) -> None:
-        with write_transaction(self._engine) as connection:
-            box = self._household_box(connection, household_id, address)
-            connection.execute(
-                update(schema.mailbox)
-                .where(schema.mailbox.c.id == box["id"])
-                .values(password=password_hash)
-            )
-            # A new password also shuts out every device that skipped the old one.
-            connection.execute(
-                delete(schema.remembered_device).where(
-                    schema.remembered_device.c.mailbox_id == box["id"]
-                )
-            )
-            self._queue(connection, messages)
-            # The user changing their own password, or the holder resetting it for them.
-            action = "password.changed" if audit.actor == address else "password.reset"
-            self._audit(connection, household_id, audit, action, address)
-
-    def record_audit(
-        self, household_id: int | None, audit: Audit, action: str, target: str | None
-    ) -> None:
-        with write_transaction(self._engine) as connection:
-            self._audit(connection, household_id, audit, action, target)
-
-    def audit_entries(self, household_id: int, limit: int | None) -> list[AuditEntry]:
-        log = schema.audit_log
-        with read_transaction(self._engine) as connection:
-            rows = (
-                connection.execute(
-                    select(log)
-                    .where(log.c.household_id == household_id)
-                    .order_by(log.c.at.desc(), log.c.id.desc())
-                    .limit(limit)
-                )
-                .mappings()
-                .all()
-            )
-        return [
-            AuditEntry(
-                at=row["at"],
-                actor=row["actor"],
-                origin=row["origin"],
-                action=row["action"],
-                target=row["target"],
-            )
-            for row in rows
-        ]
-
-    def deleted_mailboxes(self) -> list[DeletedMailbox]:
-        mailbox = schema.mailbox
-        with read_transaction(self._engine) as connection:
-            rows = (
-                connection.execute(
-                    select(mailbox)
-                    .where(mailbox.c.purge_after.is_not(None))
-                    .order_by(mailbox.c.purge_after, mailbox.c.id)
-                )
-                .mappings()
-                .all()
-            )
-        return [_deleted(row) for row in rows]
-
-    def purge_mailbox(self, address: str, audit: Audit) -> None:
-        mailbox = schema.mailbox
-        with write_transaction(self._engine) as connection:
-            box = (
-                connection.execute(
-                    select(mailbox).where(
-                        mailbox.c.username == address, mailbox.c.deleted_at.is_not(None)
-                    )
-                )
-                .mappings()
-                .first()
-            )
-            if box is None:
-                return
-            connection.execute(
-                delete(schema.consent).where(schema.consent.c.mailbox_id == box["id"])
-            )
-            connection.execute(delete(mailbox).where(mailbox.c.id == box["id"]))
-            connection.execute(delete(schema.address).where(schema.address.c.address == address))
-            self._audit(connection, box["household_id"], audit, "mailbox.purged", address)

@@ -16,6 +16,7 @@ from mailwizard.bootstrap import Services
 from mailwizard.cli.accounts import accounts, utc_timestamp
 from mailwizard.cli.secrets import read_password
 from mailwizard.cli.state import CliState, cli_origin, pass_state
+from mailwizard.domain.addresses import normalise
 from mailwizard.domain.audit import describe
 from mailwizard.domain.models import AuditEntry
 from mailwizard.errors import UsageProblem
@@ -103,14 +104,12 @@ def delete_account(state: CliState, owner: str, confirmation: str | None, addres
             _("Type the address of the box to delete it:"), prompt_suffix=" "
         )
     purge_after = services.management.delete(holder, address, confirmation, cli_origin())
+    box = normalise(address)
     # The user's notice goes into the box before its mail is packed away.
     services.delivery.flush()
-    services.management.archive(address.strip().lower())
-    click.echo(
-        _("{address} is deleted; its mail is kept until {date}.").format(
-            address=address.strip().lower(), date=purge_after.strftime("%Y-%m-%d")
-        )
-    )
+    services.management.archive(box)
+    kept = _("{address} is deleted; its mail is kept until {date}.")
+    click.echo(kept.format(address=box, date=purge_after.strftime("%Y-%m-%d")))
 
 
 @accounts.command(name="passwd")

@@ -43,16 +43,7 @@ class BoxScreen(MailwizardModal[None]):
         box = self._box
         with Vertical(classes="dialog"):
             yield Label(box.address, classes="screen-title", markup=False)
-            yield Label(
-                _("{name} · {kind} · created on {date}").format(
-                    name=box.full_name,
-                    kind=box_kind(box),
-                    date=box.created_at.astimezone().strftime("%Y-%m-%d"),
-                ),
-                id="box-facts",
-                classes="box-facts",
-                markup=False,
-            )
+            yield Label("", id="box-facts", classes="box-facts", markup=False)
             yield Label(_("Aliases"), classes="field-label")
             yield ListView(id="aliases")
             yield Label("", id="no-alias", classes="hint")

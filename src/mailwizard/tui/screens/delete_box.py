@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label
 
+from mailwizard.domain.management import check_deletion_confirmation
 from mailwizard.errors import MailwizardError
 from mailwizard.i18n import _
 from mailwizard.tui.screens.box_dialog import BoxDialog
@@ -48,7 +49,8 @@ class DeleteBoxScreen(BoxDialog[datetime]):
     @on(Input.Changed, "#confirmation")
     def _allow_when_typed(self) -> None:
         typed = self.query_one("#confirmation", Input).value
-        self.query_one("#delete", Button).disabled = typed.strip().lower() != self.box
+        refusal = check_deletion_confirmation(typed, self.box)
+        self.query_one("#delete", Button).disabled = refusal is not None
 
     @on(Button.Pressed, "#delete")
     @on(Input.Submitted, "#confirmation")
