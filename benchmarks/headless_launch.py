@@ -18,10 +18,9 @@ def _app(which: str) -> App[None]:
         from reference_app import ReferenceApp
 
         return ReferenceApp()
-    from mailwizard.config import Settings
-    from mailwizard.tui.app import build_app
+    from mailwizard.cli.launch import wizard_for
 
-    return build_app(Settings())
+    return wizard_for({})
 
 
 async def _wait_until_ready(app: App[None]) -> None:

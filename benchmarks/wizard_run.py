@@ -112,10 +112,9 @@ async def measure(which: str) -> dict[str, object]:
         app: App[None] = ReferenceApp()
         drive = type_into_reference
     else:
-        from mailwizard.config import Settings
-        from mailwizard.tui.app import build_app
+        from mailwizard.cli.launch import wizard_for
 
-        app = build_app(Settings())
+        app = wizard_for({})
         drive = run_wizard
     watcher = StallWatcher(app)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 
 from mailwizard import i18n
-from mailwizard.cli import run
+from mailwizard.cli.main import run
 from martin_household import HOLDER
 
 

@@ -7,6 +7,7 @@ its own data folder, config file and log folder under ``tmp_path``.
 from __future__ import annotations
 
 import os
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from cli_harness import Cli
-from dovecot_server import Dovecot, running_dovecot
+from dovecot_server import Dovecot, require_server, running_dovecot
 from mailwizard.bootstrap import Services, bootstrap
 from mailwizard.config import Settings
 from martin_household import DOMAIN, HOLDER, HOLDER_PASSWORD
@@ -22,6 +23,7 @@ from memory_keyring import MemoryKeyring, keyring_installed
 from postgres_server import PASSWORD as POSTGRES_PASSWORD
 from postgres_server import SUPERUSER as POSTGRES_USER
 from postgres_server import Postgres, running_postgres
+from real_terminal import TMUX, Tmux
 from time_machine import TimeMachine
 
 
@@ -143,3 +145,11 @@ def services(household: str, clock: TimeMachine) -> Iterator[Services]:
     opened = bootstrap(Settings(), clock=clock)
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def tmux() -> Iterator[Tmux]:
+    require_server(TMUX, "tmux")
+    server = Tmux()
+    yield server
+    subprocess.run([TMUX, "-L", server.socket, "kill-server"], capture_output=True, check=False)

@@ -73,6 +73,18 @@ def test_heavy_libraries_wait_until_they_are_needed() -> None:
     assert not loaded & {"sqlalchemy", "alembic", "argon2", "zxcvbn"}
 
 
+def test_the_first_screen_waits_for_no_heavy_library() -> None:
+    """What the wizard loads before its sign-in form is drawn: the rest comes after."""
+    loaded = top_level(
+        modules_loaded_by(
+            "import mailwizard.cli, mailwizard.cli.launch, mailwizard.tui.app, "
+            "mailwizard.tui.screens.sign_in"
+        )
+    )
+    heavy = {"pydantic", "pydantic_settings", "sqlalchemy", "psycopg", "keyring", "argon2"}
+    assert not loaded & (heavy | {"alembic", "zxcvbn", "click"})
+
+
 def test_layers_import_only_downwards() -> None:
     """domain/ knows nothing above it; services/ never reach for an adapter."""
     adapters = ("mailwizard.backends", "mailwizard.cli", "mailwizard.hashing")

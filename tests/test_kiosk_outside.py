@@ -9,73 +9,25 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import create_engine, text
 
 from dovecot_server import free_port, require_server
+from real_terminal import Tmux, alive, wait_until
 
-TMUX = "/usr/bin/tmux"
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 30) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
-class Tmux:
-    """A tmux server of the test's own, on its own socket."""
-
-    def __init__(self) -> None:
-        self.socket = f"mailwizard-{uuid.uuid4().hex[:8]}"
-
-    def __call__(self, *args: str) -> str:
-        completed = subprocess.run(
-            [TMUX, "-L", self.socket, *args], capture_output=True, text=True, check=True
-        )
-        return completed.stdout
-
-    def screen(self) -> str:
-        return self("capture-pane", "-p", "-t", "kiosk")
-
-
-@pytest.fixture
-def tmux() -> Iterator[Tmux]:
-    require_server(TMUX, "tmux")
-    server = Tmux()
-    yield server
-    subprocess.run([TMUX, "-L", server.socket, "kill-server"], capture_output=True, check=False)
 
 
 def test_the_kiosk_survives_every_escape_key_in_a_real_terminal(
     household: str, tmux: Tmux, isolated_environment: dict[str, str]
 ) -> None:
-    command = f"exec {sys.executable} -m mailwizard --kiosk --lang en"
-    environment = [f"{name}={value}" for name, value in isolated_environment.items()]
-    tmux("new-session", "-d", "-s", "kiosk", "-x", "100", "-y", "30",
-         "env", *environment, "sh", "-c", command)  # fmt: skip
-    pid = int(tmux("display-message", "-p", "-t", "kiosk", "#{pane_pid}"))
+    pid = tmux.start(isolated_environment, f"{sys.executable} -m mailwizard --kiosk --lang en")
     assert wait_until(lambda: "Sign in" in tmux.screen()), tmux.screen()
 
     for key in ("C-c", "C-q", "C-z", "C-\\"):
-        tmux("send-keys", "-t", "kiosk", key)
+        tmux.keys(key)
         time.sleep(0.5)
         assert alive(pid), f"{key} ended the kiosk"
     assert "Sign in" in tmux.screen()

@@ -7,7 +7,6 @@ document, a hidden prompt, or the system keyring.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Literal
 
@@ -24,19 +23,20 @@ from mailwizard.domain.access import DEFAULT_TRUSTED_NETWORKS
 from mailwizard.domain.management import DEFAULT_MAX_ALIASES
 from mailwizard.domain.passwords import PasswordPolicy
 from mailwizard.domain.quota import DEFAULT_MAX_SECONDARY
-
-APP_NAME = "mailwizard"
-
-
-def config_file() -> Path:
-    override = os.environ.get("MAILWIZARD_CONFIG")
-    return Path(override) if override else platformdirs.user_config_path(APP_NAME) / "config.toml"
+from mailwizard.startup import (
+    APP_NAME,
+    ENVIRONMENT_PREFIX,
+    KIOSK_IDLE_BOUNDS,
+    KIOSK_IDLE_SECONDS,
+    KIOSK_PIN_MIN_LENGTH,
+    config_file,
+)
 
 
 class Settings(BaseSettings):
     """Everything an operator may set; each field is documented in the README."""
 
-    model_config = SettingsConfigDict(env_prefix="MAILWIZARD_", extra="forbid")
+    model_config = SettingsConfigDict(env_prefix=ENVIRONMENT_PREFIX, extra="forbid")
 
     directory: str | None = Field(
         default=None,
@@ -139,14 +139,14 @@ class Settings(BaseSettings):
         "session forgotten after it (also: mailwizard --kiosk).",
     )
     kiosk_idle_seconds: int = Field(
-        default=120,
-        ge=20,
-        le=3600,
+        default=KIOSK_IDLE_SECONDS,
+        ge=KIOSK_IDLE_BOUNDS[0],
+        le=KIOSK_IDLE_BOUNDS[1],
         description="Kiosk: seconds without a key or a click before everything is forgotten.",
     )
     kiosk_admin_pin: SecretStr | None = Field(
         default=None,
-        min_length=4,
+        min_length=KIOSK_PIN_MIN_LENGTH,
         description="Kiosk: the PIN that ends the program after the administrator's keys; "
         "without one, only SIGTERM ends it.",
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import platformdirs
 
-from mailwizard.config import APP_NAME
+from mailwizard.startup import APP_NAME
 
 
 def error_log_path() -> Path:

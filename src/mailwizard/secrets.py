@@ -12,10 +12,10 @@ import contextlib
 import json
 import os
 
-from mailwizard.config import APP_NAME
 from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_
 from mailwizard.services.ports import DeviceToken
+from mailwizard.startup import APP_NAME
 
 DIRECTORY_PASSWORD = "directory-password"  # noqa: S105 - the name a secret is stored under
 SMTP_PASSWORD = "smtp-password"  # noqa: S105 - the name a secret is stored under

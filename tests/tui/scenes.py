@@ -54,6 +54,7 @@ FAR_FROM_HOME = Origin(OriginKind.SSH, "203.0.113.5")
 # A fixed authenticator key and device name, so that pictures do not change between runs.
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 DEVICE_LABEL = "salon-pc"
+UNREACHABLE_DIRECTORY = "postgresql://mail@127.0.0.1:9/mail"
 
 
 class Directory(Enum):
@@ -67,6 +68,8 @@ class Directory(Enum):
     """The household, its holder's authenticator enrolled."""
     MANAGED = "managed"
     """The household after some management: an alias for Léa, Hugo's box deleted."""
+    UNREACHABLE = "unreachable"
+    """A PostgreSQL directory whose server does not answer."""
 
 
 Steps = Callable[[Pilot[None]], Awaitable[None]]
@@ -128,6 +131,9 @@ def scene_app(scene: Scene, language: str, data_dir: Path) -> MailwizardApp:
     Installs the scene's keyring for the whole process: never the user's own."""
     keyring.set_keyring(MemoryKeyring() if scene.secure_keyring else null.Keyring())
     settings = Settings(language=language, data_dir=data_dir, kiosk=scene.kiosk)
+    if scene.directory is Directory.UNREACHABLE:
+        unreachable = settings.model_copy(update={"directory": UNREACHABLE_DIRECTORY})
+        return build_app(unreachable, origin=scene.origin)
     services = bootstrap(settings, create_directory=True, clock=lambda: FIXED_TIME)
     populate(services, scene.directory)
     if not scene.kiosk:
@@ -321,6 +327,7 @@ SCENES = [
     Scene("sign-in", Directory.HOUSEHOLD, opened, secure_keyring=True),
     Scene("sign-in-remembered", Directory.REMEMBERED, opened, secure_keyring=True),
     Scene("sign-in-refused", Directory.HOUSEHOLD, sign_in_refused),
+    Scene("directory-unreachable", Directory.UNREACHABLE, opened),
     Scene("management", Directory.HOUSEHOLD, signed_in),
     Scene("management-full", Directory.FULL, signed_in),
     Scene("gate-refused", Directory.SUSPENDED, creating),

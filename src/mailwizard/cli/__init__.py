@@ -6,6 +6,16 @@ written); 2 usage error; 3 directory unavailable.
 
 from __future__ import annotations
 
-from mailwizard.cli.main import main, run
+import sys
 
-__all__ = ["main", "run"]
+
+def main() -> None:
+    """The ``mailwizard`` program."""
+    if len(sys.argv) == 1:
+        # Nothing to parse: the wizard opens sooner without the command-line library.
+        from mailwizard.cli.launch import open_wizard
+
+        sys.exit(open_wizard())
+    from mailwizard.cli.main import run
+
+    sys.exit(run())

@@ -1,34 +1,55 @@
-"""The ``mailwizard`` command group, its global options and its error handling."""
+"""The ``mailwizard`` command group, its global options and its error handling.
+
+Without a command it opens the wizard, which must be on screen quickly: the
+subcommands' modules, and the full settings, are only loaded when needed.
+"""
 
 from __future__ import annotations
 
-import sys
+import importlib
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 import click
 
 from mailwizard import i18n
-from mailwizard.cli import (
-    accounts,
-    creation,
-    management,
-    outbox,
-    secrets_command,
-    serve,
-    server_config,
-    totp,
-)
-from mailwizard.cli.state import CliState, load_settings
-from mailwizard.config import APP_NAME
+from mailwizard.cli.launch import report_internal_error
 from mailwizard.errors import MailwizardError, UsageProblem
 from mailwizard.i18n import N_, _
-from mailwizard.logs import log_unexpected_error
+from mailwizard.startup import APP_NAME
 
-EXIT_INTERNAL_ERROR = 70
+COMMAND_MODULES = {
+    "init": "creation",
+    "create": "creation",
+    "accounts": "accounts",
+    "suggest": "accounts",
+    "contract": "accounts",
+    "alias": "management",
+    "audit": "management",
+    "purge": "management",
+    "dovecot-config": "server_config",
+    "postfix-config": "server_config",
+    "outbox": "outbox",
+    "totp": "totp",
+    "secrets": "secrets_command",
+    "serve": "serve",
+}
+"""Which module of ``mailwizard.cli`` defines each command (in its ``COMMANDS``)."""
 
 
-@click.group(invoke_without_command=True)
+class CommandsLoadedWhenUsed(click.Group):
+    def list_commands(self, context: click.Context) -> list[str]:
+        return sorted(COMMAND_MODULES)
+
+    def get_command(self, context: click.Context, name: str) -> click.Command | None:
+        if name not in COMMAND_MODULES:
+            return None
+        module = importlib.import_module(f"mailwizard.cli.{COMMAND_MODULES[name]}")
+        commands: tuple[click.Command, ...] = module.COMMANDS
+        return next(command for command in commands if command.name == name)
+
+
+@click.group(cls=CommandsLoadedWhenUsed, invoke_without_command=True)
 @click.option(
     "--directory",
     metavar="URL",
@@ -56,28 +77,19 @@ def mailwizard(
                 "can see it: use MAILWIZARD_DIRECTORY_PASSWORD, ~/.pgpass or the keyring."
             )
         )
-    settings = load_settings(directory=directory, language=lang, kiosk=kiosk)
+    overrides = {"directory": directory, "language": lang, "kiosk": kiosk}
+    if context.invoked_subcommand is None:
+        from mailwizard.cli.launch import wizard_for
+
+        wizard_for(overrides).run()
+        return
+    from mailwizard.cli.state import CliState, load_settings
+
+    settings = load_settings(**overrides)
     i18n.set_language(settings.language or i18n.language_from_environment())
     state = CliState(settings)
     context.obj = state
     context.call_on_close(state.close)
-    if context.invoked_subcommand is None:
-        from mailwizard.tui.app import run_app  # Textual is only for the wizard itself
-
-        run_app(settings)
-
-
-for command in (
-    *creation.COMMANDS,
-    *accounts.COMMANDS,
-    *management.COMMANDS,
-    *server_config.COMMANDS,
-    *outbox.COMMANDS,
-    *totp.COMMANDS,
-    *secrets_command.COMMANDS,
-    *serve.COMMANDS,
-):
-    mailwizard.add_command(command)
 
 
 def run(args: Sequence[str] | None = None) -> int:
@@ -96,16 +108,5 @@ def run(args: Sequence[str] | None = None) -> int:
         click.echo(error.message, err=True)
         return error.exit_code
     except Exception as error:
-        return _report_internal_error(error)
+        return report_internal_error(error)
     return 0
-
-
-def _report_internal_error(error: Exception) -> int:
-    log = log_unexpected_error("unexpected error in the command line", error)
-    message = _("Something went wrong inside mailwizard; the details are in {log}.")
-    click.echo(message.format(log=log), err=True)
-    return EXIT_INTERNAL_ERROR
-
-
-def main() -> None:
-    sys.exit(run())

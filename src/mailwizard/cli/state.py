@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,7 @@ from mailwizard.config import Settings
 from mailwizard.domain.access import origin_of
 from mailwizard.errors import UsageProblem
 from mailwizard.i18n import N_
+from mailwizard.startup import config_file
 
 
 def cli_origin() -> str:
@@ -42,6 +44,12 @@ pass_state = click.make_pass_decorator(CliState)
 def load_settings(**overrides: Any) -> Settings:
     try:
         return Settings(**{key: value for key, value in overrides.items() if value is not None})
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as error:
+        raise UsageProblem(
+            N_("The settings file {path} cannot be read: {reason}"),
+            path=str(config_file()),
+            reason=str(error),
+        ) from None
     except ValidationError as error:
         first = error.errors()[0]
         setting = ".".join(str(part) for part in first["loc"])

@@ -1,4 +1,5 @@
-"""The application: opens the directory in the background, then routes between screens.
+"""The application: shows the sign-in form at once, opens the directory behind it,
+then routes between screens.
 
 First run (no household yet) -> sign-in -> management page -> the creation wizard.
 In kiosk mode (``KioskApp``) no key leaves it and idle sessions are forgotten.
@@ -8,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar
 
@@ -17,28 +17,24 @@ from textual.app import App
 from textual.binding import ActiveBinding, Binding, BindingType
 
 from mailwizard import i18n
-from mailwizard.bootstrap import Services, bootstrap
-from mailwizard.config import Settings
 from mailwizard.domain.access import Origin, origin_of
 from mailwizard.errors import MailwizardError
-from mailwizard.i18n import N_
+from mailwizard.i18n import N_, _
 from mailwizard.logs import log_unexpected_error
-from mailwizard.services.signin import SignedIn
+from mailwizard.startup import StartupSettings
 from mailwizard.tui.kiosk import ADMIN_KEY, ESCAPE_KEYS, KioskSupervisor
 from mailwizard.tui.support import translated
 from mailwizard.tui.themes import HIGH_CONTRAST, THEMES
 
 if TYPE_CHECKING:
+    # Loading these takes longer than drawing the first screen: they come later.
+    from mailwizard.bootstrap import Services
+    from mailwizard.config import Settings
+    from mailwizard.services.signin import SignedIn
     from mailwizard.tui.flow import CreationFlow
     from mailwizard.tui.screens.kiosk_dialogs import CountdownScreen
 
-OpenServices = Callable[[], Services]
-
-
-@dataclass(frozen=True)
-class KioskOptions:
-    idle_seconds: int
-    admin_pin: str | None
+OpenServices = Callable[[], "Services"]
 
 
 TUI_FOLDER = Path(__file__).parent
@@ -57,24 +53,20 @@ class MailwizardApp(App[None]):
     ENABLE_COMMAND_PALETTE = False
 
     def __init__(
-        self,
-        open_services: OpenServices,
-        language: str,
-        origin: Origin,
-        theme_name: str = "default",
-        kiosk: KioskOptions | None = None,
+        self, open_services: OpenServices, startup: StartupSettings, origin: Origin
     ) -> None:
         super().__init__()
         self._open_services = open_services
-        self.language = language
+        self.startup = startup
+        self.language = startup.language or i18n.language_from_environment()
         self.origin = origin
         """Where this session runs: the console, over SSH from an address, a kiosk."""
         self.services: Services | None = None
+        """None until the directory is open, a moment after the first screen shows."""
         self.active_flow: CreationFlow | None = None
         """The wizard under way, whose answers a kiosk wipes when it resets."""
-        self._configured_theme = THEMES[theme_name]
-        self.kiosk_options = kiosk
-        self.kiosk = None if kiosk is None else KioskSupervisor(self, kiosk.idle_seconds)
+        self._configured_theme = THEMES[startup.theme]
+        self.kiosk = KioskSupervisor(self, startup.kiosk_idle_seconds) if startup.kiosk else None
         self._countdown: CountdownScreen | None = None
 
     @property
@@ -87,14 +79,41 @@ class MailwizardApp(App[None]):
         return translated(super().active_bindings)
 
     def on_mount(self) -> None:
-        from mailwizard.tui.screens.opening import OpeningScreen
+        from mailwizard.tui.screens.sign_in import SignInScreen
 
         self.register_theme(HIGH_CONTRAST)
         self.theme = self._configured_theme
         if self.kiosk is not None:
             self.kiosk.ignore_signals()
-            self.set_interval(1, self.kiosk.tick)
-        self.push_screen(OpeningScreen(self._open_services))
+        self.push_screen(SignInScreen())
+        # Opening the directory imports the database libraries, which would hold the
+        # interpreter while the first frame is drawn: only after it.
+        self.call_after_refresh(self.open_directory)
+
+    def open_directory(self) -> None:
+        self.run_worker(self._open_in_background, thread=True, group="open", exclusive=True)
+
+    def _open_in_background(self) -> None:
+        try:
+            services = self._open_services()
+            first_run = services.households.first_run()
+        except MailwizardError as error:
+            self.call_from_thread(self._unavailable, error.message)
+        except Exception as error:
+            log = log_unexpected_error("unexpected error opening the directory", error)
+            problem = _("Something went wrong inside mailwizard; the details are in {log}.")
+            self.call_from_thread(self._unavailable, problem.format(log=log))
+        else:
+            self.call_from_thread(self.opened, services, first_run)
+
+    def _unavailable(self, problem: str) -> None:
+        from mailwizard.tui.screens.unavailable import UnavailableScreen
+
+        if self.kiosk is not None:
+            problem = _("This terminal cannot reach the account directory. Please try again later.")
+        if isinstance(self.screen, UnavailableScreen):
+            return
+        self.switch_screen(UnavailableScreen(problem))
 
     async def on_event(self, event: events.Event) -> None:
         if self.kiosk is not None and isinstance(
@@ -144,22 +163,26 @@ class MailwizardApp(App[None]):
         self.show_sign_in()
 
     def opened(self, services: Services, first_run: bool) -> None:
+        from mailwizard.tui.screens.sign_in import SignInScreen
+
         self.services = services
-        # Once the first screen is up, not while it is being drawn.
         self.set_timer(WARM_UP_DELAY_SECONDS, self._warm_up)
+        if self.kiosk is not None:
+            self.set_interval(1, self.kiosk.tick)
         # A passer-by must not found a household on a kiosk: "mailwizard init" does.
         if first_run and self.kiosk is None:
             from mailwizard.tui.screens.first_run import FirstRunScreen
 
-            self.switch_screen(FirstRunScreen(self.services))
-            return
-        self.show_sign_in()
+            self.switch_screen(FirstRunScreen(services))
+        elif isinstance(self.screen, SignInScreen):
+            self.screen.directory_opened()
+        else:
+            self.show_sign_in()
 
     def show_sign_in(self, address: str = "") -> None:
         from mailwizard.tui.screens.sign_in import SignInScreen
 
-        assert self.services is not None
-        self.switch_screen(SignInScreen(self.services, address))
+        self.switch_screen(SignInScreen(address))
 
     def show_management(self, holder: SignedIn, created: str | None = None) -> None:
         from mailwizard.tui.screens.management import ManagementScreen
@@ -213,8 +236,8 @@ class KioskApp(MailwizardApp):
     def action_administrator(self) -> None:
         from mailwizard.tui.screens.kiosk_dialogs import AdminPinScreen
 
-        options = self.kiosk_options
-        if self.kiosk is None or options is None or options.admin_pin is None:
+        pin = self.startup.kiosk_admin_pin
+        if self.kiosk is None or pin is None:
             return
         if not self.kiosk.admin_key_pressed():
             return
@@ -226,34 +249,44 @@ class KioskApp(MailwizardApp):
             else:
                 kiosk.wrong_pin()
 
-        self.push_screen(AdminPinScreen(options.admin_pin), checked)
+        self.push_screen(AdminPinScreen(pin), checked)
 
 
 def build_app(
     settings: Settings, services: Services | None = None, origin: Origin | None = None
 ) -> MailwizardApp:
-    """The app factory the command line, the tests and the screenshots share.
+    """The app on settings already loaded, for the tests and the screenshots; on
+    ``services`` already open, when given.
 
     ``origin`` defaults to what the environment says (``SSH_CONNECTION``)."""
-    language = settings.language or i18n.language_from_environment()
-    i18n.set_language(language)
-    where = origin or origin_of(os.environ, kiosk=settings.kiosk)
     if services is None:
+        from mailwizard.bootstrap import bootstrap
 
         def open_services() -> Services:
             return bootstrap(settings, create_directory=True)
 
-        opener: OpenServices = open_services
-    else:
-        opener = lambda: services  # noqa: E731 - the services the caller already opened
-    if not settings.kiosk:
-        return MailwizardApp(opener, language, where, settings.theme)
-    pin = settings.kiosk_admin_pin
-    options = KioskOptions(
-        settings.kiosk_idle_seconds, None if pin is None else pin.get_secret_value()
-    )
-    return KioskApp(opener, language, where, settings.theme, options)
+        return wizard_app(StartupSettings.of(settings), open_services, origin)
+    return wizard_app(StartupSettings.of(settings), lambda: services, origin)
 
 
-def run_app(settings: Settings) -> None:
-    build_app(settings).run()
+def wizard_app(
+    startup: StartupSettings, open_services: OpenServices, origin: Origin | None = None
+) -> MailwizardApp:
+    i18n.set_language(startup.language or i18n.language_from_environment())
+    where = origin or origin_of(os.environ, kiosk=startup.kiosk)
+    app_class = KioskApp if startup.kiosk else MailwizardApp
+    return app_class(open_services, startup, where)
+
+
+def command_line_app(
+    startup: StartupSettings, load_settings: Callable[[], Settings]
+) -> MailwizardApp:
+    """The wizard ``mailwizard`` opens: on screen at once, the full settings loaded
+    behind it."""
+
+    def open_services() -> Services:
+        from mailwizard.bootstrap import bootstrap
+
+        return bootstrap(load_settings(), create_directory=True)
+
+    return wizard_app(startup, open_services)

@@ -1,7 +1,13 @@
 """Screen 1a: the holder signs in with the primary address and its password, or, on a
-console that remembers them, without the password."""
+console that remembers them, without the password.
+
+It is the program's first screen: the form is usable while the directory opens
+behind it, and a sign-in asked for before that waits for it.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -10,24 +16,31 @@ from textual.containers import Center, Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Checkbox, Footer, Input, Label, LoadingIndicator
 
-from mailwizard.bootstrap import Services
-from mailwizard.domain.models import Role
 from mailwizard.errors import DeviceForgotten, MailwizardError
 from mailwizard.i18n import N_, _
-from mailwizard.services.devices import DeviceOffer
-from mailwizard.services.signin import SignedIn
 from mailwizard.tui.support import MailwizardScreen
 from mailwizard.tui.widgets.field import Field
+
+if TYPE_CHECKING:
+    from mailwizard.bootstrap import Services
+    from mailwizard.services.devices import DeviceOffer
+    from mailwizard.services.signin import SignedIn
 
 
 class SignInScreen(MailwizardScreen[None]):
     CSS_PATH = "sign_in.tcss"
     BINDINGS = [Binding("ctrl+t", "app.toggle_contrast", N_("High contrast"))]
 
-    def __init__(self, services: Services, address: str = "") -> None:
+    def __init__(self, address: str = "") -> None:
         super().__init__()
-        self._services = services
         self._address = address
+        self._sign_in_waiting = False
+
+    @property
+    def _services(self) -> Services:
+        services = self.mailwizard.services
+        assert services is not None, "asked before the directory was open"
+        return services
 
     def compose(self) -> ComposeResult:
         with Center(), Vertical(id="sign-in-box"):
@@ -38,13 +51,7 @@ class SignInScreen(MailwizardScreen[None]):
                 yield Button(_("Forget this device"), id="forget-device", compact=True)
             yield Field(_("E-mail address"), name="address", value=self._address)
             yield Field(_("Password"), name="password", password=True)
-            yield Checkbox(
-                _("Remember this device for {days} days").format(
-                    days=self._services.settings.remember_device_days
-                ),
-                id="remember",
-                compact=True,
-            )
+            yield Checkbox(id="remember", compact=True)
             yield Label("", id="remember-unavailable", classes="hint", markup=False)
             yield Label("", id="sign-in-error", classes="field-error", markup=False)
             with Horizontal(classes="sign-in-buttons"):
@@ -58,9 +65,20 @@ class SignInScreen(MailwizardScreen[None]):
         self.query_one(LoadingIndicator).display = False
         target = "#password" if self._address else "#address"
         self.query_one(target, Input).focus()
+        if self.mailwizard.services is not None:
+            self.directory_opened()
+
+    def directory_opened(self) -> None:
+        days = self._services.settings.remember_device_days
+        self.query_one("#remember", Checkbox).label = _(
+            "Remember this device for {days} days"
+        ).format(days=days)
         # The keyring is slow to open: the form is usable before the answer comes.
         devices, origin = self._services.devices, self.mailwizard.origin
         self.call_service(lambda: devices.offer(origin), self._offer, self._refused, group="device")
+        if self._sign_in_waiting:
+            self._sign_in_waiting = False
+            self.sign_in()
 
     def _offer(self, offer: DeviceOffer) -> None:
         self.query_one("#remember").display = offer.refusal is None
@@ -86,10 +104,13 @@ class SignInScreen(MailwizardScreen[None]):
     @on(Input.Submitted, "#password")
     @on(Button.Pressed, "#sign-in")
     def sign_in(self) -> None:
+        self._busy(True)
+        if self.mailwizard.services is None:
+            self._sign_in_waiting = True
+            return
         address = self.query_one("#address", Input).value
         password = self.query_one("#password", Input).value
         origin = self.mailwizard.audit_origin
-        self._busy(True)
         self.call_service(
             lambda: self._services.signin.sign_in(address, password, origin),
             self._signed_in,
@@ -128,6 +149,8 @@ class SignInScreen(MailwizardScreen[None]):
         self.query_one("#continue-as", Button).disabled = busy
 
     def _signed_in(self, account: SignedIn) -> None:
+        from mailwizard.domain.models import Role  # pydantic: not before the first frame
+
         if account.role is not Role.PRIMARY:
             self.mailwizard.show_own_box(account)
             return
