@@ -28,7 +28,8 @@ from pathlib import Path
 from sqlalchemy import Engine, insert
 
 from mailwizard.backends import schema
-from mailwizard.backends.engine import open_engine
+from mailwizard.backends.engine import newest_revision, open_engine
+from mailwizard.backends.sql_box_changes import registry_row
 from mailwizard.domain.addresses import mailbox_home
 from mailwizard.domain.suggestions import base_local_parts, candidates
 from mailwizard.hashing import Argon2idHasher
@@ -121,9 +122,7 @@ def _rows(box_count: int, password_hash: str) -> Iterator[tuple[list[dict[str, o
             for p in batch if p.primary
         ]  # fmt: skip
         links = [{"household_id": h["id"], "domain": DOMAIN} for h in households]
-        addresses = [
-            {"address": p.address, "domain": DOMAIN, "created_at": CREATED_AT} for p in batch
-        ]
+        addresses = [registry_row(p.address, CREATED_AT) for p in batch]
         boxes = []
         for person in batch:
             mailbox_id += 1
@@ -198,8 +197,11 @@ def copy_into_postgresql(sqlite_file: Path, engine: Engine) -> None:
 
 
 def cached_sqlite_directory(box_count: int = BOX_COUNT) -> Path:
-    """The SQLite directory of ``box_count`` boxes, built once and kept in benchmarks/work."""
-    path = CACHED_DIRECTORY.with_stem(f"{CACHED_DIRECTORY.stem}-{box_count}")
+    """The SQLite directory of ``box_count`` boxes, built once per schema revision and
+    kept in benchmarks/work."""
+    path = CACHED_DIRECTORY.with_stem(
+        f"{CACHED_DIRECTORY.stem}-{box_count}-schema{newest_revision()}"
+    )
     if path.exists():
         return path
     partial = path.with_suffix(".partial")

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
@@ -20,7 +21,7 @@ from mailwizard.backends.schema import metadata
 from mailwizard.bootstrap import bootstrap
 from mailwizard.config import Settings
 from mailwizard.services.terms import TERMS_VERSION, terms_text
-from martin_household import CREATE_ENV, HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
+from martin_household import CREATE_ENV, DOMAIN, HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -62,6 +63,55 @@ def test_the_migrated_schema_is_the_one_the_code_declares(
     config.set_main_option("script_location", str(migrations))
     head = ScriptDirectory.from_config(config).get_current_head()
     assert query(directory_url, "SELECT version_num FROM alembic_version") == [(head,)]
+
+
+def test_the_upgrade_splits_the_addresses_already_registered(
+    isolated_environment: dict[str, str], directory_url: str, directory_path: Path
+) -> None:
+    """A directory made before the registry kept stems and numbers gets them at its
+    upgrade, boxes and aliases alike, and its suggestions skip them."""
+    directory_path.parent.mkdir(parents=True)
+    engine = create_engine(directory_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    config = Config()
+    config.set_main_option(
+        "script_location", str(Path(mailwizard.backends.__file__).parent / "migrations")
+    )
+    now = "2026-01-05 08:00:00+00"
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0005")
+        connection.execute(text(f"INSERT INTO domain VALUES ('{DOMAIN}', '{now}')"))
+        connection.execute(text(f"INSERT INTO household VALUES (1, true, 9, '{now}', NULL, NULL)"))
+        connection.execute(text(f"INSERT INTO household_domain VALUES (1, '{DOMAIN}')"))
+        for local_part in ("jean.martin", "jean.martin2", "agent.007", "lea1985"):
+            connection.execute(
+                text("INSERT INTO address VALUES (:address, :domain, :now)"),
+                {"address": f"{local_part}@{DOMAIN}", "domain": DOMAIN, "now": now},
+            )
+        connection.execute(
+            text(
+                "INSERT INTO mailbox (id, username, password, maildir, active, household_id, "
+                "role, civility, first_name, last_name, language, created_at) VALUES (1, "
+                f"'{HOLDER}', 'x', 'm/', true, 1, 'primary', 'm', 'Jean', 'Martin', 'fr', '{now}')"
+            )
+        )
+        for alias in ("jean.martin2", "agent.007", "lea1985"):
+            connection.execute(text(f"INSERT INTO alias VALUES ('{alias}@{DOMAIN}', 1, '{now}')"))
+    engine.dispose()
+
+    services = bootstrap(Settings())
+    try:
+        proposals = services.provisioning.suggest_for_household(1, "Jean", "Martin")
+    finally:
+        services.close()
+
+    assert sorted(query(directory_url, "SELECT address, stem, number FROM address")) == [
+        (f"agent.007@{DOMAIN}", "agent.00", 7),
+        (f"jean.martin2@{DOMAIN}", "jean.martin", 2),
+        (f"jean.martin@{DOMAIN}", "jean.martin", 0),
+        (f"lea1985@{DOMAIN}", "lea", 1985),
+    ]
+    assert proposals[-1] == f"j.martin2@{DOMAIN}"
 
 
 def test_an_up_to_date_directory_opens_without_loading_the_migrations(

@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 import textwrap
+from collections.abc import Sequence
 from itertools import islice
 
 import pytest
@@ -21,12 +22,16 @@ from mailwizard.domain.addresses import (
 )
 from mailwizard.domain.names import check_name
 from mailwizard.domain.suggestions import (
+    NUMBER_DIGITS_MAX,
+    NumberRange,
     base_local_parts,
     candidates,
     choose_suggestions,
+    join_number,
     name_slug,
-    search_prefixes,
+    split_number,
 )
+from suggestion_oracle import at, first_untaken, free_numbers_among
 
 DOMAIN = "famille-martin.fr"
 HELENE_BASES = [
@@ -39,8 +44,8 @@ HELENE_BASES = [
 _LOCAL_RULE = re.compile(r"[a-z][a-z0-9._-]{1,62}[a-z0-9]")
 
 
-def at(domain: str, *local_parts: str) -> list[str]:
-    return [f"{local_part}@{domain}" for local_part in local_parts]
+def suggest(bases: list[str], domain: str, taken: set[str], wanted: int = 5) -> list[str]:
+    return choose_suggestions(bases, domain, free_numbers_among(taken, domain), wanted)
 
 
 def assert_valid_suggestion(address: str, domain: str = DOMAIN) -> None:
@@ -78,7 +83,7 @@ def test_helene_muller_stastna_bases() -> None:
 
 def test_helene_muller_stastna_suggestions_in_order() -> None:
     bases = base_local_parts("Hélène", "Müller-Šťastná")
-    assert choose_suggestions(bases, DOMAIN, set()) == at(DOMAIN, *HELENE_BASES)
+    assert suggest(bases, DOMAIN, set()) == at(DOMAIN, *HELENE_BASES)
 
 
 def test_decomposed_accents_give_the_same_bases() -> None:
@@ -90,7 +95,7 @@ def test_decomposed_accents_give_the_same_bases() -> None:
 def test_taken_bases_are_skipped_and_numbered_variants_follow() -> None:
     bases = base_local_parts("Hélène", "Müller-Šťastná")
     taken = set(at(DOMAIN, "helene.muller-stastna", "h.muller-stastna"))
-    assert choose_suggestions(bases, DOMAIN, taken) == at(
+    assert suggest(bases, DOMAIN, taken) == at(
         DOMAIN,
         "muller-stastna.helene",
         "helene-muller-stastna",
@@ -103,15 +108,81 @@ def test_taken_bases_are_skipped_and_numbered_variants_follow() -> None:
 def test_all_bases_taken_gives_numbered_variants() -> None:
     bases = base_local_parts("Hélène", "Müller-Šťastná")
     taken = set(at(DOMAIN, *HELENE_BASES))
-    assert choose_suggestions(bases, DOMAIN, taken) == at(
-        DOMAIN, *(f"{base}2" for base in HELENE_BASES)
+    assert suggest(bases, DOMAIN, taken) == at(DOMAIN, *(f"{base}2" for base in HELENE_BASES))
+
+
+@pytest.mark.parametrize(
+    ("local_part", "stem", "number"),
+    [
+        ("jean.martin", "jean.martin", 0),
+        ("jean.martin12", "jean.martin", 12),
+        ("jean.martin1985", "jean.martin", 1985),
+        ("x02", "x0", 2),
+        ("x0", "x0", 0),
+        ("x0100", "x0", 100),
+        ("agent.007", "agent.00", 7),
+        ("a" + "9" * 20, "a99", int("9" * 18)),
+        ("a" + "1" * 18 + "0", "a1", int("1" * 17 + "0")),
+    ],
+)
+def test_the_registry_splits_a_local_part_into_stem_and_number(
+    local_part: str, stem: str, number: int
+) -> None:
+    assert split_number(local_part) == (stem, number)
+    assert join_number(stem, number) == local_part
+
+
+@given(st.from_regex(r"[a-z][a-z0-9._-]{0,40}[0-9]{0,25}", fullmatch=True))
+def test_splitting_a_local_part_loses_nothing(local_part: str) -> None:
+    stem, number = split_number(local_part)
+    assert join_number(stem, number) == local_part
+    assert 0 <= number < 10**NUMBER_DIGITS_MAX
+    assert not split_number(stem)[1] or stem[-1] == "0" or len(str(number)) == NUMBER_DIGITS_MAX
+
+
+def test_common_names_take_one_look_up() -> None:
+    asked: list[list[NumberRange]] = []
+    taken = set(at(DOMAIN, "jean.martin", *(f"jean.martin{n}" for n in range(2, 900))))
+    lookup = free_numbers_among(taken, DOMAIN)
+
+    def counted(ranges: Sequence[NumberRange], wanted: int) -> list[list[int]]:
+        asked.append(list(ranges))
+        return lookup(ranges, wanted)
+
+    bases = ["jean.martin"]
+    assert choose_suggestions(bases, DOMAIN, counted) == at(
+        DOMAIN, *(f"jean.martin{n}" for n in range(900, 905))
     )
+    assert asked == [[NumberRange("jean.martin", 0, 0), NumberRange("jean.martin", 2, 999_999)]]
+
+
+def test_numbers_past_six_digits_are_asked_for_when_all_below_are_taken() -> None:
+    def none_below_a_million(ranges: Sequence[NumberRange], wanted: int) -> list[list[int]]:
+        return [
+            list(islice(range(max(numbers.first, 10**6), numbers.last + 1), wanted))
+            for numbers in ranges
+        ]
+
+    bases = base_local_parts("Jean", "Martin")
+    assert choose_suggestions(bases, DOMAIN, none_below_a_million) == at(
+        DOMAIN, *(f"{base}1000000" for base in bases)
+    )
+
+
+def test_a_base_ending_with_digits_lends_them_to_its_numbers() -> None:
+    # "Ƨ" transliterates to the digit 2: the base is "bo.2", its variants "bo.22", ...
+    bases = base_local_parts("Bo", "Ƨ")
+    assert bases[0] == "bo.2"
+    taken = set(at(DOMAIN, "bo.2", "bo.22", "bo.23", "bo.25", "bo.210"))
+    suggestions = suggest(bases[:1], DOMAIN, taken)
+    assert suggestions == at(DOMAIN, "bo.24", "bo.26", "bo.27", "bo.28", "bo.29")
+    assert suggestions == first_untaken(bases[:1], DOMAIN, taken)
 
 
 def test_numbered_variants_skip_taken_numbers() -> None:
     bases = ["jean.martin"]
     taken = set(at(DOMAIN, "jean.martin", "jean.martin2", "jean.martin4"))
-    assert choose_suggestions(bases, DOMAIN, taken) == at(
+    assert suggest(bases, DOMAIN, taken) == at(
         DOMAIN, "jean.martin3", "jean.martin5", "jean.martin6", "jean.martin7", "jean.martin8"
     )
 
@@ -119,7 +190,7 @@ def test_numbered_variants_skip_taken_numbers() -> None:
 def test_taken_addresses_of_another_domain_do_not_count() -> None:
     bases = base_local_parts("Hélène", "Müller-Šťastná")
     taken = set(at("martin.example", *HELENE_BASES))
-    assert choose_suggestions(bases, DOMAIN, taken) == at(DOMAIN, *HELENE_BASES)
+    assert suggest(bases, DOMAIN, taken) == at(DOMAIN, *HELENE_BASES)
 
 
 @pytest.mark.parametrize("taken_count", [0, 1, 3, 5, 8, 20])
@@ -128,7 +199,7 @@ def test_exactly_five_untaken_suggestions(taken_count: int) -> None:
     generator = candidates(bases, DOMAIN)
     everything = [f"{next(generator)}@{DOMAIN}" for _ in range(taken_count + 10)]
     taken = set(everything[:taken_count])
-    suggestions = choose_suggestions(bases, DOMAIN, taken)
+    suggestions = suggest(bases, DOMAIN, taken)
     assert len(suggestions) == 5
     assert not taken & set(suggestions)
     assert suggestions == everything[taken_count : taken_count + 5]
@@ -138,9 +209,9 @@ def test_exactly_five_untaken_suggestions(taken_count: int) -> None:
 
 def test_wanted_count_is_honoured() -> None:
     bases = base_local_parts("Jean", "Martin")
-    assert len(choose_suggestions(bases, DOMAIN, set(), wanted=2)) == 2
-    assert len(choose_suggestions(bases, DOMAIN, set(), wanted=12)) == 12
-    assert choose_suggestions(bases, DOMAIN, set(), wanted=0) == []
+    assert len(suggest(bases, DOMAIN, set(), wanted=2)) == 2
+    assert len(suggest(bases, DOMAIN, set(), wanted=12)) == 12
+    assert suggest(bases, DOMAIN, set(), wanted=0) == []
 
 
 @pytest.mark.parametrize(
@@ -166,7 +237,7 @@ def test_suggestions_from_names_of_any_script_are_valid(first_name: str, last_na
     bases = base_local_parts(first_name, last_name)
     assert bases
     assert len(bases) == len(set(bases))
-    suggestions = choose_suggestions(bases, DOMAIN, set(at(DOMAIN, bases[0])))
+    suggestions = suggest(bases, DOMAIN, set(at(DOMAIN, bases[0])))
     assert len(suggestions) == 5
     for address in suggestions:
         assert_valid_suggestion(address)
@@ -193,7 +264,7 @@ def test_very_long_names_give_local_parts_of_at_most_64(first_name: str, last_na
     generator = candidates(bases, DOMAIN)
     many = [next(generator) for _ in range(len(bases) * 120)]
     taken = set(at(DOMAIN, *many[:-5]))
-    suggestions = choose_suggestions(bases, DOMAIN, taken)
+    suggestions = suggest(bases, DOMAIN, taken)
     assert len(suggestions) == 5
     for address in suggestions:
         assert address not in taken
@@ -201,20 +272,12 @@ def test_very_long_names_give_local_parts_of_at_most_64(first_name: str, last_na
         assert address.split("@")[0][-3:].isdigit()
 
 
-def test_suggestions_start_with_one_of_the_search_prefixes() -> None:
-    bases = base_local_parts("A" * 64, "Müller-Šťastná")
-    prefixes = search_prefixes(bases, DOMAIN)
-    generator = candidates(bases, DOMAIN)
-    for local_part in (next(generator) for _ in range(200)):
-        assert any(local_part.startswith(prefix) for prefix in prefixes), local_part
-
-
 def test_suggestions_are_distinct_for_long_names() -> None:
     first_name = "A" * 62
     assert check_name(first_name) is None
     bases = base_local_parts(first_name, "Bo")
     assert len(bases) == len(set(bases))
-    suggestions = choose_suggestions(bases, DOMAIN, set(at(DOMAIN, *bases)))
+    suggestions = suggest(bases, DOMAIN, set(at(DOMAIN, *bases)))
     assert len(suggestions) == 5
     assert len(set(suggestions)) == 5, suggestions
 
@@ -223,7 +286,7 @@ def test_suggestions_fit_the_whole_address_limit_with_a_long_domain() -> None:
     domain = ".".join(["a" * 63, "b" * 63, "c" * 60, "fr"])
     assert check_domain_name(domain) is None
     bases = base_local_parts("A" * 64, "B" * 64)
-    suggestions = choose_suggestions(bases, domain, set())
+    suggestions = suggest(bases, domain, set())
     assert len(suggestions) == 5
     for address in suggestions:
         assert_valid_suggestion(address, domain)
@@ -240,7 +303,8 @@ def test_choose_suggestions_without_bases_returns_nothing() -> None:
     code = textwrap.dedent(
         """
         from mailwizard.domain.suggestions import choose_suggestions
-        print(repr(choose_suggestions([], "famille-martin.fr", set())))
+        nothing_taken = lambda ranges, wanted: [list(range(wanted)) for _ in ranges]
+        print(repr(choose_suggestions([], "famille-martin.fr", nothing_taken)))
         """
     )
     try:
@@ -285,13 +349,47 @@ def test_suggestions_are_valid_and_untaken(
     generator = candidates(bases, DOMAIN)
     first_candidates = [f"{next(generator)}@{DOMAIN}" for _ in range(41)]
     taken = {first_candidates[index] for index in taken_indexes}
-    suggestions = choose_suggestions(bases, DOMAIN, taken)
+    suggestions = suggest(bases, DOMAIN, taken)
     assert len(suggestions) == 5
-    prefixes = search_prefixes(bases, DOMAIN)
+    assert suggestions == first_untaken(bases, DOMAIN, taken)
     for address in suggestions:
         assert address not in taken
         assert_valid_suggestion(address)
-        assert any(address.startswith(prefix) for prefix in prefixes)
+
+
+LETTERS_AND_DIGIT_LOOKALIKES = st.one_of(
+    st.sampled_from("ajmnoÆƧƼꜬ"), st.characters(categories=("L",), max_codepoint=0x2FF)
+)
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(
+    first_name=st.text(LETTERS_AND_DIGIT_LOOKALIKES, min_size=1, max_size=70),
+    last_name=st.text(LETTERS_AND_DIGIT_LOOKALIKES, min_size=1, max_size=8),
+    first_taken=st.integers(min_value=0, max_value=60),
+    holes=st.sets(st.integers(min_value=0, max_value=60), max_size=8),
+    numbers=st.sets(st.integers(min_value=0, max_value=10**7), max_size=12),
+    domain=st.sampled_from([DOMAIN, ".".join(["a" * 63, "b" * 63, "c" * 60, "fr"])]),
+)
+def test_suggestions_are_the_first_candidates_nobody_holds(
+    first_name: str,
+    last_name: str,
+    first_taken: int,
+    holes: set[int],
+    numbers: set[int],
+    domain: str,
+) -> None:
+    """Whatever is taken — runs of candidates with holes, numbers typed by hand after
+    any base, bases that end with digits, bases cut for long domains — the directory's
+    free numbers give the same proposals as walking the candidates one by one."""
+    assume(check_name(first_name) is None and check_name(last_name) is None)
+    bases = base_local_parts(first_name, last_name)
+    assume(bases)
+    generator = candidates(bases, domain)
+    run = [f"{next(generator)}@{domain}" for _ in range(first_taken)]
+    taken = {address for index, address in enumerate(run) if index not in holes}
+    taken |= {f"{base[:40]}{number}@{domain}" for base in bases for number in numbers}
+    assert suggest(bases, domain, taken) == first_untaken(bases, domain, taken)
 
 
 def test_numbered_proposals_are_checked_like_any_address() -> None:

@@ -147,7 +147,7 @@ def open_engine(url: str, *, create: bool, busy_timeout_seconds: float = 30.0) -
     return engine
 
 
-def _newest_revision() -> str:
+def newest_revision() -> str:
     """Each migration's file is named after its revision, which numbers them."""
     return max(path.name.partition("_")[0] for path in (_MIGRATIONS / "versions").glob("*_*.py"))
 
@@ -157,7 +157,7 @@ def _is_up_to_date(engine: Engine) -> bool:
         if not inspect(connection).has_table("alembic_version"):
             return False
         current = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-    return current == _newest_revision()
+    return current == newest_revision()
 
 
 def migrate(engine: Engine) -> None:

@@ -1,7 +1,13 @@
 """The directory's tables (SQLAlchemy Core), one schema for SQLite and PostgreSQL.
 
 ``address`` is the registry of every address in use, mailbox or alias, whatever the
-household: its primary key is what makes an address unique under concurrency.
+household: its primary key is what makes an address unique under concurrency. Each
+row also holds its local part split into a stem and the number ending it
+(``jean.martin12``: ``jean.martin`` and 12, 0 for none; see
+``domain.suggestions.split_number``), unique per domain like the address itself:
+suggestions ask that index for the free numbers after a stem instead of reading every
+taken one.
+
 ``mailbox`` has the columns Dovecot's SQL driver reads (username, password, maildir,
 active). A deleted box keeps its row, inactive, until its purge: until then its address
 stays taken, so nobody else receives mail meant for its former user.
@@ -91,6 +97,9 @@ address = Table(
     Column("address", String(254), primary_key=True),
     Column("domain", ForeignKey("domain.name"), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("stem", String(64), nullable=False),
+    Column("number", BigInteger, nullable=False),
+    Index("uq_address_domain_stem_number", "domain", "stem", "number", unique=True),
 )
 
 mailbox = Table(

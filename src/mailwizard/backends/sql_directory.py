@@ -4,23 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from functools import cache
+from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
     Connection,
     RowMapping,
+    bindparam,
     func,
     insert,
+    literal,
     select,
     union_all,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 
 from mailwizard.backends import schema
 from mailwizard.backends.engine import read_transaction, write_transaction
-from mailwizard.backends.sql_box_changes import LIVE_BOX, SqlBoxChanges, deleted_box
+from mailwizard.backends.sql_box_changes import (
+    LIVE_BOX,
+    SqlBoxChanges,
+    deleted_box,
+    insert_if_absent,
+)
 from mailwizard.domain.addresses import mailbox_home, taken_refusal
 from mailwizard.domain.models import (
     Civility,
@@ -30,6 +38,7 @@ from mailwizard.domain.models import (
     Role,
 )
 from mailwizard.domain.quota import check_contract, check_quota
+from mailwizard.domain.suggestions import NumberRange
 from mailwizard.errors import Refused
 from mailwizard.services.ports import Audit, Credentials, NewMailbox, OutboxMessage
 
@@ -55,6 +64,74 @@ def _summary(row: RowMapping, aliases: tuple[str, ...]) -> MailboxSummary:
     )
 
 
+def _add_free(found: list[int], first: int, last: int, wanted: int) -> None:
+    """Adds the numbers ``first`` to ``last`` to ``found``, up to ``wanted`` in all."""
+    found.extend(range(first, min(last + 1, first + wanted - len(found))))
+
+
+# The look-ups of free numbers are built once per number of ranges, with the ranges as
+# parameters: building them for every call took longer than running them.
+
+
+def _range_values(domain: str, ranges: Sequence[NumberRange]) -> dict[str, object]:
+    values: dict[str, object] = {"domain": domain}
+    for index, numbers in enumerate(ranges):
+        values |= {
+            f"stem_{index}": numbers.stem,
+            f"first_{index}": numbers.first,
+            f"last_{index}": numbers.last,
+        }
+    return values
+
+
+def _in_range(index: int) -> tuple[ColumnElement[bool], ...]:
+    address = schema.address
+    return (
+        address.c.domain == bindparam("domain"),
+        address.c.stem == bindparam(f"stem_{index}"),
+        address.c.number.between(bindparam(f"first_{index}"), bindparam(f"last_{index}")),
+    )
+
+
+@cache
+def _usage_query(range_count: int) -> CompoundSelect[Any]:
+    """Per range: its position, how many of its numbers are taken, the lowest and highest."""
+    number = schema.address.c.number
+    return union_all(
+        *(
+            select(literal(index), func.count(), func.min(number), func.max(number)).where(
+                *_in_range(index)
+            )
+            for index in range(range_count)
+        )
+    )
+
+
+@cache
+def _holes_query(range_count: int, wanted: int) -> CompoundSelect[Any]:
+    """Per range: its position and its first ``wanted`` taken numbers followed by a free
+    one, each with the next taken number (or the one after the range)."""
+    number = schema.address.c.number
+    queries = []
+    for index in range(range_count):
+        after_range: ColumnElement[int] = bindparam(f"last_{index}") + 1
+        following = func.lead(number, 1, after_range).over(order_by=number)
+        taken = (
+            select(literal(index).label("range"), number, following.label("following"))
+            .where(*_in_range(index))
+            .subquery()
+        )
+        holes = (
+            select(taken)
+            .where(taken.c.following > taken.c.number + 1)
+            .order_by(taken.c.number)
+            .limit(wanted)
+            .subquery()
+        )
+        queries.append(select(holes))
+    return union_all(*queries)
+
+
 class SqlDirectory(SqlBoxChanges):
     """Households, new boxes, and what the wizard reads."""
 
@@ -62,16 +139,8 @@ class SqlDirectory(SqlBoxChanges):
         self, connection: Connection, household_id: int, mailbox: NewMailbox, role: Role
     ) -> int:
         now = self._clock()
-        domain = mailbox.address.partition("@")[2]
-        try:
-            with connection.begin_nested():
-                connection.execute(
-                    insert(schema.address).values(
-                        address=mailbox.address, domain=domain, created_at=now
-                    )
-                )
-        except IntegrityError:
-            raise Refused(taken_refusal(mailbox.address), field="address") from None
+        if not self._register(connection, mailbox.address, now):
+            raise Refused(taken_refusal(mailbox.address), field="address")
         mailbox_id = connection.execute(
             insert(schema.mailbox)
             .returning(schema.mailbox.c.id)
@@ -96,13 +165,10 @@ class SqlDirectory(SqlBoxChanges):
     ) -> int:
         with write_transaction(self._engine) as connection:
             # Two households may start on one new domain at the same moment.
-            dialect_insert = (
-                postgresql_insert if connection.dialect.name == "postgresql" else (sqlite_insert)
-            )
             connection.execute(
-                dialect_insert(schema.domain)
-                .values(name=domain, created_at=self._clock())
-                .on_conflict_do_nothing()
+                insert_if_absent(connection, schema.domain).values(
+                    name=domain, created_at=self._clock()
+                )
             )
             household_id = connection.execute(
                 insert(schema.household)
@@ -234,22 +300,39 @@ class SqlDirectory(SqlBoxChanges):
                 ).scalars()
             )
 
-    def taken_with_prefixes(self, prefixes: Collection[str], domain: str) -> set[str]:
-        # Addresses are ASCII, so every string that starts with the prefix sorts
-        # between it and the prefix followed by DEL: an index range scan per prefix.
-        # Reading the address alone keeps the scans inside the index; other domains are
-        # dropped here rather than by reading the domain of every row (ten times slower).
-        if not prefixes:
-            return set()
-        address = schema.address.c.address
-        ranges = union_all(
-            *(select(address).where(address >= prefix, address < prefix + "\x7f")
-              for prefix in prefixes)
-        )  # fmt: skip
-        at_domain = "@" + domain
+    def free_numbers(
+        self, domain: str, ranges: Sequence[NumberRange], wanted: int
+    ) -> list[list[int]]:
+        # A stem's numbered addresses mostly run without a hole from 2 up, as each
+        # namesake takes the lowest free number: the count, lowest and highest taken
+        # numbers of a range (one pass in the index) find its free numbers then. Only
+        # ranges with holes inside are read again, for their first holes.
+        if not ranges:
+            return []
+        free: list[list[int]] = [[] for _ in ranges]
+        with_holes = []
         with read_transaction(self._engine) as connection:
-            found = connection.execute(ranges).scalars().all()
-            return {taken for taken in found if taken.endswith(at_domain)}
+            usage = connection.execute(_usage_query(len(ranges)), _range_values(domain, ranges))
+            for index, count, lowest, highest in usage:
+                numbers, found = ranges[index], free[index]
+                if count == 0:
+                    _add_free(found, numbers.first, numbers.last, wanted)
+                    continue
+                _add_free(found, numbers.first, lowest - 1, wanted)
+                # Numbers are unique within a stem: no hole if there are as many as the span.
+                if highest - lowest + 1 == count:
+                    _add_free(found, highest + 1, numbers.last, wanted)
+                elif len(found) < wanted:
+                    with_holes.append(index)
+            if not with_holes:
+                return free
+            holes = connection.execute(
+                _holes_query(len(with_holes), wanted),
+                _range_values(domain, [ranges[index] for index in with_holes]),
+            ).all()
+        for position, taken, following in sorted(holes):
+            _add_free(free[with_holes[position]], taken + 1, following - 1, wanted)
+        return free
 
     def create_secondary(
         self,

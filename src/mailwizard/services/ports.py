@@ -9,6 +9,7 @@ from email.message import EmailMessage
 from typing import Protocol
 
 from mailwizard.domain.models import AuditEntry, DeletedMailbox, HouseholdOverview, Identity, Role
+from mailwizard.domain.suggestions import NumberRange
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,12 @@ class Directory(Protocol):
 
     def taken(self, addresses: Collection[str]) -> set[str]: ...
 
-    def taken_with_prefixes(self, prefixes: Collection[str], domain: str) -> set[str]: ...
+    def free_numbers(
+        self, domain: str, ranges: Sequence[NumberRange], wanted: int
+    ) -> list[list[int]]:
+        """For each range, its first ``wanted`` numbers that no address at ``domain``
+        holds, box or alias, deleted or not, in increasing order."""
+        ...
 
     def create_secondary(
         self,

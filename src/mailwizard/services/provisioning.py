@@ -10,12 +10,13 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import make_msgid
+from functools import partial
 
 from mailwizard.domain.addresses import parse_address, taken_refusal
 from mailwizard.domain.models import HouseholdOverview, Identity, MailboxRequest, Role, validated
 from mailwizard.domain.passwords import PasswordAssessment, PasswordPolicy, assess_password
 from mailwizard.domain.quota import check_contract, check_quota
-from mailwizard.domain.suggestions import base_local_parts, choose_suggestions, search_prefixes
+from mailwizard.domain.suggestions import base_local_parts, choose_suggestions
 from mailwizard.errors import Notice, Refusal, Refused
 from mailwizard.i18n import N_
 from mailwizard.services.ports import Audit, Directory, NewMailbox, OutboxMessage, PasswordHasher
@@ -103,11 +104,15 @@ class ProvisioningService:
     def suggest_for_household(
         self, household_id: int, first_name: str, last_name: str
     ) -> list[str]:
-        """Available proposals at the household's first domain, found in one query."""
+        """Available proposals at the household's first domain: the directory finds the
+        free numbers of every pattern in one query (two or three for numbers past six
+        digits)."""
         domain = self._directory.domains(household_id)[0]
-        bases = base_local_parts(first_name, last_name)
-        taken = self._directory.taken_with_prefixes(search_prefixes(bases, domain), domain)
-        return choose_suggestions(bases, domain, taken)
+        return choose_suggestions(
+            base_local_parts(first_name, last_name),
+            domain,
+            partial(self._directory.free_numbers, domain),
+        )
 
     def check_address(self, holder: SignedIn, text: str) -> str:
         return available_address(
