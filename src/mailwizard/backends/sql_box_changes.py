@@ -102,22 +102,24 @@ class SqlBoxChanges:
         if not messages:
             return
         now = self._clock()
+        # One statement with a row per message: on PostgreSQL one round trip for all.
         connection.execute(
-            insert(schema.outbox),
-            [
-                {
-                    "message_id": message.message_id,
-                    "recipient": message.recipient,
-                    "language": message.language,
-                    "template": message.template,
-                    "context": json.dumps(message.context, ensure_ascii=False),
-                    "status": "pending",
-                    "attempts": 0,
-                    "next_attempt_at": now,
-                    "created_at": now,
-                }
-                for message in messages
-            ],
+            insert(schema.outbox).values(
+                [
+                    {
+                        "message_id": message.message_id,
+                        "recipient": message.recipient,
+                        "language": message.language,
+                        "template": message.template,
+                        "context": json.dumps(message.context, ensure_ascii=False),
+                        "status": "pending",
+                        "attempts": 0,
+                        "next_attempt_at": now,
+                        "created_at": now,
+                    }
+                    for message in messages
+                ]
+            )
         )
 
     @staticmethod

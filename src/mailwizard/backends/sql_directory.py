@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
     Connection,
+    Engine,
     RowMapping,
     bindparam,
     func,
@@ -29,6 +30,7 @@ from mailwizard.backends.sql_box_changes import (
     deleted_box,
     insert_if_absent,
 )
+from mailwizard.clock import Clock, utc_now
 from mailwizard.domain.addresses import mailbox_home, taken_refusal
 from mailwizard.domain.models import (
     Civility,
@@ -134,6 +136,12 @@ def _holes_query(range_count: int, wanted: int) -> CompoundSelect[Any]:
 
 class SqlDirectory(SqlBoxChanges):
     """Households, new boxes, and what the wizard reads."""
+
+    def __init__(self, engine: Engine, clock: Clock = utc_now) -> None:
+        super().__init__(engine, clock)
+        # A household's domains are written with it and never change: every check of a
+        # typed address needs them, and the directory is asked once per household.
+        self._cached_domains = lru_cache(maxsize=4096)(self._read_domains)
 
     def _insert_mailbox(
         self, connection: Connection, household_id: int, mailbox: NewMailbox, role: Role
@@ -241,6 +249,9 @@ class SqlDirectory(SqlBoxChanges):
         )
 
     def domains(self, household_id: int) -> tuple[str, ...]:
+        return self._cached_domains(household_id)
+
+    def _read_domains(self, household_id: int) -> tuple[str, ...]:
         with read_transaction(self._engine) as connection:
             return self._domains(connection, household_id)
 
