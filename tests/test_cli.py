@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -369,3 +371,31 @@ def test_an_unreachable_postgresql_server_exits_3_without_its_password(cli: Cli)
     assert outcome.exit_code == 3
     assert "127.0.0.1" in outcome.stderr
     assert "very-secret-word" not in outcome.stderr
+
+
+def test_each_command_is_whole_when_loaded_on_its_own() -> None:
+    """Commands load their module when named: none may miss a subcommand that another
+    module adds."""
+    probe = """
+import importlib, json
+import click
+from mailwizard.cli.main import COMMAND_MODULES, mailwizard
+
+def tree(command):
+    if isinstance(command, click.Group):
+        return {name: tree(sub) for name, sub in sorted(command.commands.items())}
+    return None
+
+context = click.Context(mailwizard)
+alone = {name: tree(mailwizard.get_command(context, name)) for name in COMMAND_MODULES}
+for module in set(COMMAND_MODULES.values()):
+    importlib.import_module(f"mailwizard.cli.{module}")
+everything = {name: tree(mailwizard.get_command(context, name)) for name in COMMAND_MODULES}
+print(json.dumps([alone, everything]))
+"""
+    completed = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    alone, everything = json.loads(completed.stdout)
+    assert alone == everything
+    assert set(everything["accounts"]) >= {"list", "delete", "passwd", "suspend", "resume"}

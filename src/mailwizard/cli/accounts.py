@@ -137,4 +137,4 @@ def resume(state: CliState, owner: str) -> None:
     state.services().households.set_contract_active(owner, True, cli_origin())
 
 
-COMMANDS = (accounts, suggest, contract)
+COMMANDS = (suggest, contract)

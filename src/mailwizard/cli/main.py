@@ -21,7 +21,7 @@ from mailwizard.startup import APP_NAME
 COMMAND_MODULES = {
     "init": "creation",
     "create": "creation",
-    "accounts": "accounts",
+    "accounts": "management",
     "suggest": "accounts",
     "contract": "accounts",
     "alias": "management",

@@ -198,4 +198,5 @@ def purge(state: CliState) -> None:
         click.echo(_("erased {address}; the address is free again").format(address=address))
 
 
-COMMANDS = (alias, audit, purge)
+# ``accounts`` is complete only once the subcommands above are added to it.
+COMMANDS = (accounts, alias, audit, purge)

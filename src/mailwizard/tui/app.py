@@ -22,6 +22,7 @@ from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_, _
 from mailwizard.logs import log_unexpected_error
 from mailwizard.startup import StartupSettings
+from mailwizard.tui.collector import IdleCollector
 from mailwizard.tui.kiosk import ADMIN_KEY, ESCAPE_KEYS, KioskSupervisor
 from mailwizard.tui.support import translated
 from mailwizard.tui.themes import HIGH_CONTRAST, THEMES
@@ -39,6 +40,7 @@ OpenServices = Callable[[], "Services"]
 
 TUI_FOLDER = Path(__file__).parent
 WARM_UP_DELAY_SECONDS = 0.5
+COLLECTOR_TICK_SECONDS = 0.5
 
 
 class MailwizardApp(App[None]):
@@ -68,6 +70,7 @@ class MailwizardApp(App[None]):
         self._configured_theme = THEMES[startup.theme]
         self.kiosk = KioskSupervisor(self, startup.kiosk_idle_seconds) if startup.kiosk else None
         self._countdown: CountdownScreen | None = None
+        self.collector = IdleCollector()
 
     @property
     def audit_origin(self) -> str:
@@ -116,16 +119,20 @@ class MailwizardApp(App[None]):
         self.switch_screen(UnavailableScreen(problem))
 
     async def on_event(self, event: events.Event) -> None:
-        if self.kiosk is not None and isinstance(
+        if isinstance(
             event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
         ):
-            self.kiosk.note_activity()
+            self.collector.note_activity()
+            if self.kiosk is not None:
+                self.kiosk.note_activity()
         await super().on_event(event)
 
     def _warm_up(self) -> None:
         from mailwizard.tui.warm_up import warm_up
 
         self.run_worker(warm_up, thread=True, group="warm-up")
+        self.collector.start()
+        self.set_interval(COLLECTOR_TICK_SECONDS, self.collector.tick)
 
     def action_toggle_contrast(self) -> None:
         self.theme = THEMES["default"] if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name
@@ -212,6 +219,7 @@ class MailwizardApp(App[None]):
         self.show_unexpected_error(log_unexpected_error("unexpected error in the UI", error))
 
     def on_unmount(self) -> None:
+        self.collector.stop()
         if self.kiosk is not None:
             self.kiosk.restore_signals()
         if self.services is not None:

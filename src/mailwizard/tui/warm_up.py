@@ -1,6 +1,7 @@
 """Readies the wizard's later steps in a worker thread while the user reads the first
-screens: the password step's word lists (zxcvbn) and Markdown renderer are imported,
-then everything loaded so far is moved out of the garbage collector's sight.
+screens: the later screens, the password step's word lists (zxcvbn) and Markdown
+renderer are imported, then everything loaded so far is moved out of the garbage
+collector's sight (and its full passes wait for idle moments: ``collector.py``).
 
 Without this, importing them on the event loop held it up, and later the collector's
 full passes walked their hundreds of thousands of objects, 100–200 ms at a time, from
@@ -16,6 +17,9 @@ LATER_MODULES = (
     "zxcvbn",
     "zxcvbn.matching",
     "rich.markdown",
+    "mailwizard.tui.screens.management",
+    "mailwizard.tui.screens.identity",
+    "mailwizard.tui.screens.address",
     "mailwizard.tui.screens.password",
     "mailwizard.tui.screens.review",
 )
