@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,13 +112,22 @@ class _Sources:
     def _config(self) -> dict[str, object]:
         if self._file is None:
             try:
-                with self._file_path.open("rb") as handle:
-                    self._file = tomllib.load(handle)
+                content = self._file_path.read_bytes()
             except FileNotFoundError:
-                self._file = {}
-            except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+                content = b""
+            except OSError:
                 raise _Unsure from None
+            self._file = _parsed(content) if content else {}
         return self._file
+
+
+def _parsed(content: bytes) -> dict[str, object]:
+    import tomllib  # most machines have no config file: not loaded for nothing
+
+    try:
+        return tomllib.loads(content.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        raise _Unsure from None
 
 
 def _choice(value: object, choices: tuple[str, ...]) -> str:

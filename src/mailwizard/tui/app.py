@@ -22,7 +22,6 @@ from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_, _
 from mailwizard.logs import log_unexpected_error
 from mailwizard.startup import StartupSettings
-from mailwizard.tui.collector import IdleCollector
 from mailwizard.tui.kiosk import ADMIN_KEY, ESCAPE_KEYS, KioskSupervisor
 from mailwizard.tui.support import translated
 from mailwizard.tui.themes import HIGH_CONTRAST, THEMES
@@ -32,6 +31,7 @@ if TYPE_CHECKING:
     from mailwizard.bootstrap import Services
     from mailwizard.config import Settings
     from mailwizard.services.signin import SignedIn
+    from mailwizard.tui.collector import IdleCollector
     from mailwizard.tui.flow import CreationFlow
     from mailwizard.tui.screens.kiosk_dialogs import CountdownScreen
 
@@ -70,7 +70,8 @@ class MailwizardApp(App[None]):
         self._configured_theme = THEMES[startup.theme]
         self.kiosk = KioskSupervisor(self, startup.kiosk_idle_seconds) if startup.kiosk else None
         self._countdown: CountdownScreen | None = None
-        self.collector = IdleCollector()
+        self.collector: IdleCollector | None = None
+        """Set once the warm-up has run: before, CPython's own schedule is kept."""
 
     @property
     def audit_origin(self) -> str:
@@ -122,15 +123,18 @@ class MailwizardApp(App[None]):
         if isinstance(
             event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
         ):
-            self.collector.note_activity()
+            if self.collector is not None:
+                self.collector.note_activity()
             if self.kiosk is not None:
                 self.kiosk.note_activity()
         await super().on_event(event)
 
     def _warm_up(self) -> None:
+        from mailwizard.tui.collector import IdleCollector
         from mailwizard.tui.warm_up import warm_up
 
         self.run_worker(warm_up, thread=True, group="warm-up")
+        self.collector = IdleCollector()
         self.collector.start()
         self.set_interval(COLLECTOR_TICK_SECONDS, self.collector.tick)
 
@@ -219,7 +223,8 @@ class MailwizardApp(App[None]):
         self.show_unexpected_error(log_unexpected_error("unexpected error in the UI", error))
 
     def on_unmount(self) -> None:
-        self.collector.stop()
+        if self.collector is not None:
+            self.collector.stop()
         if self.kiosk is not None:
             self.kiosk.restore_signals()
         if self.services is not None:
