@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, func, insert, select, update
 
 from mailwizard.backends import schema
 from mailwizard.backends.engine import newest_revision, open_engine
@@ -163,6 +163,15 @@ def fill(engine: Engine, box_count: int = BOX_COUNT) -> None:
             for table, rows in zip(TABLES, batches, strict=True):
                 if rows:
                     connection.execute(insert(table), rows)
+        # A household's members may straddle two batches: counted once all are in.
+        household, mailbox = schema.household, schema.mailbox
+        connection.execute(
+            update(household).values(
+                secondary_count=select(func.count())
+                .where(mailbox.c.household_id == household.c.id, mailbox.c.role == "secondary")
+                .scalar_subquery()
+            )
+        )
 
 
 def copy_into_postgresql(sqlite_file: Path, engine: Engine) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
 
 import mailwizard.backends
 from cli_harness import Cli, write_answers
@@ -50,6 +52,26 @@ def lea(household: str, cli: Cli, answers_dir: Path) -> str:
     return outcome.stdout.strip()
 
 
+@contextmanager
+def directory_at(revision: str, directory_url: str, directory_path: Path) -> Iterator[Connection]:
+    """A new directory migrated up to ``revision``, to fill as a directory of that time;
+    upgraded to the newest revision once the block ends."""
+    directory_path.parent.mkdir(parents=True)
+    engine = create_engine(directory_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    config = Config()
+    config.set_main_option(
+        "script_location", str(Path(mailwizard.backends.__file__).parent / "migrations")
+    )
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+            yield connection
+            command.upgrade(config, "head")
+    finally:
+        engine.dispose()
+
+
 def test_the_migrated_schema_is_the_one_the_code_declares(
     household: str, directory_url: str
 ) -> None:
@@ -70,16 +92,8 @@ def test_the_upgrade_splits_the_addresses_already_registered(
 ) -> None:
     """A directory made before the registry kept stems and numbers gets them at its
     upgrade, boxes and aliases alike, and its suggestions skip them."""
-    directory_path.parent.mkdir(parents=True)
-    engine = create_engine(directory_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    config = Config()
-    config.set_main_option(
-        "script_location", str(Path(mailwizard.backends.__file__).parent / "migrations")
-    )
     now = "2026-01-05 08:00:00+00"
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0005")
+    with directory_at("0005", directory_url, directory_path) as connection:
         connection.execute(text(f"INSERT INTO domain VALUES ('{DOMAIN}', '{now}')"))
         connection.execute(text(f"INSERT INTO household VALUES (1, true, 9, '{now}', NULL, NULL)"))
         connection.execute(text(f"INSERT INTO household_domain VALUES (1, '{DOMAIN}')"))
@@ -97,7 +111,6 @@ def test_the_upgrade_splits_the_addresses_already_registered(
         )
         for alias in ("jean.martin2", "agent.007", "lea1985"):
             connection.execute(text(f"INSERT INTO alias VALUES ('{alias}@{DOMAIN}', 1, '{now}')"))
-    engine.dispose()
 
     services = bootstrap(Settings())
     try:
@@ -112,6 +125,48 @@ def test_the_upgrade_splits_the_addresses_already_registered(
         (f"lea1985@{DOMAIN}", "lea", 1985),
     ]
     assert proposals[-1] == f"j.martin2@{DOMAIN}"
+
+
+def test_the_upgrade_counts_each_households_live_secondary_boxes(
+    isolated_environment: dict[str, str], directory_url: str, directory_path: Path
+) -> None:
+    """Deleted boxes and primary ones do not count; a household without boxes has 0."""
+    now = "2026-01-05 08:00:00+00"
+    boxes = [  # household, local part, role, deleted
+        (1, "jean.martin", "primary", False),
+        (1, "lea.martin", "secondary", False),
+        (1, "paul.martin", "secondary", False),
+        (1, "zoe.martin", "secondary", True),
+        (2, "anne.petit", "primary", False),
+        (3, "eric.roux", "secondary", True),
+    ]
+    with directory_at("0006", directory_url, directory_path) as connection:
+        connection.execute(text(f"INSERT INTO domain VALUES ('{DOMAIN}', '{now}')"))
+        for household_id in (1, 2, 3):
+            connection.execute(
+                text(f"INSERT INTO household VALUES ({household_id}, true, 9, '{now}', NULL, NULL)")
+            )
+        for box_id, (household_id, local_part, role, deleted) in enumerate(boxes, start=1):
+            address = f"{local_part}@{DOMAIN}"
+            connection.execute(
+                text(f"INSERT INTO address VALUES ('{address}', '{DOMAIN}', '{now}', :stem, 0)"),
+                {"stem": local_part},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO mailbox (id, username, password, maildir, active, household_id, "
+                    "role, civility, first_name, last_name, language, created_at, deleted_at) "
+                    f"VALUES ({box_id}, '{address}', 'x', 'm/', true, {household_id}, '{role}', "
+                    "'m', 'A', 'B', 'fr', :now, :deleted_at)"
+                ),
+                {"now": now, "deleted_at": now if deleted else None},
+            )
+
+    assert query(directory_url, "SELECT id, secondary_count FROM household ORDER BY id") == [
+        (1, 2),
+        (2, 0),
+        (3, 0),
+    ]
 
 
 def test_an_up_to_date_directory_opens_without_loading_the_migrations(

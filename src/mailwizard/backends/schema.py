@@ -11,6 +11,11 @@ taken one.
 ``mailbox`` has the columns Dovecot's SQL driver reads (username, password, maildir,
 active). A deleted box keeps its row, inactive, until its purge: until then its address
 stays taken, so nobody else receives mail meant for its former user.
+
+``household.secondary_count`` is how many of its secondary boxes are not deleted: the
+creation of a box adds one and checks the quota in the same conditional UPDATE, which
+also locks the household; a deletion takes one off (a purge erases a box already
+deleted, so it does not count).
 """
 
 from __future__ import annotations
@@ -82,6 +87,7 @@ household = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("totp_secret", String(64), nullable=True),
     Column("totp_last_step", BigInteger, nullable=True),
+    Column("secondary_count", Integer, nullable=False),
 )
 
 household_domain = Table(

@@ -74,6 +74,34 @@ def registry_row(address: str, created_at: datetime) -> dict[str, object]:
     }
 
 
+def outbox_row(message: OutboxMessage, now: datetime) -> dict[str, object]:
+    """The outbox's row for ``message``, due at once."""
+    return {
+        "message_id": message.message_id,
+        "recipient": message.recipient,
+        "language": message.language,
+        "template": message.template,
+        "context": json.dumps(message.context, ensure_ascii=False),
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+
+
+def audit_row(
+    household_id: int | None, audit: Audit, action: str, target: str | None, at: datetime
+) -> dict[str, object]:
+    return {
+        "at": at,
+        "household_id": household_id,
+        "actor": audit.actor,
+        "origin": audit.origin,
+        "action": action,
+        "target": target,
+    }
+
+
 class SqlBoxChanges:
     def __init__(self, engine: Engine, clock: Clock = utc_now) -> None:
         self._engine = engine
@@ -89,12 +117,7 @@ class SqlBoxChanges:
     ) -> None:
         connection.execute(
             insert(schema.audit_log).values(
-                at=self._clock(),
-                household_id=household_id,
-                actor=audit.actor,
-                origin=audit.origin,
-                action=action,
-                target=target,
+                audit_row(household_id, audit, action, target, self._clock())
             )
         )
 
@@ -104,22 +127,7 @@ class SqlBoxChanges:
         now = self._clock()
         # One statement with a row per message: on PostgreSQL one round trip for all.
         connection.execute(
-            insert(schema.outbox).values(
-                [
-                    {
-                        "message_id": message.message_id,
-                        "recipient": message.recipient,
-                        "language": message.language,
-                        "template": message.template,
-                        "context": json.dumps(message.context, ensure_ascii=False),
-                        "status": "pending",
-                        "attempts": 0,
-                        "next_attempt_at": now,
-                        "created_at": now,
-                    }
-                    for message in messages
-                ]
-            )
+            insert(schema.outbox).values([outbox_row(message, now) for message in messages])
         )
 
     @staticmethod
@@ -231,8 +239,15 @@ class SqlBoxChanges:
         messages: Sequence[OutboxMessage],
         audit: Audit,
     ) -> None:
+        household = schema.household
         with write_transaction(self._engine) as connection:
-            self._lock_household(connection, household_id)
+            # Locks the household before the box is looked at, as a creation does: two
+            # deletions of one box cannot both count. A refusal below rolls it back.
+            connection.execute(
+                update(household)
+                .where(household.c.id == household_id)
+                .values(secondary_count=household.c.secondary_count - 1)
+            )
             box = self._secondary_box(connection, household_id, address)
             connection.execute(
                 update(schema.mailbox)

@@ -25,13 +25,19 @@ from sqlalchemy import (
 from mailwizard.backends import schema
 from mailwizard.backends.engine import read_transaction, write_transaction
 from mailwizard.backends.sql_box_changes import (
-    LIVE_BOX,
     SqlBoxChanges,
     deleted_box,
     insert_if_absent,
 )
+from mailwizard.backends.sql_creation import (
+    TAKE_PLACE,
+    Creation,
+    consent_row,
+    creation_statement,
+    mailbox_row,
+)
 from mailwizard.clock import Clock, utc_now
-from mailwizard.domain.addresses import mailbox_home, taken_refusal
+from mailwizard.domain.addresses import taken_refusal
 from mailwizard.domain.models import (
     Civility,
     HouseholdOverview,
@@ -145,26 +151,15 @@ class SqlDirectory(SqlBoxChanges):
 
     def _insert_mailbox(
         self, connection: Connection, household_id: int, mailbox: NewMailbox, role: Role
-    ) -> int:
+    ) -> int | None:
+        """The new box's id; None if the address is taken."""
         now = self._clock()
         if not self._register(connection, mailbox.address, now):
-            raise Refused(taken_refusal(mailbox.address), field="address")
+            return None
         mailbox_id = connection.execute(
             insert(schema.mailbox)
             .returning(schema.mailbox.c.id)
-            .values(
-                username=mailbox.address,
-                password=mailbox.password_hash,
-                maildir=mailbox_home(mailbox.address),
-                active=True,
-                household_id=household_id,
-                role=role.value,
-                civility=mailbox.identity.civility.value,
-                first_name=mailbox.identity.first_name,
-                last_name=mailbox.identity.last_name,
-                language=mailbox.language,
-                created_at=now,
-            )
+            .values(mailbox_row(household_id, mailbox, role, now))
         ).scalar_one()
         return int(mailbox_id)
 
@@ -184,13 +179,15 @@ class SqlDirectory(SqlBoxChanges):
                 .values(
                     contract_active=True,
                     max_secondary=max_secondary,
+                    secondary_count=0,
                     created_at=self._clock(),
                 )
             ).scalar_one()
             connection.execute(
                 insert(schema.household_domain).values(household_id=household_id, domain=domain)
             )
-            self._insert_mailbox(connection, household_id, holder, Role.PRIMARY)
+            if self._insert_mailbox(connection, household_id, holder, Role.PRIMARY) is None:
+                raise Refused(taken_refusal(holder.address), field="address")
             self._audit(connection, household_id, audit, "household.created", holder.address)
         return int(household_id)
 
@@ -353,34 +350,49 @@ class SqlDirectory(SqlBoxChanges):
         messages: Sequence[OutboxMessage],
         audit: Audit,
     ) -> datetime:
+        creation = Creation(household_id, mailbox, terms_version, messages, audit, self._clock())
         with write_transaction(self._engine) as connection:
-            household = self._lock_household(connection, household_id)
-            if refusal := check_contract(household["contract_active"]):
-                raise Refused(refusal)
-            secondary_count = connection.execute(
-                select(func.count())
-                .select_from(schema.mailbox)
-                .where(
-                    schema.mailbox.c.household_id == household_id,
-                    schema.mailbox.c.role == Role.SECONDARY.value,
-                    LIVE_BOX,
-                )
-            ).scalar_one()
-            if refusal := check_quota(secondary_count, household["max_secondary"]):
-                raise Refused(refusal)
-            mailbox_id = self._insert_mailbox(connection, household_id, mailbox, Role.SECONDARY)
-            now = self._clock()
-            connection.execute(
-                insert(schema.consent).values(
-                    mailbox_id=mailbox_id,
-                    terms_version=terms_version,
-                    accepted_at=now,
-                    accepted_by=audit.actor,
-                )
+            counted, mailbox_id = self._try_create(connection, creation)
+            if not counted:
+                household = self._lock_household(connection, household_id)
+                if refusal := check_contract(household["contract_active"]) or check_quota(
+                    household["secondary_count"], household["max_secondary"]
+                ):
+                    raise Refused(refusal)
+                # A deletion freed a place since the first try; the household is locked now.
+                _, mailbox_id = self._try_create(connection, creation)
+            if mailbox_id is None:
+                raise Refused(taken_refusal(mailbox.address), field="address")
+        return creation.now
+
+    def _try_create(self, connection: Connection, creation: Creation) -> tuple[bool, int | None]:
+        """Whether the household had a place for the box, and the box's id if its
+        address was free as well. A taken address leaves the place counted: the caller's
+        refusal rolls it back."""
+        if connection.dialect.name == "postgresql":
+            counted, mailbox_id = connection.execute(
+                creation_statement(len(creation.messages)), creation.parameters()
+            ).one()
+            return counted is not None, mailbox_id
+        household_id = creation.household_id
+        if connection.execute(TAKE_PLACE, {"household_id": household_id}).first() is None:
+            return False, None
+        mailbox_id = self._insert_mailbox(
+            connection, household_id, creation.mailbox, Role.SECONDARY
+        )
+        if mailbox_id is None:
+            return True, None
+        connection.execute(
+            insert(schema.consent).values(
+                mailbox_id=mailbox_id,
+                **consent_row(creation.terms_version, creation.audit, creation.now),
             )
-            self._queue(connection, messages)
-            self._audit(connection, household_id, audit, "mailbox.created", mailbox.address)
-        return now
+        )
+        self._queue(connection, creation.messages)
+        self._audit(
+            connection, household_id, creation.audit, "mailbox.created", creation.mailbox.address
+        )
+        return True, mailbox_id
 
     def set_contract_active(self, household_id: int, active: bool, audit: Audit) -> None:
         with write_transaction(self._engine) as connection:
