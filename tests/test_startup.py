@@ -85,7 +85,8 @@ def check_agreement(
         assert quick == StartupSettings.of(full)
 
 
-@settings(max_examples=400)
+# Each example writes a file and builds the Settings: a busy machine is no failure.
+@settings(max_examples=400, deadline=None)
 @given(data=st.data())
 def test_each_setting_is_read_as_the_settings_read_it(data: st.DataObject) -> None:
     name = data.draw(st.sampled_from(FIELDS))
@@ -105,6 +106,7 @@ def test_each_setting_is_read_as_the_settings_read_it(data: st.DataObject) -> No
     check_agreement(environment, lines, overrides)
 
 
+@settings(deadline=None)
 @given(
     sources=st.tuples(*(field_sources(name) for name in FIELDS)),
     language_option=st.sampled_from([None, "en", "fr"]),
