@@ -106,7 +106,7 @@ def launch_figures() -> dict[str, float]:
 
 
 def wizard_round(which: str) -> tuple[dict[str, object], float]:
-    """One run in its own process: the watcher's report, and the peak RSS in MiB."""
+    """One run in its own process: its report, and its peak RSS in MiB."""
     environment = household_environment(f"wizard-{which}")
     process = subprocess.Popen(
         [PYTHON, str(BENCHMARKS / "wizard_run.py"), which],
@@ -116,10 +116,11 @@ def wizard_round(which: str) -> tuple[dict[str, object], float]:
     )
     assert process.stdout is not None
     output = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
+    status = process.wait()
     if status != 0:
         raise RuntimeError(f"the {which} wizard run failed")
-    return json.loads(output), usage.ru_maxrss / 1024
+    report = json.loads(output)
+    return report, float(report["peak_rss_mib"])
 
 
 def wizard_figures() -> dict[str, object]:

@@ -7,7 +7,8 @@ pauses a person makes (so the availability checks run while typing), the passwor
 (its strength meter follows), accept the terms, confirm, and wait for the new box on
 the management page. The reference types the same number of keys into its two fields.
 A watcher sleeps 5 ms at a time on the event loop; how late it wakes is how long the
-loop was kept from answering. Prints the longest stall (ms) and its screen as JSON.
+loop was kept from answering. Prints the longest stall (ms), its screen and the
+process's peak RSS as JSON.
 
 mailwizard runs the garbage collector's full passes when nobody has typed for a while
 (``tui/collector.py``); the run's pauses are shorter than that, so afterwards it waits
@@ -20,6 +21,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from textual.app import App
 from textual.pilot import Pilot
@@ -133,7 +135,18 @@ async def measure(which: str) -> dict[str, object]:
         "longest_stall_ms": watcher.longest * 1000,
         "screen": watcher.screen,
         "idle_stall_ms": idle_watcher.longest * 1000,
+        "peak_rss_mib": peak_rss_mib(),
     }
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident memory since it started its program.
+
+    Not ``wait4``'s figure: Linux carries the parent's peak across the fork and exec
+    into it, so a parent that had built the million-box directory showed through."""
+    status = Path("/proc/self/status").read_text("ascii")
+    kibibytes = next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))
+    return int(kibibytes) / 1024
 
 
 if __name__ == "__main__":
