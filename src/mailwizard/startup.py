@@ -68,7 +68,7 @@ class _Unsure(Exception):
 def read_startup_settings(
     overrides: Mapping[str, object], environ: Mapping[str, str] = os.environ
 ) -> StartupSettings | None:
-    """The three settings, or None when only the full settings can tell.
+    """The first frame's settings, or None when only the full settings can tell.
 
     ``overrides`` are the command line's values (None: not given)."""
     try:
