@@ -61,6 +61,11 @@ def refused(cli: Cli, directory_url: str, *args: str, env: dict[str, str]) -> st
     return outcome.stderr.strip()
 
 
+def refused_for_holder(cli: Cli, directory_url: str, command: str, *args: str) -> str:
+    """``refused`` for the holder's ``command`` (e.g. ``"alias add"``) on the household."""
+    return refused(cli, directory_url, *command.split(), "--owner", HOLDER, *args, env=OWNER_ENV)
+
+
 def test_aliases_are_added_listed_and_removed(lea: str, cli: Cli) -> None:
     added = cli(
         "alias", "add", "--owner", HOLDER, "--box", lea, "  Lea@Famille-Martin.fr ", env=OWNER_ENV
@@ -92,18 +97,7 @@ def test_an_alias_follows_the_address_rules_and_is_unique_everywhere(
     lea: str, cli: Cli, directory_url: str
 ) -> None:
     def add(alias: str) -> str:
-        return refused(
-            cli,
-            directory_url,
-            "alias",
-            "add",
-            "--owner",
-            HOLDER,
-            "--box",
-            lea,
-            alias,
-            env=OWNER_ENV,
-        )
+        return refused_for_holder(cli, directory_url, "alias add", "--box", lea, alias)
 
     assert add(HOLDER) == f"{HOLDER} is already taken."
     assert add(lea) == f"{lea} is already taken."
@@ -112,30 +106,11 @@ def test_an_alias_follows_the_address_rules_and_is_unique_everywhere(
     assert add("lé a@famille-martin.fr") != ""
     cli("alias", "add", "--owner", HOLDER, "--box", HOLDER, "papa@famille-martin.fr", env=OWNER_ENV)
     assert add("papa@famille-martin.fr") == "papa@famille-martin.fr is already taken."
-    assert (
-        refused(
-            cli,
-            directory_url,
-            "alias",
-            "remove",
-            "--owner",
-            HOLDER,
-            "nobody@famille-martin.fr",
-            env=OWNER_ENV,
-        )
-        == "nobody@famille-martin.fr is not an alias of your household."
-    )
-    wrong_box = refused(
-        cli,
-        directory_url,
-        "alias",
-        "add",
-        "--owner",
-        HOLDER,
-        "--box",
-        "zoe@famille-martin.fr",
-        "zozo@famille-martin.fr",
-        env=OWNER_ENV,
+    nobody = "nobody@famille-martin.fr"
+    not_an_alias = refused_for_holder(cli, directory_url, "alias remove", nobody)
+    assert not_an_alias == "nobody@famille-martin.fr is not an alias of your household."
+    wrong_box = refused_for_holder(
+        cli, directory_url, "alias add", "--box", "zoe@famille-martin.fr", "zozo@famille-martin.fr"
     )
     assert wrong_box == "zoe@famille-martin.fr is not a box of your household."
 
@@ -147,18 +122,9 @@ def test_a_box_has_at_most_the_configured_number_of_aliases(
     for alias in ("lea1@famille-martin.fr", "lea2@famille-martin.fr"):
         outcome = cli("alias", "add", "--owner", HOLDER, "--box", lea, alias, env=OWNER_ENV)
         assert outcome.exit_code == 0, outcome.stderr
-    assert refused(
-        cli,
-        directory_url,
-        "alias",
-        "add",
-        "--owner",
-        HOLDER,
-        "--box",
-        lea,
-        "lea3@famille-martin.fr",
-        env=OWNER_ENV,
-    ) == (f"{lea} already has 2 aliases, the most a box may have.")
+    lea3 = "lea3@famille-martin.fr"
+    third = refused_for_holder(cli, directory_url, "alias add", "--box", lea, lea3)
+    assert third == f"{lea} already has 2 aliases, the most a box may have."
     other_box = cli(
         "alias", "add", "--owner", HOLDER, "--box", HOLDER, "lea3@famille-martin.fr", env=OWNER_ENV
     )
@@ -185,30 +151,12 @@ def test_changes_need_the_holders_password(lea: str, cli: Cli, directory_url: st
 def test_deleting_needs_the_address_typed_again_and_spares_the_primary_box(
     lea: str, cli: Cli, directory_url: str
 ) -> None:
-    assert refused(
-        cli,
-        directory_url,
-        "accounts",
-        "delete",
-        "--owner",
-        HOLDER,
-        "--confirm",
-        "lea.martin@",
-        lea,
-        env=OWNER_ENV,
-    ) == (f"Type {lea} exactly to confirm the deletion.")
-    assert refused(
-        cli,
-        directory_url,
-        "accounts",
-        "delete",
-        "--owner",
-        HOLDER,
-        "--confirm",
-        HOLDER,
-        HOLDER,
-        env=OWNER_ENV,
-    ) == (f"{HOLDER} is the primary box: it cannot be deleted or suspended here.")
+    mistyped = refused_for_holder(
+        cli, directory_url, "accounts delete", "--confirm", "lea.martin@", lea
+    )
+    assert mistyped == f"Type {lea} exactly to confirm the deletion."
+    primary = refused_for_holder(cli, directory_url, "accounts delete", "--confirm", HOLDER, HOLDER)
+    assert primary == f"{HOLDER} is the primary box: it cannot be deleted or suspended here."
     no_confirmation = cli("accounts", "delete", "--owner", HOLDER, lea, env=OWNER_ENV)
     assert no_confirmation.exit_code == 2
     assert "--confirm" in no_confirmation.stderr
@@ -238,9 +186,7 @@ def test_a_deleted_box_closes_at_once_and_frees_its_slot_and_aliases(
     )
     assert signin.exit_code == 1, "a deleted box cannot sign in"
 
-    taken = refused(
-        cli, directory_url, "alias", "add", "--owner", HOLDER, "--box", HOLDER, lea, env=OWNER_ENV
-    )
+    taken = refused_for_holder(cli, directory_url, "alias add", "--box", HOLDER, lea)
     assert taken == f"{lea} is already taken.", "the address waits for the purge"
     freed = cli(
         "alias", "add", "--owner", HOLDER, "--box", HOLDER, "lea@famille-martin.fr", env=OWNER_ENV
