@@ -44,6 +44,9 @@ async def test_the_sign_in_form_is_usable_before_the_directory_opens(
         release.set()
         await settle(pilot)
         assert screen_name(app) == "ManagementScreen"
+        first_form = app.screen_stack[0]
+        assert first_form.query_one("#password", Input).value == "", "no password kept under"
+        assert not first_form.query_one(LoadingIndicator).display
     assert asked_while_showing == ["SignInScreen"]
 
 

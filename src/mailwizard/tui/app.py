@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import events
 from textual.app import App
 from textual.binding import ActiveBinding, Binding, BindingType
+from textual.screen import Screen
 
 from mailwizard import i18n
 from mailwizard.domain.access import Origin, origin_of
@@ -82,14 +83,28 @@ class MailwizardApp(App[None]):
     def active_bindings(self) -> dict[str, ActiveBinding]:
         return translated(super().active_bindings)
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[None]:
+        # The form itself rather than a blank screen with the form pushed over it: the
+        # first frame is laid out once instead of three times.
         from mailwizard.tui.screens.sign_in import SignInScreen
 
+        return SignInScreen()
+
+    def _show(self, screen: Screen[None]) -> None:
+        """Puts ``screen`` in place of the current top-level screen.
+
+        Textual cannot switch away from the first screen of its stack, so the first
+        sign-in form stays under the others (it forgets its password when left)."""
+        if len(self.screen_stack) == 1:
+            self.push_screen(screen)
+        else:
+            self.switch_screen(screen)
+
+    def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
         self.theme = self._configured_theme
         if self.kiosk is not None:
             self.kiosk.ignore_signals()
-        self.push_screen(SignInScreen())
         # Opening the directory imports the database libraries, which would hold the
         # interpreter while the first frame is drawn: only after it.
         self.call_after_refresh(self.open_directory)
@@ -117,7 +132,7 @@ class MailwizardApp(App[None]):
             problem = _("This terminal cannot reach the account directory. Please try again later.")
         if isinstance(self.screen, UnavailableScreen):
             return
-        self.switch_screen(UnavailableScreen(problem))
+        self._show(UnavailableScreen(problem))
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(
@@ -184,7 +199,7 @@ class MailwizardApp(App[None]):
         if first_run and self.kiosk is None:
             from mailwizard.tui.screens.first_run import FirstRunScreen
 
-            self.switch_screen(FirstRunScreen(services))
+            self._show(FirstRunScreen(services))
         elif isinstance(self.screen, SignInScreen):
             self.screen.directory_opened()
         else:
@@ -193,20 +208,20 @@ class MailwizardApp(App[None]):
     def show_sign_in(self, address: str = "") -> None:
         from mailwizard.tui.screens.sign_in import SignInScreen
 
-        self.switch_screen(SignInScreen(address))
+        self._show(SignInScreen(address))
 
     def show_management(self, holder: SignedIn, created: str | None = None) -> None:
         from mailwizard.tui.screens.management import ManagementScreen
 
         assert self.services is not None
-        self.switch_screen(ManagementScreen(self.services, holder, created))
+        self._show(ManagementScreen(self.services, holder, created))
 
     def show_own_box(self, account: SignedIn) -> None:
         """A secondary box's user: their own box only."""
         from mailwizard.tui.screens.own_box import OwnBoxScreen
 
         assert self.services is not None
-        self.switch_screen(OwnBoxScreen(self.services, account))
+        self._show(OwnBoxScreen(self.services, account))
 
     def show_unexpected_error(self, log_path: Path) -> None:
         from mailwizard.tui.screens.error import ErrorScreen

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from textual import events
 from textual.binding import ActiveBinding
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, get_current_worker
@@ -92,6 +93,13 @@ class MailwizardScreen(ServiceCalls, Screen[ScreenResultT], Generic[ScreenResult
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
         return translated(super().active_bindings)
+
+    def on_resize(self, event: events.Resize) -> None:
+        # A new screen's first layout sends the screen a Resize to the very size it was
+        # just laid out at; laying it out again held the event loop 10-15 ms more on
+        # each wizard step. A real change of the terminal's size still gets through.
+        if event.size == self.outer_size:
+            event.prevent_default()
 
 
 class MailwizardModal(ServiceCalls, ModalScreen[ScreenResultT], Generic[ScreenResultT]):

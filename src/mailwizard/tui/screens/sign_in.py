@@ -68,6 +68,12 @@ class SignInScreen(MailwizardScreen[None]):
         if self.mailwizard.services is not None:
             self.directory_opened()
 
+    def on_screen_suspend(self) -> None:
+        # The program's first form stays under the screens that follow it: it keeps
+        # no password and no busy indicator there.
+        self._busy(False)
+        self.query_one("#password", Input).value = ""
+
     def directory_opened(self) -> None:
         days = self._services.settings.remember_device_days
         self.query_one("#remember", Checkbox).label = _(

@@ -1,0 +1,28 @@
+"""A screen follows the terminal when its size changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from textual.geometry import Size
+from textual.widgets import Input
+
+from mailwizard.tui.app import MailwizardApp
+from wizard_driver import reach_password_step, settle
+
+
+@pytest.mark.usefixtures("household")
+async def test_a_wizard_step_is_laid_out_again_when_the_terminal_grows(
+    make_app: Callable[..., MailwizardApp],
+) -> None:
+    async with make_app().run_test(size=(80, 24)) as pilot:
+        await reach_password_step(pilot)
+        password = pilot.app.screen.query_one("#password", Input)
+        width_before = password.region.width
+
+        await pilot.resize_terminal(110, 30)
+        await settle(pilot)
+
+        assert pilot.app.screen.outer_size == Size(110, 30)
+        assert password.region.width > width_before
