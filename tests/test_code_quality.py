@@ -85,17 +85,14 @@ def test_the_first_screen_waits_for_no_heavy_library() -> None:
     assert not loaded & (heavy | {"alembic", "zxcvbn", "click"})
 
 
-def test_layers_import_only_downwards() -> None:
-    """domain/ knows nothing above it; services/ never reach for an adapter."""
-    adapters = ("mailwizard.backends", "mailwizard.cli", "mailwizard.hashing")
-    forbidden = {
-        "domain": ("mailwizard.services", *adapters),
-        "services": adapters,
-        "backends": ("mailwizard.cli",),
-    }
-    offences = []
-    for layer, names in forbidden.items():
-        for module in (ROOT / "src" / "mailwizard" / layer).rglob("*.py"):
-            source = module.read_text("utf-8")
-            offences += [f"{module.relative_to(ROOT)} imports {n}" for n in names if n in source]
-    assert offences == []
+def test_the_wizard_never_loads_the_command_line_library(tmp_path: Path) -> None:
+    """Behind its first screen the wizard reads its settings and opens the directory."""
+    loaded = top_level(
+        modules_loaded_by(
+            f"import os; os.environ['MAILWIZARD_DATA_DIR'] = {str(tmp_path)!r}; "
+            "from mailwizard.cli.launch import wizard_for; "
+            "wizard_for({})._open_services().close()"
+        )
+    )
+    assert "sqlalchemy" in loaded, "the directory was opened"
+    assert "click" not in loaded

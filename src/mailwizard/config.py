@@ -7,11 +7,12 @@ document, a hidden prompt, or the system keyring.
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import platformdirs
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -23,6 +24,8 @@ from mailwizard.domain.access import DEFAULT_TRUSTED_NETWORKS
 from mailwizard.domain.management import DEFAULT_MAX_ALIASES
 from mailwizard.domain.passwords import PasswordPolicy
 from mailwizard.domain.quota import DEFAULT_MAX_SECONDARY
+from mailwizard.errors import UsageProblem
+from mailwizard.i18n import N_
 from mailwizard.startup import (
     APP_NAME,
     ENVIRONMENT_PREFIX,
@@ -179,3 +182,23 @@ class Settings(BaseSettings):
             env_settings,
             TomlConfigSettingsSource(settings_cls, toml_file=config_file()),
         )
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """The settings, ``overrides`` first; a wrong or unreadable one is a usage problem."""
+    try:
+        return Settings(**{key: value for key, value in overrides.items() if value is not None})
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as error:
+        raise UsageProblem(
+            N_("The settings file {path} cannot be read: {reason}"),
+            path=str(config_file()),
+            reason=str(error),
+        ) from None
+    except ValidationError as error:
+        first = error.errors()[0]
+        setting = ".".join(str(part) for part in first["loc"])
+        raise UsageProblem(
+            N_("The setting “{setting}” is not valid: {reason}"),
+            setting=setting,
+            reason=first["msg"],
+        ) from None

@@ -8,8 +8,7 @@ import pytest
 from textual.widgets import Button, Input, LoadingIndicator
 
 from mailwizard.bootstrap import Services, bootstrap
-from mailwizard.cli.state import load_settings
-from mailwizard.config import Settings
+from mailwizard.config import Settings, load_settings
 from mailwizard.domain.access import Origin, OriginKind
 from mailwizard.startup import StartupSettings
 from mailwizard.tui.app import build_app, wizard_app

@@ -28,14 +28,14 @@ def wizard_for(overrides: dict[str, Any]) -> MailwizardApp:
 
     startup = read_startup_settings(overrides)
     if startup is None:
-        from mailwizard.cli.state import load_settings
+        from mailwizard.config import load_settings
 
         # Says on the terminal which setting is wrong, before any screen opens.
         settings = load_settings(**overrides)
         return command_line_app(StartupSettings.of(settings), lambda: settings)
 
     def load_full_settings() -> Settings:
-        from mailwizard.cli.state import load_settings
+        from mailwizard.config import load_settings
 
         return load_settings(**overrides)
 

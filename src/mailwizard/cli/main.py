@@ -83,7 +83,8 @@ def mailwizard(
 
         wizard_for(overrides).run()
         return
-    from mailwizard.cli.state import CliState, load_settings
+    from mailwizard.cli.state import CliState
+    from mailwizard.config import load_settings
 
     settings = load_settings(**overrides)
     i18n.set_language(settings.language or i18n.language_from_environment())

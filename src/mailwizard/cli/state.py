@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field
-from typing import Any
 
 import click
-from pydantic import ValidationError
 
 from mailwizard.bootstrap import Services, bootstrap
 from mailwizard.config import Settings
 from mailwizard.domain.access import origin_of
-from mailwizard.errors import UsageProblem
-from mailwizard.i18n import N_
-from mailwizard.startup import config_file
 
 
 def cli_origin() -> str:
@@ -39,22 +33,3 @@ class CliState:
 
 
 pass_state = click.make_pass_decorator(CliState)
-
-
-def load_settings(**overrides: Any) -> Settings:
-    try:
-        return Settings(**{key: value for key, value in overrides.items() if value is not None})
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as error:
-        raise UsageProblem(
-            N_("The settings file {path} cannot be read: {reason}"),
-            path=str(config_file()),
-            reason=str(error),
-        ) from None
-    except ValidationError as error:
-        first = error.errors()[0]
-        setting = ".".join(str(part) for part in first["loc"])
-        raise UsageProblem(
-            N_("The setting “{setting}” is not valid: {reason}"),
-            setting=setting,
-            reason=first["msg"],
-        ) from None
