@@ -2,46 +2,75 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal
+from typing import Final
+
+from rich.style import Style
+from rich.text import Text
 from textual.reactive import reactive
-from textual.widgets import Label, ProgressBar
+from textual.widget import Widget
 
 from mailwizard.domain.passwords import STRENGTH_MAX
 from mailwizard.i18n import N_, _
 
 STRENGTH_WORDS = (N_("very weak"), N_("weak"), N_("fair"), N_("good"), N_("strong"))
+CAPTION_CELLS: Final = 24
+"""As wide as a field's caption, so that the bar lines up with the inputs."""
+BAR_CELLS: Final = 20
+BAR_CELL: Final = "━"
 
 
-class StrengthMeter(Horizontal):
+def level_of(strength: int) -> str:
+    """Which colour the bar takes: what breach lists are made of is weak."""
+    if strength <= 1:
+        return "weak"
+    return "fair" if strength == 2 else "strong"
+
+
+class StrengthMeter(Widget):
+    """Caption, bar and word drawn by one widget: a step mounts all its widgets at once,
+    and Textual's ProgressBar would have been three of them."""
+
+    COMPONENT_CLASSES = {
+        "strength-meter--weak",
+        "strength-meter--fair",
+        "strength-meter--strong",
+        "strength-meter--track",
+    }
     DEFAULT_CSS = """
     StrengthMeter {
         height: 1;
         padding: 0 1;
     }
-    StrengthMeter .strength-caption {
-        width: 24;
+    StrengthMeter > .strength-meter--weak {
+        color: $error;
     }
-    StrengthMeter ProgressBar {
-        width: 24;
+    StrengthMeter > .strength-meter--fair {
+        color: $warning;
     }
-    StrengthMeter Bar {
-        width: 20;
+    StrengthMeter > .strength-meter--strong {
+        color: $success;
     }
-    StrengthMeter .strength-word {
-        width: 1fr;
-        padding: 0 1;
+    StrengthMeter > .strength-meter--track {
+        color: $panel;
     }
     """
 
     strength: reactive[int | None] = reactive(None)
 
-    def compose(self) -> ComposeResult:
-        yield Label(_("Strength"), classes="strength-caption")
-        yield ProgressBar(total=STRENGTH_MAX, show_eta=False, show_percentage=False)
-        yield Label("", classes="strength-word")
+    def render(self) -> Text:
+        caption = Text(_("Strength"))
+        caption.truncate(CAPTION_CELLS, pad=True)
+        strength = self.strength or 0
+        filled = BAR_CELLS * strength // STRENGTH_MAX
+        word = "" if self.strength is None else _(STRENGTH_WORDS[self.strength])
+        return Text.assemble(
+            caption,
+            (BAR_CELL * filled, self._part_style(level_of(strength))),
+            (BAR_CELL * (BAR_CELLS - filled), self._part_style("track")),
+            "  ",
+            word,
+        )
 
-    def watch_strength(self, strength: int | None) -> None:
-        self.query_one(ProgressBar).update(progress=strength or 0)
-        word = "" if strength is None else _(STRENGTH_WORDS[strength])
-        self.query_one(".strength-word", Label).update(word)
+    def _part_style(self, part: str) -> Style:
+        # Only the colour: the widget's own background shows through.
+        return Style(color=self.get_component_rich_style(f"strength-meter--{part}").color)
