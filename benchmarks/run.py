@@ -50,7 +50,7 @@ from postgres_server import SERVER_TOOLS, running_postgres
 
 DOCUMENT = BENCHMARKS.parent / "docs" / "benchmarks.md"
 START_MARK, END_MARK = "<!-- figures:start -->", "<!-- figures:end -->"
-LAUNCH_ROUNDS = 10
+LAUNCH_ROUNDS = 20
 WIZARD_ROUNDS = 3
 QUIET_LOAD = 0.5
 
