@@ -17,6 +17,7 @@ from mailwizard.bootstrap import Services, bootstrap
 from mailwizard.clock import utc_now
 from mailwizard.config import Settings
 from mailwizard.domain.access import Origin, OriginKind
+from mailwizard.domain.audit import describe
 from mailwizard.errors import MailwizardError, Refused
 from mailwizard.services.signin import SignedIn
 from martin_household import CREATE_ENV, HOLDER, HOLDER_PASSWORD
@@ -44,7 +45,7 @@ def enrol(services: Services, holder: SignedIn, clock: TimeMachine) -> pyotp.TOT
     enrolment = services.access.start_enrolment(holder, CONSOLE)
     app = pyotp.TOTP(enrolment.secret)
     assert enrolment.uri.startswith("otpauth://totp/")
-    services.access.confirm_enrolment(holder, enrolment, app.at(clock.now))
+    services.access.confirm_enrolment(holder, enrolment, app.at(clock.now), "test")
     clock.now += timedelta(seconds=30)
     return app
 
@@ -118,7 +119,7 @@ def test_enrolment_needs_a_right_first_code_and_disabling_needs_password_and_cod
 ) -> None:
     enrolment = services.access.start_enrolment(holder, CONSOLE)
     with pytest.raises(Refused):
-        services.access.confirm_enrolment(holder, enrolment, "123456")
+        services.access.confirm_enrolment(holder, enrolment, "123456", "test")
     assert not services.access.enrolled(holder)
     app = enrol(services, holder, clock)
     with pytest.raises(Refused):
@@ -126,6 +127,24 @@ def test_enrolment_needs_a_right_first_code_and_disabling_needs_password_and_cod
     assert services.access.enrolled(holder)
     services.access.disable(holder, HOLDER_PASSWORD, app.at(clock.now), "test")
     assert not services.access.enrolled(holder)
+
+
+def test_turning_strong_identification_on_and_off_is_in_the_audit_log(
+    services: Services, holder: SignedIn, clock: TimeMachine
+) -> None:
+    app = enrol(services, holder, clock)
+    services.access.disable(holder, HOLDER_PASSWORD, app.at(clock.now), "terminal, console")
+
+    log = services.management.audit_log(holder.household_id)
+    security = [(e.action, e.actor, e.origin) for e in log if e.action.startswith("totp.")]
+    assert sorted(security) == [
+        ("totp.disabled", HOLDER, "terminal, console"),
+        ("totp.enrolled", HOLDER, "test"),
+    ]
+    assert {e.action: describe(e) for e in log if e.action.startswith("totp.")} == {
+        "totp.enrolled": "set up strong identification",
+        "totp.disabled": "turned strong identification off",
+    }
 
 
 def test_the_command_line_asks_for_the_code_over_ssh_from_afar(
@@ -195,7 +214,7 @@ def test_no_password_totp_secret_or_device_token_reaches_a_log_or_a_message(
     services.devices.forget_all(holder)
     messages = []
     for attempt in (
-        lambda: services.access.confirm_enrolment(holder, enrolment, "000000"),
+        lambda: services.access.confirm_enrolment(holder, enrolment, "000000", "test"),
         lambda: services.signin.sign_in(HOLDER, "Wrong-horse-battery-77", "test"),
         lambda: services.access.verify(holder, "123456"),
         lambda: services.devices.sign_in(console),

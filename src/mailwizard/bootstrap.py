@@ -119,7 +119,10 @@ def bootstrap(
             clock or utc_now,
         ),
         access=AccessService(
-            SqlAuthenticators(engine), signin, settings.trusted_networks, clock or utc_now
+            SqlAuthenticators(engine, clock or utc_now),
+            signin,
+            settings.trusted_networks,
+            clock or utc_now,
         ),
         devices=DeviceService(
             SqlRememberedDevices(engine),

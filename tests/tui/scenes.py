@@ -117,7 +117,7 @@ def populate(services: Services, directory: Directory) -> None:
     if directory is Directory.ENROLLED:
         enrolment = Enrolment(TOTP_SECRET, enrolment_uri())
         code = pyotp.TOTP(TOTP_SECRET).at(FIXED_TIME)
-        services.access.confirm_enrolment(holder, enrolment, code)
+        services.access.confirm_enrolment(holder, enrolment, code, "scene")
 
 
 def enrolment_uri() -> str:

@@ -128,7 +128,7 @@ async def test_strong_identification_is_turned_off_with_the_password_and_a_code(
     phone = pyotp.TOTP(enrolment.secret)
     # Enrolled with the previous step's code, so that the current one is still unused.
     services.access.confirm_enrolment(
-        holder, enrolment, phone.at(utc_now() - timedelta(seconds=30))
+        holder, enrolment, phone.at(utc_now() - timedelta(seconds=30)), "test"
     )
     app = make_app(origin=CONSOLE)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -43,7 +43,7 @@ def enrolled(household: str, services: Services) -> pyotp.TOTP:
     """Kiosks always ask for a code: the holder's authenticator is enrolled."""
     holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
     totp = pyotp.TOTP(SECRET)
-    services.access.confirm_enrolment(holder, Enrolment(SECRET, "otpauth://"), totp.now())
+    services.access.confirm_enrolment(holder, Enrolment(SECRET, "otpauth://"), totp.now(), "test")
     return totp
 
 

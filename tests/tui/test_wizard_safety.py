@@ -132,7 +132,7 @@ async def test_away_from_home_the_gate_asks_for_the_authenticator_code(
     app_on_the_phone = pyotp.TOTP(enrolment.secret)
     # Enrolled with the previous step's code, so that the current one is still unused.
     earlier = utc_now() - timedelta(seconds=30)
-    services.access.confirm_enrolment(holder, enrolment, app_on_the_phone.at(earlier))
+    services.access.confirm_enrolment(holder, enrolment, app_on_the_phone.at(earlier), "test")
     monkeypatch.setenv("SSH_CONNECTION", "203.0.113.5 51000 10.0.0.2 22")
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

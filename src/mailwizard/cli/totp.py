@@ -48,7 +48,8 @@ def enrol(state: CliState, owner: str) -> None:
     enrolment = services.access.start_enrolment(holder, origin_of(os.environ, kiosk=False))
     segno.make(enrolment.uri, error="m").terminal(compact=True)
     click.echo(_("Or type this key into the app: {secret}").format(secret=enrolment.secret))
-    services.access.confirm_enrolment(holder, enrolment, _code(_("First code from the app:")))
+    code = _code(_("First code from the app:"))
+    services.access.confirm_enrolment(holder, enrolment, code, cli_origin())
     click.echo(_("Strong identification is on for {address}.").format(address=holder.address))
 
 

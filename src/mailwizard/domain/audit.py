@@ -20,6 +20,8 @@ ACTIONS: Final = {
     "alias.removed": N_("removed the alias {target}"),
     "signin.failed": N_("failed sign-in as {target}"),
     "signin.locked": N_("sign-in locked for {target}"),
+    "totp.enrolled": N_("set up strong identification"),
+    "totp.disabled": N_("turned strong identification off"),
     "contract.suspended": N_("contract suspended"),
     "contract.resumed": N_("contract resumed"),
 }

@@ -16,7 +16,7 @@ from mailwizard.clock import Clock, utc_now
 from mailwizard.domain.access import Origin, at_home, away_from_home
 from mailwizard.errors import Refusal, Refused, SignInFailed
 from mailwizard.i18n import N_
-from mailwizard.services.ports import Authenticators
+from mailwizard.services.ports import Audit, Authenticators
 from mailwizard.services.signin import SignedIn, SignInService
 
 STEP_SECONDS: Final = 30
@@ -87,11 +87,15 @@ class AccessService:
                 return step
         return None
 
-    def confirm_enrolment(self, holder: SignedIn, enrolment: Enrolment, code: str) -> None:
+    def confirm_enrolment(
+        self, holder: SignedIn, enrolment: Enrolment, code: str, origin: str
+    ) -> None:
         step = self._matching_step(enrolment.secret, code)
         if step is None:
             raise _wrong_code()
-        self._authenticators.set_totp_secret(holder.household_id, enrolment.secret, step)
+        self._authenticators.set_totp_secret(
+            holder.household_id, enrolment.secret, step, Audit(actor=holder.address, origin=origin)
+        )
 
     def verify(self, holder: SignedIn, code: str) -> None:
         secret = self._authenticators.totp_secret(holder.household_id)
@@ -117,7 +121,9 @@ class AccessService:
                 Refusal("totp.wrong_password", failed.message_id, failed.params), field="password"
             ) from None
         self.verify(holder, code)
-        self._authenticators.set_totp_secret(holder.household_id, None, None)
+        self._authenticators.set_totp_secret(
+            holder.household_id, None, None, Audit(actor=holder.address, origin=origin)
+        )
 
     def check_creation_access(self, holder: SignedIn, origin: Origin, code: str | None) -> None:
         """Step 2's first question: at home, or a valid code from the authenticator."""

@@ -195,7 +195,10 @@ class Authenticators(Protocol):
 
     def totp_secret(self, household_id: int) -> str | None: ...
 
-    def set_totp_secret(self, household_id: int, secret: str | None, step: int | None) -> None: ...
+    def set_totp_secret(
+        self, household_id: int, secret: str | None, step: int | None, audit: Audit
+    ) -> None:
+        """Enrols (a secret) or disables (None), with its line in the audit log."""
 
     def consume_totp_step(self, household_id: int, step: int) -> bool:
         """Records ``step`` as used; False when it, or a later one, already was."""
