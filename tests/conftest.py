@@ -16,6 +16,7 @@ import pytest
 
 from cli_harness import Cli
 from dovecot_server import Dovecot, require_server, running_dovecot
+from mailwizard import i18n
 from mailwizard.bootstrap import Services, bootstrap
 from mailwizard.config import Settings
 from martin_household import DOMAIN, HOLDER, HOLDER_PASSWORD
@@ -25,6 +26,14 @@ from postgres_server import SUPERUSER as POSTGRES_USER
 from postgres_server import Postgres, running_postgres
 from real_terminal import TMUX, Tmux
 from time_machine import TimeMachine
+
+
+@pytest.fixture(autouse=True)
+def language_restored() -> Iterator[None]:
+    """A test that opens the wizard in French leaves the next one in the language it had."""
+    language = i18n.active_language()
+    yield
+    i18n.set_language(language)
 
 
 @pytest.fixture(scope="session")

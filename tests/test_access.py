@@ -211,7 +211,7 @@ def test_no_password_totp_secret_or_device_token_reaches_a_log_or_a_message(
     console = Origin(OriginKind.CONSOLE)
     services.devices.remember(holder, console)
     device_token = json.loads(memory_keyring.get_password("mailwizard", "remembered-device"))
-    services.devices.forget_all(holder)
+    services.devices.forget_all(holder, console)
     messages = []
     for attempt in (
         lambda: services.access.confirm_enrolment(holder, enrolment, "000000", "test"),

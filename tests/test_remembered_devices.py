@@ -136,7 +136,7 @@ def test_a_device_forgotten_from_the_management_page_opens_nothing(
 ) -> None:
     services.devices.remember(holder, CONSOLE)
     (device,) = services.devices.devices_of(holder)
-    services.devices.forget(holder, device.id)
+    services.devices.forget(holder, device.id, CONSOLE)
     with pytest.raises(DeviceForgotten):
         services.devices.sign_in(CONSOLE)
     assert memory_keyring.secrets == {}
@@ -170,12 +170,27 @@ def test_the_holder_lists_each_device_and_forgets_one_or_all(
         services.devices.remember(holder, CONSOLE)
     first, second = services.devices.devices_of(holder)
     assert first.label == second.label != ""
-    services.devices.forget(holder, second.id)
+    services.devices.forget(holder, second.id, CONSOLE)
     assert services.devices.devices_of(holder) == [first]
     with keyring_installed(MemoryKeyring()):
         services.devices.remember(holder, CONSOLE)
-    services.devices.forget_all(holder)
+    services.devices.forget_all(holder, CONSOLE)
     assert services.devices.devices_of(holder) == []
+    services.devices.forget_all(holder, CONSOLE)  # nothing left: nothing to record
+
+    log = services.management.audit_log(holder.household_id)
+    device_lines = [
+        (entry.action, entry.target, entry.actor, entry.origin)
+        for entry in reversed(log)
+        if entry.action.startswith("device.")
+    ]
+    assert device_lines == [
+        ("device.remembered", first.label, HOLDER, "terminal, console"),
+        ("device.remembered", first.label, HOLDER, "terminal, console"),
+        ("device.forgotten", first.label, HOLDER, "terminal, console"),
+        ("device.remembered", first.label, HOLDER, "terminal, console"),
+        ("device.all_forgotten", None, HOLDER, "terminal, console"),
+    ]
 
 
 def test_a_locked_address_is_locked_for_a_remembered_device_too(

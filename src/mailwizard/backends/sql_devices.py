@@ -72,16 +72,20 @@ class SqlRememberedDevices:
             ).all()
         return [RememberedDevice(*row) for row in rows]
 
-    def forget(self, mailbox_id: int, device_id: int) -> None:
+    def forget(self, mailbox_id: int, device_id: int) -> str | None:
         with write_transaction(self._engine) as connection:
-            connection.execute(
-                delete(device).where(device.c.id == device_id, device.c.mailbox_id == mailbox_id)
-            )
+            label = connection.execute(
+                delete(device)
+                .where(device.c.id == device_id, device.c.mailbox_id == mailbox_id)
+                .returning(device.c.label)
+            ).scalar()
+        return None if label is None else str(label)
 
     def forget_token(self, token_hash: str) -> None:
         with write_transaction(self._engine) as connection:
             connection.execute(delete(device).where(device.c.token_hash == token_hash))
 
-    def forget_all(self, mailbox_id: int) -> None:
+    def forget_all(self, mailbox_id: int) -> int:
         with write_transaction(self._engine) as connection:
-            connection.execute(delete(device).where(device.c.mailbox_id == mailbox_id))
+            result = connection.execute(delete(device).where(device.c.mailbox_id == mailbox_id))
+        return result.rowcount

@@ -35,6 +35,11 @@ class Origin:
     def __str__(self) -> str:
         return f"{self.kind} {self.client}" if self.client else str(self.kind)
 
+    @property
+    def in_the_terminal(self) -> str:
+        """What the audit log records as "from where" for a session in the wizard."""
+        return f"terminal, {self}"
+
 
 def origin_of(environ: Mapping[str, str], *, kiosk: bool) -> Origin:
     if kiosk:

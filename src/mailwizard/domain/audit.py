@@ -22,6 +22,9 @@ ACTIONS: Final = {
     "signin.locked": N_("sign-in locked for {target}"),
     "totp.enrolled": N_("set up strong identification"),
     "totp.disabled": N_("turned strong identification off"),
+    "device.remembered": N_("remembered the device {target}"),
+    "device.forgotten": N_("forgot the device {target}"),
+    "device.all_forgotten": N_("forgot every remembered device"),
     "contract.suspended": N_("contract suspended"),
     "contract.resumed": N_("contract resumed"),
 }

@@ -19,6 +19,7 @@ from mailwizard.domain.models import Role
 from mailwizard.errors import DeviceForgotten, Refusal, Refused
 from mailwizard.i18n import N_
 from mailwizard.services.ports import (
+    Audit,
     DeviceKeyring,
     DeviceToken,
     Directory,
@@ -106,6 +107,7 @@ class DeviceService:
         except Exception:
             self._devices.forget_token(token_hash(token))
             raise
+        self._audit(holder, origin, "device.remembered", self._label)
 
     def sign_in(self, origin: Origin) -> SignedIn:
         """The holder this device remembers, if the directory still knows its token.
@@ -144,8 +146,16 @@ class DeviceService:
     def devices_of(self, holder: SignedIn) -> list[RememberedDevice]:
         return self._devices.of_mailbox(holder.mailbox_id, self._clock())
 
-    def forget(self, holder: SignedIn, device_id: int) -> None:
-        self._devices.forget(holder.mailbox_id, device_id)
+    def forget(self, holder: SignedIn, device_id: int, origin: Origin) -> None:
+        label = self._devices.forget(holder.mailbox_id, device_id)
+        if label is not None:
+            self._audit(holder, origin, "device.forgotten", label)
 
-    def forget_all(self, holder: SignedIn) -> None:
-        self._devices.forget_all(holder.mailbox_id)
+    def forget_all(self, holder: SignedIn, origin: Origin) -> None:
+        if self._devices.forget_all(holder.mailbox_id):
+            self._audit(holder, origin, "device.all_forgotten", None)
+
+    def _audit(self, holder: SignedIn, origin: Origin, action: str, target: str | None) -> None:
+        # Devices are remembered and forgotten from the wizard only.
+        audit = Audit(actor=holder.address, origin=origin.in_the_terminal)
+        self._directory.record_audit(holder.household_id, audit, action, target)

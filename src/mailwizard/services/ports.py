@@ -295,12 +295,14 @@ class RememberedDevices(Protocol):
         """The box's devices that have not expired, oldest first."""
         ...
 
-    def forget(self, mailbox_id: int, device_id: int) -> None: ...
+    def forget(self, mailbox_id: int, device_id: int) -> str | None:
+        """Forgets one device of the box; its label, or None if there was none."""
+        ...
 
     def forget_token(self, token_hash: str) -> None: ...
 
-    def forget_all(self, mailbox_id: int) -> None:
-        """Every device of the box; a change of password calls this."""
+    def forget_all(self, mailbox_id: int) -> int:
+        """Every device of the box (a change of password calls this); how many there were."""
         ...
 
 

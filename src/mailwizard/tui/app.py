@@ -77,7 +77,7 @@ class MailwizardApp(App[None]):
     @property
     def audit_origin(self) -> str:
         """What the audit log records as "from where" for this session."""
-        return f"terminal, {self.origin}"
+        return self.origin.in_the_terminal
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:

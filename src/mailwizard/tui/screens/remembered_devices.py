@@ -88,16 +88,22 @@ class RememberedDevicesScreen(MailwizardModal[None]):
         row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
         assert row_key.value is not None
         device_id = int(row_key.value)
-        devices, holder = self._devices, self._holder
+        devices, holder, origin = self._devices, self._holder, self.mailwizard.origin
         self.call_service(
-            lambda: devices.forget(holder, device_id), self._forgotten, self._failed, group="forget"
+            lambda: devices.forget(holder, device_id, origin),
+            self._forgotten,
+            self._failed,
+            group="forget",
         )
 
     @on(Button.Pressed, "#forget-all")
     def forget_all(self) -> None:
-        devices, holder = self._devices, self._holder
+        devices, holder, origin = self._devices, self._holder, self.mailwizard.origin
         self.call_service(
-            lambda: devices.forget_all(holder), self._forgotten, self._failed, group="forget"
+            lambda: devices.forget_all(holder, origin),
+            self._forgotten,
+            self._failed,
+            group="forget",
         )
 
     def _forgotten(self, _result: None) -> None:
