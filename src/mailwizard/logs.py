@@ -7,6 +7,7 @@ from pathlib import Path
 
 import platformdirs
 
+from mailwizard.i18n import _
 from mailwizard.startup import APP_NAME
 
 
@@ -28,3 +29,8 @@ def log_unexpected_error(message: str, error: BaseException) -> Path:
         logger.removeHandler(handler)
         handler.close()
     return path
+
+
+def unexpected_error_notice(log: Path) -> str:
+    """What the user is told of an unexpected error: where its details are, no more."""
+    return _("Something went wrong inside mailwizard; the details are in {log}.").format(log=log)

@@ -36,7 +36,7 @@ FALSE_WORDS: Final = frozenset({"0", "off", "f", "false", "n", "no"})
 
 
 def config_file(environ: Mapping[str, str] = os.environ) -> Path:
-    override = environ.get("MAILWIZARD_CONFIG")
+    override = environ.get(f"{ENVIRONMENT_PREFIX}CONFIG")
     return Path(override) if override else platformdirs.user_config_path(APP_NAME) / "config.toml"
 
 

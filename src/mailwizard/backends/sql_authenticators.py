@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, insert, or_, select, update
+from sqlalchemy import Engine, or_, select, update
 
 from mailwizard.backends import schema
 from mailwizard.backends.engine import read_transaction, write_transaction
-from mailwizard.backends.sql_box_changes import audit_row
+from mailwizard.backends.sql_box_changes import write_audit
 from mailwizard.clock import Clock, utc_now
 from mailwizard.services.ports import Audit
 
@@ -35,11 +35,7 @@ class SqlAuthenticators:
                 .values(totp_secret=secret, totp_last_step=step)
             )
             action = "totp.disabled" if secret is None else "totp.enrolled"
-            connection.execute(
-                insert(schema.audit_log).values(
-                    audit_row(household_id, audit, action, None, self._clock())
-                )
-            )
+            write_audit(connection, household_id, audit, action, None, self._clock())
 
     def consume_totp_step(self, household_id: int, step: int) -> bool:
         # One conditional update: of two terminals using one code at once, one wins.

@@ -102,6 +102,20 @@ def audit_row(
     }
 
 
+def write_audit(
+    connection: Connection,
+    household_id: int | None,
+    audit: Audit,
+    action: str,
+    target: str | None,
+    at: datetime,
+) -> None:
+    """The audit log's line, in the transaction of the change it records."""
+    connection.execute(
+        insert(schema.audit_log).values(audit_row(household_id, audit, action, target, at))
+    )
+
+
 class SqlBoxChanges:
     def __init__(self, engine: Engine, clock: Clock = utc_now) -> None:
         self._engine = engine
@@ -115,11 +129,7 @@ class SqlBoxChanges:
         action: str,
         target: str | None,
     ) -> None:
-        connection.execute(
-            insert(schema.audit_log).values(
-                audit_row(household_id, audit, action, target, self._clock())
-            )
-        )
+        write_audit(connection, household_id, audit, action, target, self._clock())
 
     def _queue(self, connection: Connection, messages: Sequence[OutboxMessage]) -> None:
         if not messages:

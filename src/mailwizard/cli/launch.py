@@ -11,8 +11,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from mailwizard.errors import MailwizardError
-from mailwizard.i18n import _
-from mailwizard.logs import log_unexpected_error
+from mailwizard.logs import log_unexpected_error, unexpected_error_notice
 from mailwizard.startup import StartupSettings, read_startup_settings
 
 if TYPE_CHECKING:
@@ -56,6 +55,5 @@ def open_wizard() -> int:
 
 def report_internal_error(error: Exception) -> int:
     log = log_unexpected_error("unexpected error in the command line", error)
-    message = _("Something went wrong inside mailwizard; the details are in {log}.")
-    sys.stderr.write(message.format(log=log) + "\n")
+    sys.stderr.write(unexpected_error_notice(log) + "\n")
     return EXIT_INTERNAL_ERROR

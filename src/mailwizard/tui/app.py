@@ -21,7 +21,7 @@ from mailwizard import i18n
 from mailwizard.domain.access import Origin, origin_of
 from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_, _
-from mailwizard.logs import log_unexpected_error
+from mailwizard.logs import log_unexpected_error, unexpected_error_notice
 from mailwizard.startup import StartupSettings
 from mailwizard.tui.kiosk import ADMIN_KEY, ESCAPE_KEYS, KioskSupervisor
 from mailwizard.tui.support import translated
@@ -120,8 +120,7 @@ class MailwizardApp(App[None]):
             self.call_from_thread(self._unavailable, error.message)
         except Exception as error:
             log = log_unexpected_error("unexpected error opening the directory", error)
-            problem = _("Something went wrong inside mailwizard; the details are in {log}.")
-            self.call_from_thread(self._unavailable, problem.format(log=log))
+            self.call_from_thread(self._unavailable, unexpected_error_notice(log))
         else:
             self.call_from_thread(self.opened, services, first_run)
 

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from mailwizard.domain.passwords import STRENGTH_MAX
+from mailwizard.domain.passwords import MODERN_MIN_STRENGTH, STRENGTH_MAX
 from mailwizard.i18n import N_, _
 
 STRENGTH_WORDS = (N_("very weak"), N_("weak"), N_("fair"), N_("good"), N_("strong"))
@@ -20,10 +20,11 @@ BAR_CELL: Final = "━"
 
 
 def level_of(strength: int) -> str:
-    """Which colour the bar takes: what breach lists are made of is weak."""
-    if strength <= 1:
-        return "weak"
-    return "fair" if strength == 2 else "strong"
+    """Which colour the bar takes: green from the strength the modern policy asks for,
+    amber one below it, red under that."""
+    if strength >= MODERN_MIN_STRENGTH:
+        return "strong"
+    return "fair" if strength == MODERN_MIN_STRENGTH - 1 else "weak"
 
 
 class StrengthMeter(Widget):
