@@ -7,7 +7,9 @@ its own data folder, config file and log folder under ``tmp_path``.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -90,7 +92,29 @@ def memory_keyring(isolated_environment: dict[str, str]) -> Iterator[MemoryKeyri
 
 @pytest.fixture
 def directory_path(isolated_environment: dict[str, str]) -> Path:
+    configured = os.environ.get("MAILWIZARD_DIRECTORY", "")
+    if configured.startswith("sqlite:///"):
+        return Path(configured.removeprefix("sqlite:///"))
     return Path(isolated_environment["MAILWIZARD_DATA_DIR"]) / "directory.sqlite3"
+
+
+@pytest.fixture
+def mail_server_workspace(
+    isolated_environment: dict[str, str], directory_engine: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    """A folder the mail servers' users can go through, which pytest's private ones are
+    not. On SQLite the directory lives there, readable by Postfix's group; a test that
+    wants it must ask for this fixture before any other that opens the directory."""
+    workspace = Path(tempfile.mkdtemp(prefix="mailwizard-servers-"))
+    workspace.chmod(0o755)
+    if directory_engine == "sqlite":
+        path = workspace / "lib" / "directory.sqlite3"
+        monkeypatch.setenv("MAILWIZARD_DIRECTORY", f"sqlite:///{path}")
+        monkeypatch.setenv("MAILWIZARD_DIRECTORY_GROUP", "postfix")
+    try:
+        yield workspace
+    finally:
+        shutil.rmtree(workspace, ignore_errors=True)
 
 
 @pytest.fixture

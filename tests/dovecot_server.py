@@ -36,6 +36,17 @@ def require_server(binary: str, package: str) -> None:
     pytest.skip(message)
 
 
+def throwaway_certificate(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate and its key, made by openssl, for STARTTLS in tests."""
+    certificate, key = folder / "tls.pem", folder / "tls.key"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-subj", "/CN=mail.famille-martin.fr", "-keyout", str(key), "-out", str(certificate)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return certificate, key
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -136,6 +147,12 @@ def running_dovecot(monkeypatch: pytest.MonkeyPatch) -> Iterator[Dovecot]:
     monkeypatch.setenv("MAILWIZARD_MAIL_ROOT", str(mail_root))
     monkeypatch.setenv("MAILWIZARD_MAIL_UID", str(uid))
     monkeypatch.setenv("MAILWIZARD_MAIL_GID", str(gid))
+    # Dovecot puts its sockets for Postfix in Postfix's queue: this test's own.
+    (workspace / "spool" / "private").mkdir(parents=True)
+    monkeypatch.setenv("MAILWIZARD_POSTFIX_QUEUE_DIRECTORY", str(workspace / "spool"))
+    certificate, key = throwaway_certificate(workspace)
+    monkeypatch.setenv("MAILWIZARD_TLS_CERT_FILE", str(certificate))
+    monkeypatch.setenv("MAILWIZARD_TLS_KEY_FILE", str(key))
     generated = subprocess.run(
         [sys.executable, "-m", "mailwizard", "dovecot-config", "--out", str(workspace / "conf")],
         env=os.environ.copy(),

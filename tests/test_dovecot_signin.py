@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import grp
+import os
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from cli_harness import Cli, write_answers
-from dovecot_server import Dovecot
+from dovecot_server import NOBODY, Dovecot
 from martin_household import CREATE_ENV, HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
 
 
@@ -47,20 +49,37 @@ def test_a_deactivated_box_is_refused(household: str, directory_url: str, doveco
 
 
 def test_dovecot_config_writes_both_files_for_the_directory(
-    household: str, cli: Cli, directory_engine: str, directory_path: Path, tmp_path: Path
+    mail_server_workspace: Path,
+    household: str,
+    cli: Cli,
+    directory_engine: str,
+    directory_path: Path,
+    directory_url: str,
 ) -> None:
-    outcome = cli("dovecot-config", "--out", str(tmp_path / "dovecot"))
+    mail_root = mail_server_workspace / "mail"
+    mail_root.mkdir()
+    os.chown(mail_root, NOBODY, NOBODY)
+    cli("config", "set", f"mail_uid={NOBODY}", f"mail_gid={NOBODY}", f"mail_root={mail_root}")
+    folder = mail_server_workspace / "dovecot"
+    outcome = cli("dovecot-config", "--out", str(folder))
     assert outcome.exit_code == 0, outcome.stderr
-    sql = (tmp_path / "dovecot" / "dovecot-sql.conf.ext").read_text()
+    sql = (folder / "dovecot-sql.conf.ext").read_text()
     if directory_engine == "sqlite":
         assert f"driver = sqlite\nconnect = {directory_path}" in sql
     else:
         assert "driver = pgsql\nconnect = host=127.0.0.1 port=" in sql
+        assert "user=mailwizard_dovecot password=" in sql
+        terminals_password = directory_url.split(":", 2)[2].split("@", 1)[0]
+        assert terminals_password not in sql, "the terminals' password stays with them"
     assert "default_pass_scheme = ARGON2ID" in sql
     assert sql.split("password_query")[1].splitlines()[0].endswith("AND active")
-    snippet = (tmp_path / "dovecot" / "mailwizard.conf").read_text()
-    assert str(tmp_path / "dovecot" / "dovecot-sql.conf.ext") in snippet
-    assert (tmp_path / "dovecot" / "mailwizard.conf").stat().st_mode & 0o777 == 0o640
+    assert f"'{mail_root}/' || maildir AS home, {NOBODY} AS uid" in sql
+    snippet = (folder / "mailwizard.conf").read_text()
+    assert str(folder / "dovecot-sql.conf.ext") in snippet
+    assert "mail_location" not in snippet, "each box's mail comes from the userdb"
+    for name in ("mailwizard.conf", "dovecot-sql.conf.ext"):
+        status = (folder / name).stat()
+        assert (status.st_mode & 0o777, status.st_gid) == (0o640, grp.getgrnam("dovecot").gr_gid)
 
 
 def test_dovecot_config_refuses_other_engines(cli: Cli, tmp_path: Path) -> None:

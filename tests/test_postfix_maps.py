@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from cli_harness import Cli, write_answers
+from mailwizard.backends.mail_servers import POSTFIX_TABLES
 from martin_household import CREATE_ENV, DOMAIN, HOLDER, HOLDER_PASSWORD
 
 OWNER_ENV = {"MAILWIZARD_OWNER_PASSWORD": HOLDER_PASSWORD}
@@ -18,6 +19,12 @@ OWNER_ENV = {"MAILWIZARD_OWNER_PASSWORD": HOLDER_PASSWORD}
 def directory_engine(request: pytest.FixtureRequest) -> str:
     """Postfix reads the directory with its sqlite tables, or with its pgsql ones."""
     return str(request.param)
+
+
+@pytest.fixture(autouse=True)
+def reachable(mail_server_workspace: Path) -> Path:
+    """Before the household: on SQLite, its directory is where Postfix's group can read."""
+    return mail_server_workspace
 
 
 def settings_of(path: Path) -> dict[str, str]:
@@ -57,6 +64,7 @@ def test_postfix_accepts_the_live_boxes_and_aliases_and_refuses_deleted_ones(
     directory_url: str,
     directory_engine: str,
     monkeypatch: pytest.MonkeyPatch,
+    reachable: Path,
 ) -> None:
     if directory_engine == "postgresql":
         password = directory_url.split(":", 2)[2].split("@", 1)[0]
@@ -80,17 +88,17 @@ def test_postfix_accepts_the_live_boxes_and_aliases_and_refuses_deleted_ones(
     deleted = cli("accounts", "delete", "--owner", HOLDER, "--confirm", hugo, hugo, env=OWNER_ENV)
     assert deleted.exit_code == 0, deleted.stderr
 
-    outcome = cli("postfix-config", "--out", str(tmp_path / "postfix"))
+    folder = reachable / "postfix"
+    outcome = cli("postfix-config", "--out", str(folder))
     assert outcome.exit_code == 0, outcome.stderr
     kind = "sqlite" if directory_engine == "sqlite" else "pgsql"
-    assert f"virtual_alias_maps = {kind}:{tmp_path / 'postfix'}/virtual_alias_maps.cf" in (
-        outcome.stderr
-    )
+    main_cf = (folder / "main.cf.fragment").read_text()
+    assert f"virtual_alias_maps = proxy:{kind}:{folder}/virtual_alias_maps.cf" in main_cf
     tables = {
-        name: LookupTable(tmp_path / "postfix" / f"{name}.cf", directory_url, directory_engine)
-        for name in ("virtual_mailbox_domains", "virtual_mailbox_maps", "virtual_alias_maps")
+        name: LookupTable(folder / f"{name}.cf", directory_url, directory_engine)
+        for name in POSTFIX_TABLES
     }
-    assert (tmp_path / "postfix" / "virtual_alias_maps.cf").stat().st_mode & 0o777 == 0o640
+    assert (folder / "virtual_alias_maps.cf").stat().st_mode & 0o777 == 0o640
 
     assert tables["virtual_mailbox_domains"](DOMAIN) == [DOMAIN]
     assert tables["virtual_mailbox_domains"]("example.org") == []
@@ -102,5 +110,9 @@ def test_postfix_accepts_the_live_boxes_and_aliases_and_refuses_deleted_ones(
     assert alias_maps("lea@famille-martin.fr") == [lea]
     assert alias_maps("hugo@famille-martin.fr") == [], "its aliases went with it"
     assert alias_maps(HOLDER) == []
+    senders = tables["smtpd_sender_login_maps"]
+    assert senders(lea) == [lea]
+    assert senders("lea@famille-martin.fr") == [lea], "a box sends as its aliases too"
+    assert senders(hugo) == [], "a deleted box sends nothing"
     for table in tables.values():
         table.engine.dispose()

@@ -85,6 +85,7 @@ def bootstrap(
         settings.directory_url,
         create=create_directory,
         busy_timeout_seconds=settings.busy_timeout_seconds,
+        directory_group=settings.directory_group,
     )
     directory = SqlDirectory(engine, clock or utc_now)
     hasher = Argon2idHasher(

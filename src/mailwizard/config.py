@@ -79,6 +79,40 @@ class Settings(BaseSettings):
     mail_gid: int | None = Field(
         default=None, ge=1, description="System group that owns the Maildirs; default: yours."
     )
+    directory_group: str | None = Field(
+        default=None,
+        pattern=r"^[a-z_][a-z0-9_-]{0,31}$",
+        description="SQLite: the system group through which the mail servers read the "
+        "directory (Debian: postfix); its folder, file and WAL files are kept readable by it.",
+    )
+    tls_cert_file: Path = Field(
+        default=Path("/etc/ssl/certs/ssl-cert-snakeoil.pem"),
+        description="The mail servers' TLS certificate (STARTTLS for IMAP and submission).",
+    )
+    tls_key_file: Path = Field(
+        default=Path("/etc/ssl/private/ssl-cert-snakeoil.key"),
+        description="The key of that certificate.",
+    )
+    postfix_queue_directory: Path = Field(
+        default=Path("/var/spool/postfix"),
+        description="Postfix's queue directory, where Dovecot puts its LMTP and auth sockets.",
+    )
+    submission_service: str = Field(
+        default="submission",
+        pattern=r"^[A-Za-z0-9.:\[\]_-]{1,100}$",
+        description="master.cf's name for the submission service: submission (port 587) "
+        "or ADDRESS:PORT.",
+    )
+    postfix_role: str = Field(
+        default="mailwizard_postfix",
+        pattern=r"^[a-z_][a-z0-9_]{0,62}$",
+        description="PostgreSQL: the read-only role Postfix signs in with.",
+    )
+    dovecot_role: str = Field(
+        default="mailwizard_dovecot",
+        pattern=r"^[a-z_][a-z0-9_]{0,62}$",
+        description="PostgreSQL: the read-only role Dovecot signs in with.",
+    )
     delivery: Literal["maildir", "lmtp", "smtp"] = Field(
         default="maildir",
         description="How confirmation e-mails leave: into the Maildirs, to LMTP, or to a relay.",

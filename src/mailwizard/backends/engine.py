@@ -8,7 +8,7 @@ address checks and the inserts of one commit happen under the write lock.
 
 from __future__ import annotations
 
-import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, ProgrammingError
 
+from mailwizard.backends.sqlite_files import WalKeeper, create_directory_file, share_with_group
 from mailwizard.errors import DirectoryUnavailable, UsageProblem
 from mailwizard.i18n import N_
 from mailwizard.secrets import DIRECTORY_PASSWORD, read_secret
@@ -78,20 +79,6 @@ def _postgresql_engine(url: str) -> Engine:
     )
 
 
-def _create_private_file(path: Path) -> None:
-    """The directory holds password hashes: readable by its owner only."""
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-    except OSError as error:
-        raise DirectoryUnavailable(
-            N_("Cannot create the account directory at {path}: {reason}"),
-            path=str(path),
-            reason=error.strerror,
-        ) from None
-    os.close(descriptor)
-
-
 def _sqlite_engine(path: Path, busy_timeout_seconds: float) -> Engine:
     engine = create_engine(
         f"sqlite+pysqlite:///{path}",
@@ -115,10 +102,18 @@ def _sqlite_engine(path: Path, busy_timeout_seconds: float) -> Engine:
     return engine
 
 
-def open_engine(url: str, *, create: bool, busy_timeout_seconds: float = 30.0) -> Engine:
-    """An engine on an up-to-date directory; ``create`` allows making a new SQLite file.
+def open_engine(
+    url: str,
+    *,
+    create: bool,
+    busy_timeout_seconds: float = 30.0,
+    directory_group: str | None = None,
+) -> Engine:
+    """An engine on an up-to-date directory; ``create`` allows making a new SQLite file,
+    which ``directory_group`` (the mail servers' group) may read.
 
     A PostgreSQL database must exist; its schema is created on first use."""
+    sqlite: Path | None = None
     if is_postgresql(url):
         engine = _postgresql_engine(url)
         path = safe_url(url)
@@ -131,7 +126,7 @@ def open_engine(url: str, *, create: bool, busy_timeout_seconds: float = 30.0) -
                     N_("There is no account directory at {path} yet: run “mailwizard init” first."),
                     path=path,
                 )
-            _create_private_file(sqlite)
+            create_directory_file(sqlite, directory_group)
         engine = _sqlite_engine(sqlite, busy_timeout_seconds)
     try:
         migrate(engine)
@@ -144,7 +139,25 @@ def open_engine(url: str, *, create: bool, busy_timeout_seconds: float = 30.0) -
             path=path,
             reason=str(error.orig).strip(),
         ) from None
+    if sqlite is not None:
+        _keep_readable(engine, sqlite, directory_group)
     return engine
+
+
+def _keep_readable(engine: Engine, path: Path, directory_group: str | None) -> None:
+    """The WAL files outlive the engine, readable by the mail servers' group."""
+    try:
+        keeper = WalKeeper(path)
+    except sqlite3.Error as error:
+        engine.dispose()
+        raise DirectoryUnavailable(
+            N_("The account directory at {path} cannot be used: {reason}"),
+            path=str(path),
+            reason=str(error),
+        ) from None
+    event.listen(engine, "engine_disposed", lambda _engine: keeper.release())
+    if directory_group is not None:
+        share_with_group(path, directory_group)
 
 
 def newest_revision() -> str:

@@ -29,6 +29,8 @@ COMMAND_MODULES = {
     "purge": "management",
     "dovecot-config": "server_config",
     "postfix-config": "server_config",
+    "server-config": "server_config",
+    "config": "settings_command",
     "outbox": "outbox",
     "totp": "totp",
     "secrets": "secrets_command",

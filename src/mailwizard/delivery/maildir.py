@@ -30,8 +30,11 @@ class MaildirTransport:
             os.chown(path, self._uid, self._gid if self._gid is not None else -1)
 
     def _maildir(self, recipient: str) -> Path:
-        maildir = self._mail_root / mailbox_home(recipient) / "Maildir"
-        for folder in (maildir.parent, maildir, *(maildir / name for name in SUBFOLDERS)):
+        home = self._mail_root / mailbox_home(recipient)
+        maildir = home / "Maildir"
+        # The domain's folder too: Dovecot, as the mail user, makes new boxes' homes in it.
+        folders = (home.parent, home, maildir, *(maildir / name for name in SUBFOLDERS))
+        for folder in folders:
             if not folder.is_dir():
                 folder.mkdir(mode=0o700, parents=True, exist_ok=True)
                 self._own(folder)
