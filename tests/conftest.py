@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from cli_harness import Cli
-from dovecot_server import Dovecot, require_server, running_dovecot
+from dovecot_server import NOBODY, Dovecot, require_server, running_dovecot
 from mailwizard import i18n
 from mailwizard.bootstrap import Services, bootstrap
 from mailwizard.config import Settings
@@ -81,6 +81,18 @@ def isolated_environment(
         monkeypatch.setenv(name, value)
     time.tzset()
     return values
+
+
+@pytest.fixture
+def mail_root(mail_server_workspace: Path, cli: Cli) -> Path:
+    """A mail root in that workspace, owned by ``nobody``, written into the settings as
+    an operator would."""
+    folder = mail_server_workspace / "mail"
+    folder.mkdir()
+    os.chown(folder, NOBODY, NOBODY)
+    settings = ("config", "set", f"mail_uid={NOBODY}", f"mail_gid={NOBODY}", f"mail_root={folder}")
+    assert cli(*settings).exit_code == 0
+    return folder
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import grp
-import os
 from pathlib import Path
 
 import pytest
@@ -51,15 +50,12 @@ def test_a_deactivated_box_is_refused(household: str, directory_url: str, doveco
 def test_dovecot_config_writes_both_files_for_the_directory(
     mail_server_workspace: Path,
     household: str,
+    mail_root: Path,
     cli: Cli,
     directory_engine: str,
     directory_path: Path,
     directory_url: str,
 ) -> None:
-    mail_root = mail_server_workspace / "mail"
-    mail_root.mkdir()
-    os.chown(mail_root, NOBODY, NOBODY)
-    cli("config", "set", f"mail_uid={NOBODY}", f"mail_gid={NOBODY}", f"mail_root={mail_root}")
     folder = mail_server_workspace / "dovecot"
     outcome = cli("dovecot-config", "--out", str(folder))
     assert outcome.exit_code == 0, outcome.stderr

@@ -15,7 +15,7 @@ import psycopg
 import pytest
 
 from cli_harness import Cli, write_answers
-from dovecot_server import NOBODY, require_server
+from dovecot_server import require_server
 from martin_household import CREATE_ENV, DOMAIN, HOLDER
 
 POSTMAP = "/usr/sbin/postmap"
@@ -155,12 +155,8 @@ def _readable(connection: psycopg.Connection[tuple[object, ...]], query: str) ->
 
 @pytest.mark.parametrize("directory_engine", ["postgresql"])
 def test_each_mail_server_role_reads_its_own_views_and_nothing_else(
-    mail_server_workspace: Path, household: str, cli: Cli, directory_url: str
+    mail_server_workspace: Path, household: str, mail_root: Path, cli: Cli, directory_url: str
 ) -> None:
-    mail_root = mail_server_workspace / "mail"
-    mail_root.mkdir()
-    os.chown(mail_root, NOBODY, NOBODY)
-    cli("config", "set", f"mail_uid={NOBODY}", f"mail_gid={NOBODY}", f"mail_root={mail_root}")
     out = mail_server_workspace / "out"
     assert cli("server-config", "--out", str(out)).exit_code == 0
     table = dict(
