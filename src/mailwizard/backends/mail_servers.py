@@ -188,6 +188,8 @@ userdb {{
 }}
 ssl_cert = <{settings.tls_cert_file}
 ssl_key = <{settings.tls_key_file}
+# LOGIN beside PLAIN: some mail programs offer nothing else.
+auth_mechanisms = plain login
 # Postfix checks the boxes' passwords (submission) here.
 service auth {{
   unix_listener {queue / AUTH_SOCKET} {{
@@ -246,6 +248,13 @@ smtpd_tls_cert_file = {settings.tls_cert_file}
 smtpd_tls_key_file = {settings.tls_key_file}
 smtpd_tls_security_level = may
 smtpd_relay_restrictions = permit_sasl_authenticated, reject_unauth_destination
+# Postfix checks who sends only where it knows who signed in: on port 25 too, after TLS,
+# so that nobody uses a household's address there without being that box.
+smtpd_sasl_auth_enable = yes
+smtpd_sasl_type = dovecot
+smtpd_sasl_path = {AUTH_SOCKET}
+smtpd_tls_auth_only = yes
+smtpd_sender_restrictions = reject_sender_login_mismatch
 """
     files[MASTER_CF] = f"""\
 {header} Add this service to master.cf:

@@ -29,6 +29,7 @@ from mailwizard.backends import schema
 from mailwizard.backends.engine import read_transaction, write_transaction
 from mailwizard.clock import Clock, utc_now
 from mailwizard.domain.addresses import taken_refusal
+from mailwizard.domain.audit import ACTION_MAX, ACTOR_MAX, ORIGIN_MAX, TARGET_MAX, stored
 from mailwizard.domain.management import (
     check_alias_count,
     primary_untouchable,
@@ -92,13 +93,15 @@ def outbox_row(message: OutboxMessage, now: datetime) -> dict[str, object]:
 def audit_row(
     household_id: int | None, audit: Audit, action: str, target: str | None, at: datetime
 ) -> dict[str, object]:
+    """The audit log's row: each text made visible and cut to its column, so that no
+    value (an SSH client's address, a typed address) can make the line fail or forge one."""
     return {
         "at": at,
         "household_id": household_id,
-        "actor": audit.actor,
-        "origin": audit.origin,
-        "action": action,
-        "target": target,
+        "actor": stored(audit.actor, ACTOR_MAX),
+        "origin": stored(audit.origin, ORIGIN_MAX),
+        "action": stored(action, ACTION_MAX),
+        "target": None if target is None else stored(target, TARGET_MAX),
     }
 
 

@@ -17,7 +17,7 @@ from mailwizard.cli.accounts import accounts, utc_timestamp
 from mailwizard.cli.secrets import read_password
 from mailwizard.cli.state import CliState, cli_origin, pass_state
 from mailwizard.domain.addresses import normalise
-from mailwizard.domain.audit import describe
+from mailwizard.domain.audit import shown_line
 from mailwizard.domain.models import AuditEntry
 from mailwizard.errors import UsageProblem
 from mailwizard.i18n import N_, _
@@ -169,6 +169,24 @@ def _entry_json(entry: AuditEntry) -> dict[str, str | None]:
     }
 
 
+def _json_visible(document: str) -> str:
+    """``document`` with every character a terminal could act on written as a JSON
+    escape (json.dumps leaves C1 controls, format characters and separators as they are):
+    the same values for a script, nothing for the terminal to obey."""
+    if document.isprintable():
+        return document
+    escaped = []
+    for character in document:
+        if character.isprintable() or character == "\n":
+            escaped.append(character)
+            continue
+        units = character.encode("utf-16-be", "surrogatepass")
+        escaped.extend(
+            f"\\u{int.from_bytes(units[i : i + 2], 'big'):04x}" for i in range(0, len(units), 2)
+        )
+    return "".join(escaped)
+
+
 @click.command()
 @OWNER
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
@@ -180,11 +198,13 @@ def audit(state: CliState, owner: str, as_json: bool, limit: int | None) -> None
     household_id = services.households.household_id(owner)
     entries = services.management.audit_log(household_id, limit)
     if as_json:
-        click.echo(json.dumps([_entry_json(e) for e in entries], ensure_ascii=False, indent=2))
+        document = json.dumps([_entry_json(e) for e in entries], ensure_ascii=False, indent=2)
+        click.echo(_json_visible(document))
         return
     for entry in entries:
         moment = entry.at.strftime("%Y-%m-%d %H:%M:%S")
-        click.echo(f"{moment} UTC  {describe(entry)}  {entry.actor}  ({entry.origin})")
+        what, actor, origin = shown_line(entry)
+        click.echo(f"{moment} UTC  {what}  {actor}  ({origin})")
 
 
 @click.command()

@@ -1,4 +1,6 @@
-"""What the audit log's actions mean, in the reader's language."""
+"""What the audit log's actions mean, in the reader's language, and what of its fields
+is kept and shown: never a character a terminal would act on, never more than its column.
+"""
 
 from __future__ import annotations
 
@@ -30,9 +32,61 @@ ACTIONS: Final = {
 }
 
 
+ACTOR_MAX: Final = 254
+ORIGIN_MAX: Final = 128
+ACTION_MAX: Final = 64
+TARGET_MAX: Final = 254
+"""The audit log's columns (``backends.schema.audit_log``), in characters."""
+
+_CUT: Final = "…"
+
+
+def _escaped(character: str) -> str:
+    code = ord(character)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def _pieces(text: str) -> list[str]:
+    return [c if c.isprintable() else _escaped(c) for c in text]
+
+
+def visible(text: str) -> str:
+    """``text`` with each character a terminal could act on or hide — controls (escape
+    sequences), format characters, lone surrogates, line separators, spaces other than
+    the plain one — written out as an escape: ESC shows as ``\\x1b``."""
+    if text.isprintable():
+        return text
+    return "".join(_pieces(text))
+
+
+def stored(text: str, limit: int) -> str:
+    """What the audit log keeps of ``text``: ``visible``, and at most ``limit``
+    characters, a longer one cut (between escapes, never inside one) and marked ``…``."""
+    pieces = _pieces(text)
+    if sum(map(len, pieces)) <= limit:
+        return "".join(pieces)
+    kept, length = [], len(_CUT)
+    for piece in pieces:
+        if length + len(piece) > limit:
+            break
+        kept.append(piece)
+        length += len(piece)
+    return "".join(kept) + _CUT
+
+
 def describe(entry: AuditEntry) -> str:
     """A short sentence; an action this version does not know is shown as recorded."""
     label = ACTIONS.get(entry.action)
     if label is None:
-        return f"{entry.action} {entry.target or ''}".strip()
-    return _(label).format(target=entry.target or "")
+        return visible(f"{entry.action} {entry.target or ''}".strip())
+    return _(label).format(target=visible(entry.target or ""))
+
+
+def shown_line(entry: AuditEntry) -> tuple[str, str, str]:
+    """What a terminal shows of ``entry``: what was done, by whom, from where, each
+    ``visible`` (whatever the rows hold, written by this version or not)."""
+    return describe(entry), visible(entry.actor), visible(entry.origin)
