@@ -15,7 +15,7 @@ import psycopg
 import pytest
 
 from cli_harness import Cli, write_answers
-from dovecot_server import require_server
+from dovecot_server import NOBODY, require_server
 from martin_household import CREATE_ENV, DOMAIN, HOLDER
 
 POSTMAP = "/usr/sbin/postmap"
@@ -192,3 +192,39 @@ def test_each_mail_server_role_reads_its_own_views_and_nothing_else(
     assert cli("postfix-config", "--out", str(out / "postfix")).exit_code == 0
     with pytest.raises(psycopg.OperationalError):
         _role_connection(directory_url, table["user"], table["password"])
+
+
+@as_root
+def test_server_files_replace_a_planted_link_and_an_open_mode_instead_of_using_them(
+    mail_server_workspace: Path, household: str, mail_root: Path, cli: Cli
+) -> None:
+    victim = mail_server_workspace / "victim"
+    victim.write_text("untouched\n")
+    tables = mail_server_workspace / "postfix"
+    tables.mkdir()
+    (tables / "virtual_alias_maps.cf").symlink_to(victim)
+    (tables / "main.cf.fragment").write_text("old\n")
+    (tables / "main.cf.fragment").chmod(0o644)
+
+    assert cli("postfix-config", "--out", str(tables)).exit_code == 0
+    assert victim.read_text() == "untouched\n"
+    for name in ("virtual_alias_maps.cf", "main.cf.fragment"):
+        path = tables / name
+        assert not path.is_symlink() and path.stat().st_mode & 0o777 == 0o640, name
+    assert sorted(item.name for item in tables.iterdir() if item.name.startswith(".")) == []
+
+
+@pytest.mark.parametrize("mail_root_text", ["/srv/mail box", "/srv/mail\nprotocols = pop3"])
+def test_server_files_refuse_a_value_their_formats_cannot_hold_and_write_nothing(
+    mail_server_workspace: Path, household: str, cli: Cli, mail_root_text: str
+) -> None:
+    outcome = cli(
+        "server-config",
+        "--out",
+        str(mail_server_workspace / "out"),
+        env={"MAILWIZARD_MAIL_ROOT": mail_root_text, "MAILWIZARD_MAIL_UID": str(NOBODY),
+             "MAILWIZARD_MAIL_GID": str(NOBODY)},
+    )  # fmt: skip
+    assert outcome.exit_code == 2, outcome.stderr
+    assert "mail_root" in outcome.stderr and "\n" not in outcome.stderr.strip()
+    assert not (mail_server_workspace / "out").exists()

@@ -12,6 +12,7 @@ through ``directory_group``.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,12 @@ POSTFIX_TABLES = {
     "virtual_alias_maps": "SELECT destination FROM mail_alias WHERE address = '%s'",
     "smtpd_sender_login_maps": "SELECT login FROM mail_sender WHERE address = '%s'",
 }
+
+
+# What every format here takes as it is: no quoting rules to get wrong (Dovecot splits
+# "args" at spaces and expands % in queries; a newline would start a new setting).
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9._/@+-]+")
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9._-]+")
 
 
 @dataclass(frozen=True)
@@ -130,6 +137,37 @@ def check_directory_readable(settings: Settings) -> str:
     return group
 
 
+def _refuse_unplain(setting: str, value: str, pattern: re.Pattern[str]) -> None:
+    if not pattern.fullmatch(value):
+        raise UsageProblem(
+            N_(
+                "The mail servers' files cannot hold {setting} = {value}: use only letters, "
+                "digits and . _ - / @ +."
+            ),
+            setting=setting,
+            value=ascii(value),
+        )
+
+
+def check_plain_values(settings: Settings, folder: Path) -> None:
+    """Every path and name the generated files will hold, before anything is written."""
+    paths = {
+        "--out": folder.resolve(),
+        "mail_root": settings.mail_folder.resolve(),
+        "tls_cert_file": settings.tls_cert_file,
+        "tls_key_file": settings.tls_key_file,
+        "postfix_queue_directory": settings.postfix_queue_directory,
+    }
+    if not is_postgresql(settings.directory_url):
+        paths["directory"] = sqlite_file(settings.directory_url).resolve()
+    for setting, path in paths.items():
+        _refuse_unplain(setting, str(path), _PLAIN_PATH)
+    if is_postgresql(settings.directory_url):
+        parsed = make_url(settings.directory_url)
+        for setting, name in (("host", parsed.host), ("database", parsed.database)):
+            _refuse_unplain(f"directory ({setting})", name or "localhost", _PLAIN_NAME)
+
+
 def _sql_text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
@@ -139,6 +177,7 @@ def dovecot_files(
 ) -> dict[str, str]:
     """The SQL driver's file and the snippet to include, for files installed in ``folder``."""
     uid, gid = mail_owner(settings)
+    check_plain_values(settings, folder)
     url = settings.directory_url
     worker = ""
     if credentials is None:
@@ -214,6 +253,7 @@ def postfix_files(
     settings: Settings, folder: Path, credentials: Credentials | None
 ) -> dict[str, str]:
     """The lookup tables and the lines for main.cf and master.cf, installed in ``folder``."""
+    check_plain_values(settings, folder)
     url = settings.directory_url
     if credentials is None:
         check_directory_readable(settings)

@@ -26,22 +26,28 @@ DOVECOT_GROUP = "dovecot"
 POSTFIX_GROUP = "postfix"
 
 
-def _write_private_files(folder: Path, files: Mapping[str, str], group: str) -> None:
-    """Each file 0640 and of the server's group (it may hold a role's password), written
-    whole or not at all: a temporary file renamed over the old one, so that a link
-    planted there is replaced, never followed."""
+def _check_out_folder(folder: Path, group: str) -> None:
+    """The server's group must go through every folder on the way to its files."""
     from mailwizard.backends.mail_servers import first_closed_folder
     from mailwizard.backends.sqlite_files import group_id
 
-    gid = group_id(group)
     existing = next(path for path in (folder, *folder.absolute().parents) if path.exists())
-    closed = first_closed_folder(existing, -1, {gid}, write=False)
-    if closed is not None and closed != folder:
+    closed = first_closed_folder(existing, -1, {group_id(group)}, write=False)
+    if closed is not None and closed != folder.absolute():
         raise UsageProblem(
             N_("The group {group} cannot go through {folder}: choose another --out."),
             group=group,
             folder=str(closed),
         )
+
+
+def _write_private_files(folder: Path, files: Mapping[str, str], group: str) -> None:
+    """Each file 0640 and of the server's group (it may hold a role's password), written
+    whole or not at all: a temporary file renamed over the old one, so that a link
+    planted there is replaced, never followed."""
+    from mailwizard.backends.sqlite_files import group_id
+
+    gid = group_id(group)
     try:
         folder.mkdir(mode=0o750, parents=True, exist_ok=True)
         os.chown(folder, -1, gid)
@@ -68,31 +74,40 @@ def _write_private_files(folder: Path, files: Mapping[str, str], group: str) -> 
         ) from None
 
 
-def _write_dovecot(state: CliState, folder: Path) -> None:
-    from mailwizard.backends.mail_servers import check_mail_root, dovecot_files, needs_roles
+def _write(state: CliState, dovecot: Path | None, postfix: Path | None) -> None:
+    """Checks everything both halves need, then renews the roles, then writes: a refusal
+    leaves the running servers' files and passwords as they were."""
+    from mailwizard.backends import mail_servers
 
     settings = state.settings
-    check_mail_root(settings)
-    credentials = None
-    if needs_roles(settings):
-        from mailwizard.backends.mail_server_roles import DOVECOT_VIEWS, grant_role
+    if dovecot is not None:
+        mail_servers.check_plain_values(settings, dovecot)
+        mail_servers.check_mail_root(settings)
+        _check_out_folder(dovecot, DOVECOT_GROUP)
+    if postfix is not None:
+        mail_servers.check_plain_values(settings, postfix)
+        if not mail_servers.needs_roles(settings):
+            mail_servers.check_directory_readable(settings)
+        _check_out_folder(postfix, POSTFIX_GROUP)
+    # Opening the directory also brings a SQLite file's group and modes up to date.
+    engine = state.services().engine
+    roles = mail_servers.needs_roles(settings)
+    if dovecot is not None:
+        credentials = None
+        if roles:
+            from mailwizard.backends.mail_server_roles import DOVECOT_VIEWS, grant_role
 
-        credentials = grant_role(state.services().engine, settings.dovecot_role, DOVECOT_VIEWS)
-    _write_private_files(folder, dovecot_files(settings, folder, credentials), DOVECOT_GROUP)
+            credentials = grant_role(engine, settings.dovecot_role, DOVECOT_VIEWS)
+        files = mail_servers.dovecot_files(settings, dovecot, credentials)
+        _write_private_files(dovecot, files, DOVECOT_GROUP)
+    if postfix is not None:
+        credentials = None
+        if roles:
+            from mailwizard.backends.mail_server_roles import POSTFIX_VIEWS, grant_role
 
-
-def _write_postfix(state: CliState, folder: Path) -> None:
-    from mailwizard.backends.mail_servers import needs_roles, postfix_files
-
-    settings = state.settings
-    credentials = None
-    if needs_roles(settings):
-        from mailwizard.backends.mail_server_roles import POSTFIX_VIEWS, grant_role
-
-        credentials = grant_role(state.services().engine, settings.postfix_role, POSTFIX_VIEWS)
-    else:
-        state.services()  # brings the directory and its files up to date for the group
-    _write_private_files(folder, postfix_files(settings, folder, credentials), POSTFIX_GROUP)
+            credentials = grant_role(engine, settings.postfix_role, POSTFIX_VIEWS)
+        files = mail_servers.postfix_files(settings, postfix, credentials)
+        _write_private_files(postfix, files, POSTFIX_GROUP)
 
 
 def _dovecot_advice(folder: Path) -> str:
@@ -117,8 +132,7 @@ def _postfix_advice(folder: Path) -> str:
 def server_config(state: CliState, folder: Path) -> None:
     """Write everything Dovecot and Postfix need to serve the boxes: FOLDER/dovecot and
     FOLDER/postfix."""
-    _write_dovecot(state, folder / "dovecot")
-    _write_postfix(state, folder / "postfix")
+    _write(state, folder / "dovecot", folder / "postfix")
     click.echo(_dovecot_advice(folder / "dovecot"), err=True)
     click.echo(_postfix_advice(folder / "postfix"), err=True)
 
@@ -128,7 +142,7 @@ def server_config(state: CliState, folder: Path) -> None:
 @pass_state
 def dovecot_config(state: CliState, folder: Path) -> None:
     """Write Dovecot's part only: how it signs the boxes in and takes their mail."""
-    _write_dovecot(state, folder)
+    _write(state, folder, None)
     click.echo(_dovecot_advice(folder), err=True)
 
 
@@ -137,7 +151,7 @@ def dovecot_config(state: CliState, folder: Path) -> None:
 @pass_state
 def postfix_config(state: CliState, folder: Path) -> None:
     """Write Postfix's part only: its lookup tables and its main.cf and master.cf lines."""
-    _write_postfix(state, folder)
+    _write(state, None, folder)
     click.echo(_postfix_advice(folder), err=True)
 
 
