@@ -61,7 +61,7 @@ def audit_origins(directory_url: str) -> list[str]:
 
 def refusal_code(services: Services, holder: SignedIn, origin: Origin, code: str | None) -> str:
     try:
-        services.access.check_creation_access(holder, origin, code)
+        services.access.check_creation_access(holder, origin, code, "test")
     except Refused as refused:
         return refused.code
     return "allowed"
@@ -216,7 +216,7 @@ def test_no_password_totp_secret_or_device_token_reaches_a_log_or_a_message(
     for attempt in (
         lambda: services.access.confirm_enrolment(holder, enrolment, "000000", "test"),
         lambda: services.signin.sign_in(HOLDER, "Wrong-horse-battery-77", "test"),
-        lambda: services.access.verify(holder, "123456"),
+        lambda: services.access.verify(holder, "123456", "test"),
         lambda: services.devices.sign_in(console),
     ):
         with pytest.raises(MailwizardError) as refused:

@@ -95,9 +95,12 @@ def test_a_transport_that_is_down_loses_nothing_and_a_later_flush_delivers_once(
     down = {"MAILWIZARD_DELIVERY": "lmtp", "MAILWIZARD_LMTP_PORT": str(free_port())}
     create_lea(cli, answers_dir, down)
     assert statuses(cli) == [(HOLDER, "pending", 1), (LEA, "pending", 1)]
+    # Left by a committed creation, they are due again at once; then the back-off runs.
+    assert cli("outbox", "flush", env=down).exit_code == 3
+    assert statuses(cli) == [(HOLDER, "pending", 2), (LEA, "pending", 2)]
     assert cli("outbox", "flush", env=down).exit_code == 0, "nothing is due yet"
 
-    later = utc_now() + timedelta(minutes=2)
+    later = utc_now() + timedelta(minutes=5)
     services = bootstrap(Settings(), clock=lambda: later)
     try:
         report = services.delivery.flush()
@@ -105,7 +108,7 @@ def test_a_transport_that_is_down_loses_nothing_and_a_later_flush_delivers_once(
     finally:
         services.close()
     assert (report.sent, again.sent) == (2, 0)
-    assert statuses(cli) == [(HOLDER, "sent", 2), (LEA, "sent", 2)]
+    assert statuses(cli) == [(HOLDER, "sent", 3), (LEA, "sent", 3)]
     mail_root = Path(isolated_environment["MAILWIZARD_DATA_DIR"]) / "mail"
     assert len(list(mail_root.glob("famille-martin.fr/*/Maildir/new/*"))) == 2
 

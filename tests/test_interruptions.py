@@ -61,7 +61,8 @@ def test_two_flushes_at_once_deliver_each_message_once(
 
     messages = outbox(cli)
     assert len(messages) == 6
-    assert {(m["status"], m["attempts"]) for m in messages} == {("sent", 2)}
+    # Each creation tried what was due (its own e-mails, and those left before it).
+    assert {m["status"] for m in messages} == {"sent"}
     mail_root = Path(isolated_environment["MAILWIZARD_DATA_DIR"]) / "mail"
     delivered = list(mail_root.glob("famille-martin.fr/*/Maildir/new/*"))
     assert len(delivered) == 6

@@ -1,23 +1,37 @@
 """The kiosk outside the test harness: in a real terminal (tmux), where Ctrl+C, Ctrl+Q,
 Ctrl+Z and Ctrl+\\ do not end it and SIGTERM does; and in a real browser (Debian's
-Chromium), where ``mailwizard serve`` shows the wizard and takes keystrokes."""
+Chromium), where ``mailwizard serve`` shows the wizard, takes keystrokes, and judges each
+session by its browser's address: this machine's, or, from a network namespace of the
+test's own, one outside the trusted networks."""
 
 from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-
-from dovecot_server import free_port, require_server
+from away_network import away_network
+from dovecot_server import require_server
+from mailwizard.bootstrap import Services
+from martin_household import HOLDER, HOLDER_PASSWORD
 from real_terminal import Tmux, alive, wait_until
+from web_kiosk import (
+    CHROMEDRIVER,
+    CHROMIUM,
+    BrowserSession,
+    audited,
+    chromium_options,
+    enrol_an_authenticator,
+    reach_the_gate,
+    running_serve,
+)
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
+LOOPBACK_ONLY = '["127.0.0.0/8"]'
+DRIVER_PORT = 9515  # in the namespace, whose ports are all its own
 
 
 def test_the_kiosk_survives_every_escape_key_in_a_real_terminal(
@@ -34,19 +48,6 @@ def test_the_kiosk_survives_every_escape_key_in_a_real_terminal(
 
     os.kill(pid, signal.SIGTERM)
     assert wait_until(lambda: not alive(pid), timeout=10), "SIGTERM ends the kiosk"
-
-
-def failed_sign_ins_from_a_kiosk(directory_url: str) -> int:
-    engine = create_engine(directory_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    try:
-        with engine.connect() as connection:
-            query = text(
-                "SELECT count(*) FROM audit_log WHERE action = 'signin.failed' "
-                "AND origin = 'terminal, kiosk'"
-            )
-            return int(connection.execute(query).scalar_one())
-    finally:
-        engine.dispose()
 
 
 def session_environments(server_pid: int) -> list[dict[str, str]]:
@@ -67,61 +68,97 @@ def session_environments(server_pid: int) -> list[dict[str, str]]:
 
 
 def test_mailwizard_serve_shows_the_kiosk_in_a_real_browser(
-    household: str, directory_url: str, isolated_environment: dict[str, str], tmp_path: Path
+    household: str,
+    services: Services,
+    directory_url: str,
+    isolated_environment: dict[str, str],
+    tmp_path: Path,
 ) -> None:
+    """From this machine's own browser: the audit names it, and with
+    web_home_networks_count_as_home its trusted network lets it past the gate."""
     require_server(CHROMIUM, "chromium")
     require_server(CHROMEDRIVER, "chromium-driver")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.common.action_chains import ActionChains
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
 
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mailwizard", "--lang", "en", "serve", "--port", str(port)],
-        env={**os.environ, "MAILWIZARD_SMTP_PASSWORD": "a-secret-of-the-server"},
-        stdout=subprocess.DEVNULL,
-        stderr=(tmp_path / "serve.log").open("w"),
-        start_new_session=True,
-    )
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                     "--window-size=1200,800"):  # fmt: skip
-        options.add_argument(argument)
-    browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    enrol_an_authenticator(services)
+    environment = {
+        "MAILWIZARD_SMTP_PASSWORD": "a-secret-of-the-server",
+        "MAILWIZARD_TRUSTED_NETWORKS": LOOPBACK_ONLY,
+        "MAILWIZARD_WEB_HOME_NETWORKS_COUNT_AS_HOME": "true",
+    }
+    browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=chromium_options(True))
     try:
-        assert wait_until(lambda: _answers(f"http://127.0.0.1:{port}/")), "serve did not start"
-        browser.get(f"http://127.0.0.1:{port}/")
-        body = browser.find_element(By.TAG_NAME, "body")
-        assert wait_until(lambda: "-first-byte" in (body.get_attribute("class") or "")), (
-            "the wizard never drew in the page"
-        )
-        time.sleep(1)
-        browser.find_element(By.ID, "terminal").click()
-        typing = ActionChains(browser)
-        typing.send_keys("nobody@famille-martin.fr", Keys.TAB, "Not-the-password-42", Keys.ENTER)
-        typing.perform()
-        assert wait_until(lambda: failed_sign_ins_from_a_kiosk(directory_url) == 1), (
-            "the keystrokes did not reach the sign-in of a kiosk session"
-        )
-        environments = session_environments(server.pid)
-        assert environments, "no kiosk session process found"
-        for environment in environments:
-            assert "MAILWIZARD_SMTP_PASSWORD" not in environment
-            assert not any("PASSWORD" in name for name in environment)
+        with running_serve(tmp_path / "serve.log", environment=environment) as served:
+            session = BrowserSession(browser, served.page)
+            assert session.wait_for("Sign in"), "the wizard never drew in the page"
+            session.type("nobody@famille-martin.fr", session.TAB, "Not-the-password-42",
+                         session.ENTER)  # fmt: skip
+            assert wait_until(lambda: audited(directory_url, "signin.failed")), (
+                "the keystrokes did not reach the sign-in of a web session"
+            )
+            assert audited(directory_url, "signin.failed") == ["terminal, web 127.0.0.1"]
+            environments = session_environments(served.pid)
+            assert environments, "no kiosk session process found"
+            for session_environment in environments:
+                assert "MAILWIZARD_SMTP_PASSWORD" not in session_environment
+                assert not any("PASSWORD" in name for name in session_environment)
+                assert session_environment["MAILWIZARD_WEB_CLIENT"] == "127.0.0.1"
+
+            session = BrowserSession(browser, served.page)  # a new session, a fresh form
+            reach_the_gate(session, HOLDER, HOLDER_PASSWORD)
+            assert session.wait_for("Who is the new address for?"), session.tail()
     finally:
         browser.quit()
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=10)
 
 
-def _answers(url: str) -> bool:
-    import urllib.request
+def test_a_browser_away_from_home_is_named_and_asked_for_the_code(
+    household: str, services: Services, directory_url: str, tmp_path: Path
+) -> None:
+    """Chromium in a network namespace of the test's own, outside the trusted networks:
+    even with web_home_networks_count_as_home, the gate asks for the code, and the wrong
+    code is in the audit log with the browser's address."""
+    require_server(CHROMIUM, "chromium")
+    require_server(CHROMEDRIVER, "chromium-driver")
+    from selenium import webdriver
 
+    enrol_an_authenticator(services)
+    environment = {
+        "MAILWIZARD_TRUSTED_NETWORKS": LOOPBACK_ONLY,
+        "MAILWIZARD_WEB_HOME_NETWORKS_COUNT_AS_HOME": "true",
+    }
+    with away_network() as away:
+        # chromedriver, and the Chromium it starts, run in the namespace; Selenium
+        # drives them from here through the veth pair.
+        driver = subprocess.Popen(
+            away.command(CHROMEDRIVER, f"--port={DRIVER_PORT}",
+                         f"--allowed-ips={away.host_address}"),
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            assert wait_until(lambda: _listens(away.client_address, DRIVER_PORT), timeout=15)
+            browser = webdriver.Remote(
+                f"http://{away.client_address}:{DRIVER_PORT}", options=chromium_options(True)
+            )
+            try:
+                log = tmp_path / "serve.log"
+                with running_serve(log, away.host_address, environment) as served:
+                    session = BrowserSession(browser, served.page)
+                    reach_the_gate(session, HOLDER, HOLDER_PASSWORD)
+                    assert session.wait_for("Code from your app"), session.tail()
+                    session.type("000000", session.ENTER)
+                    assert wait_until(lambda: audited(directory_url, "totp.failed")), session.tail()
+            finally:
+                browser.quit()
+        finally:
+            driver.terminate()
+            driver.wait(timeout=10)
+    assert audited(directory_url, "totp.failed") == [f"terminal, web {away.client_address}"]
+
+
+def _listens(host: str, port: int) -> bool:
     try:
-        with urllib.request.urlopen(url, timeout=2):
-            return True
+        socket.create_connection((host, port), timeout=1).close()
     except OSError:
         return False
+    return True

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import os
 import statistics
+import subprocess
+import sys
 import time
+from contextlib import suppress
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from cli_harness import Cli, write_answers
 from mailwizard.backends.sql_directory import SqlDirectory
@@ -17,11 +23,13 @@ from mailwizard.clock import utc_now
 from mailwizard.config import Settings
 from mailwizard.errors import SignInFailed
 from mailwizard.hashing import Argon2idHasher
+from mailwizard.services.ports import Attempt, Lock, Wait
 from mailwizard.services.signin import SignInService, ThrottlePolicy
-from martin_household import CREATE_ENV, HOLDER, HOLDER_PASSWORD
+from martin_household import CREATE_ENV, HOLDER, HOLDER_PASSWORD, box_request
 from time_machine import TimeMachine
 
 WRONG = "not the password at all"
+LEA = "lea@famille-martin.fr"
 INCORRECT = "The address or the password is incorrect."
 
 
@@ -29,6 +37,15 @@ INCORRECT = "The address or the password is incorrect."
 def directory_engine(request: pytest.FixtureRequest) -> str:
     """Every test of this module runs on both engines."""
     return str(request.param)
+
+
+def query(url: str, sql: str) -> list[tuple[object, ...]]:
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(text(sql))]
+    finally:
+        engine.dispose()
 
 
 def failure(services: Services, address: str, password: str = WRONG) -> str:
@@ -121,8 +138,8 @@ def test_an_unknown_address_and_a_wrong_password_take_comparable_time(household:
 class RecordingHasher(Argon2idHasher):
     """The real hasher, noting the cost of each hash it verifies."""
 
-    def __init__(self) -> None:
-        settings = Settings()
+    def __init__(self, settings: Settings | None = None) -> None:
+        settings = settings or Settings()
         super().__init__(
             time_cost=settings.argon2_time_cost,
             memory_kib=settings.argon2_memory_kib,
@@ -163,3 +180,108 @@ def test_failures_and_the_lock_are_in_the_households_audit_log(services: Service
         ("signin.locked", HOLDER, "test"),
         *[("signin.failed", HOLDER, "test")] * 5,
     ], "an unknown address is logged, but in no household"
+
+
+def test_after_a_cost_change_an_unknown_address_costs_what_the_stored_hashes_cost(
+    services: Services, directory_url: str
+) -> None:
+    """Hashes made at t=2, settings now at t=3: a wrong password for a box costs a
+    verification at t=2, so an unknown address must not cost one at t=3. Each unknown
+    address pays the cost of the box that follows it, the same at every try; a sign-in
+    that succeeds brings its box's hash to the new cost."""
+    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
+    services.provisioning.commit(holder, box_request(LEA), "test")
+    raised = Settings(argon2_time_cost=3)
+    hasher = RecordingHasher(raised)
+    signin = SignInService(
+        SqlDirectory(services.engine, utc_now),
+        hasher,
+        SqlSignInThrottle(services.engine),
+        ThrottlePolicy(1000, timedelta(minutes=15)),
+    )
+    old, new = "m=19456,t=2,p=1", "m=19456,t=3,p=1"
+
+    def costs(address: str, password: str = WRONG) -> list[str]:
+        hasher.costs.clear()
+        with suppress(SignInFailed):
+            signin.sign_in(address, password, "test")
+        return hasher.costs
+
+    before_jean = "jean.a@famille-martin.fr"  # the box after it is the holder's
+    before_lea = "kevin@famille-martin.fr"
+    after_all = "zoe@famille-martin.fr"  # the first box stands in for it
+    for address in (HOLDER, LEA, before_jean, before_lea, after_all, "x@elsewhere.example"):
+        assert costs(address) == [old], address
+
+    assert costs(HOLDER, HOLDER_PASSWORD) == [old]
+    ((stored,),) = query(directory_url, f"SELECT password FROM mailbox WHERE username = '{HOLDER}'")
+    assert str(stored).startswith(f"{{ARGON2ID}}$argon2id$v=19${new}$"), "re-hashed at the new cost"
+    assert costs(HOLDER) == [new]
+    assert costs(before_jean) == costs(before_jean) == costs(after_all) == [new]
+    assert costs(before_lea) == costs(LEA) == [old]
+
+
+def test_tries_being_verified_and_failures_never_exceed_the_limit(services: Services) -> None:
+    """Five tries being verified fill the limit: a sixth waits. A failure locks once the
+    failures reach the limit; a success starts the count again, unless a lock was set
+    meanwhile."""
+    throttle = SqlSignInThrottle(services.engine)
+    now, lock = utc_now(), timedelta(minutes=15)
+    assert [throttle.reserve(HOLDER, now, 5) for _ in range(5)] == [Attempt()] * 5
+    assert throttle.reserve(HOLDER, now, 5) == Wait()
+    throttle.succeeded(HOLDER, now)
+    assert throttle.reserve(HOLDER, now, 5) == Attempt(), "a success frees its place"
+    assert [throttle.failed(HOLDER, now, 5, lock) for _ in range(4)] == [None] * 4
+    assert throttle.reserve(HOLDER, now, 5) == Wait(), "4 failures and one try pending"
+    throttle.succeeded(HOLDER, now)
+    assert throttle.reserve(HOLDER, now, 5) == Attempt(), "the count started again"
+    for _ in range(4):
+        assert throttle.reserve(HOLDER, now, 5) == Attempt()
+    locks = [throttle.failed(HOLDER, now, 5, lock) for _ in range(5)]
+    assert locks == [None, None, None, None, now + lock]
+    assert throttle.reserve(HOLDER, now, 5) == Lock(now + lock)
+    assert throttle.reserve(HOLDER, now + lock, 5) == Attempt(), "the lock has run out"
+
+
+def test_a_try_left_pending_by_a_dead_process_is_forgotten(services: Services) -> None:
+    throttle = SqlSignInThrottle(services.engine)
+    now = utc_now()
+    for _ in range(5):
+        throttle.reserve(HOLDER, now, 5)
+    assert throttle.reserve(HOLDER, now + timedelta(seconds=30), 5) == Wait()
+    assert throttle.reserve(HOLDER, now + timedelta(minutes=3), 5) == Attempt()
+
+
+GUESSERS = 40
+
+
+def test_forty_processes_guessing_at_once_verify_at_most_five_passwords(
+    household: str, cli: Cli, directory_url: str
+) -> None:
+    """Forty processes send a wrong holder's password at the same instant: the tries are
+    counted before the passwords are verified, so five are verified (each logged as a
+    failed sign-in) and the others find the address locked; the right one then too."""
+    command = [sys.executable, str(Path(__file__).with_name("simultaneous_cli.py")),
+               str(GUESSERS), "accounts", "suspend", "--owner", HOLDER, LEA]  # fmt: skip
+    completed = subprocess.run(
+        command,
+        env={**os.environ, "MAILWIZARD_OWNER_PASSWORD": WRONG},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=True,
+    )
+    outcomes = json.loads(completed.stdout)
+    assert [o["exit_code"] for o in outcomes] == [1] * GUESSERS, outcomes
+    ((verified,),) = query(
+        directory_url, "SELECT count(*) FROM audit_log WHERE action = 'signin.failed'"
+    )
+    assert verified == 5
+    locked = [o for o in outcomes if "Too many failed attempts" in o["stderr"]]
+    assert len(locked) == GUESSERS - 4, "the fifth failure and every try after it: locked"
+
+    right = cli("accounts", "suspend", "--owner", HOLDER, LEA,
+                env={"MAILWIZARD_OWNER_PASSWORD": HOLDER_PASSWORD})  # fmt: skip
+    assert right.exit_code == 1
+    assert "Too many failed attempts" in right.stderr

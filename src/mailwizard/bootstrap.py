@@ -73,11 +73,12 @@ def bootstrap(
     ``clock`` dates what the directory records; pictures and snapshots fix it."""
     from mailwizard.backends.engine import open_engine
     from mailwizard.backends.mail_archive import MaildirArchive
+    from mailwizard.backends.sealed_secrets import SecretSeal
     from mailwizard.backends.sql_authenticators import SqlAuthenticators
     from mailwizard.backends.sql_devices import SqlRememberedDevices
     from mailwizard.backends.sql_directory import SqlDirectory
     from mailwizard.backends.sql_outbox import SqlOutbox
-    from mailwizard.backends.sql_throttle import SqlSignInThrottle
+    from mailwizard.backends.sql_throttle import SqlCodeThrottle, SqlSignInThrottle
     from mailwizard.hashing import Argon2idHasher
     from mailwizard.secrets import KeyringDevice
 
@@ -120,10 +121,15 @@ def bootstrap(
             clock or utc_now,
         ),
         access=AccessService(
-            SqlAuthenticators(engine, clock or utc_now),
+            SqlAuthenticators(engine, SecretSeal(settings.totp_key), clock or utc_now),
             signin,
+            SqlCodeThrottle(engine),
+            ThrottlePolicy(
+                settings.totp_max_failures, timedelta(minutes=settings.totp_lock_minutes)
+            ),
             settings.trusted_networks,
             clock or utc_now,
+            web_counts_as_home=settings.web_home_networks_count_as_home,
         ),
         devices=DeviceService(
             SqlRememberedDevices(engine),

@@ -7,12 +7,14 @@ document, a hidden prompt, or the system keyring.
 
 from __future__ import annotations
 
+import ipaddress
 import tomllib
+from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import platformdirs
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import AfterValidator, Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -20,12 +22,13 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from mailwizard.bounded_files import NESTED_TOO_DEEP, FileRefused, read_bounded
 from mailwizard.domain.access import DEFAULT_TRUSTED_NETWORKS
 from mailwizard.domain.management import DEFAULT_MAX_ALIASES
 from mailwizard.domain.passwords import PasswordPolicy
 from mailwizard.domain.quota import DEFAULT_MAX_SECONDARY
 from mailwizard.errors import UsageProblem
-from mailwizard.i18n import N_
+from mailwizard.i18n import N_, _
 from mailwizard.startup import (
     APP_NAME,
     ENVIRONMENT_PREFIX,
@@ -34,6 +37,18 @@ from mailwizard.startup import (
     KIOSK_PIN_MIN_LENGTH,
     config_file,
 )
+
+
+class BoundedTomlSource(TomlConfigSettingsSource):
+    """The settings file, read as the answers file is: a regular file of at most 64 KiB."""
+
+    def _read_file(self, file_path: Path | Traversable) -> dict[str, Any]:
+        return tomllib.loads(read_bounded(Path(str(file_path))).decode("utf-8"))
+
+
+def _network(value: str) -> str:
+    ipaddress.ip_network(value, strict=False)  # a ValueError says what is wrong
+    return value
 
 
 class Settings(BaseSettings):
@@ -113,6 +128,12 @@ class Settings(BaseSettings):
         pattern=r"^[a-z_][a-z0-9_]{0,62}$",
         description="PostgreSQL: the read-only role Dovecot signs in with.",
     )
+    totp_key_file: Path | None = Field(
+        default=None,
+        description="The key that seals the authenticators' secrets in the directory, "
+        "readable by mailwizard's user only; the same file on every terminal of a directory. "
+        "Default: DATA_DIR/totp.key.",
+    )
     delivery: Literal["maildir", "lmtp", "smtp"] = Field(
         default="maildir",
         description="How confirmation e-mails leave: into the Maildirs, to LMTP, or to a relay.",
@@ -130,7 +151,9 @@ class Settings(BaseSettings):
         default=None, description="CA certificates to trust for the relay; default: the system's."
     )
     mail_from: str | None = Field(
-        default=None, description="Sender of confirmation e-mails; default: postmaster@DOMAIN."
+        default=None,
+        pattern=r"^[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$",
+        description="Sender of confirmation e-mails; default: postmaster@DOMAIN.",
     )
     imap_host: str | None = Field(
         default=None, description="IMAP server named in the welcome e-mail; default: mail.DOMAIN."
@@ -138,14 +161,33 @@ class Settings(BaseSettings):
     smtp_host: str | None = Field(
         default=None, description="SMTP server named in the welcome e-mail; default: mail.DOMAIN."
     )
-    trusted_networks: list[str] = Field(
+    trusted_networks: list[Annotated[str, AfterValidator(_network)]] = Field(
         default_factory=lambda: list(DEFAULT_TRUSTED_NETWORKS),
-        description="Networks that count as home for a holder signed in over SSH.",
+        description="Networks that count as home for a holder signed in over SSH (and in "
+        "a web session, when web_home_networks_count_as_home).",
+    )
+    web_home_networks_count_as_home: bool = Field(
+        default=False,
+        description="mailwizard serve: a browser on a trusted network counts as home (off: "
+        "every web session needs the authenticator's code, as on a shared kiosk).",
+    )
+    trusted_proxies: list[Annotated[str, AfterValidator(_network)]] = Field(
+        default_factory=list,
+        description="mailwizard serve: the proxies whose X-Forwarded-For names the browser; "
+        "from anyone else that header is not believed.",
     )
     signin_max_failures: int = Field(
         default=5, ge=1, description="Failed sign-ins in a row that lock an address's sign-in."
     )
     signin_lock_minutes: float = Field(
+        default=15, gt=0, description="How long such a lock lasts, in minutes."
+    )
+    totp_max_failures: int = Field(
+        default=5,
+        ge=1,
+        description="Wrong authenticator codes in a row that lock a household's codes.",
+    )
+    totp_lock_minutes: float = Field(
         default=15, gt=0, description="How long such a lock lasts, in minutes."
     )
     remember_device_days: int = Field(
@@ -193,6 +235,10 @@ class Settings(BaseSettings):
     )
 
     @property
+    def totp_key(self) -> Path:
+        return self.totp_key_file or self.data_dir / "totp.key"
+
+    @property
     def mail_folder(self) -> Path:
         return self.mail_root or self.data_dir / "mail"
 
@@ -214,7 +260,7 @@ class Settings(BaseSettings):
         return (
             init_settings,
             env_settings,
-            TomlConfigSettingsSource(settings_cls, toml_file=config_file()),
+            BoundedTomlSource(settings_cls, toml_file=config_file()),
         )
 
 
@@ -222,11 +268,17 @@ def load_settings(**overrides: Any) -> Settings:
     """The settings, ``overrides`` first; a wrong or unreadable one is a usage problem."""
     try:
         return Settings(**{key: value for key, value in overrides.items() if value is not None})
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as error:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError, FileRefused) as error:
         raise UsageProblem(
             N_("The settings file {path} cannot be read: {reason}"),
             path=str(config_file()),
             reason=str(error),
+        ) from None
+    except RecursionError:
+        raise UsageProblem(
+            N_("The settings file {path} cannot be read: {reason}"),
+            path=str(config_file()),
+            reason=_(NESTED_TOO_DEEP),
         ) from None
     except ValidationError as error:
         first = error.errors()[0]

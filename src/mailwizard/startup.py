@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Final
 
 import platformdirs
 
+from mailwizard.bounded_files import FileRefused, read_bounded
 from mailwizard.i18n import SUPPORTED_LANGUAGES
 
 if TYPE_CHECKING:
@@ -112,10 +113,10 @@ class _Sources:
     def _config(self) -> dict[str, object]:
         if self._file is None:
             try:
-                content = self._file_path.read_bytes()
+                content = read_bounded(self._file_path)
             except FileNotFoundError:
                 content = b""
-            except OSError:
+            except (OSError, FileRefused):
                 raise _Unsure from None
             self._file = _parsed(content) if content else {}
         return self._file
@@ -126,7 +127,7 @@ def _parsed(content: bytes) -> dict[str, object]:
 
     try:
         return tomllib.loads(content.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
         raise _Unsure from None
 
 

@@ -14,8 +14,10 @@ from mailwizard.domain.passwords import (
     assess_password,
     check_confirmation,
     estimate_strength,
+    stable_form,
 )
 from mailwizard.errors import MailwizardError
+from mailwizard.hashing import Argon2idHasher
 from refusal_checks import (
     assert_accepted,
     assert_refused,
@@ -69,7 +71,7 @@ def test_modern_accepts_long_unguessable_passwords(password: str) -> None:
         pytest.param("correct horse\tbattery staple", "password.unprintable", id="tab"),
         pytest.param("correct horse\x00battery staple", "password.unprintable", id="NUL"),
         pytest.param("correct horse\u0085battery staple", "password.unprintable", id="C1"),
-        pytest.param("correct horse\u200bbattery staple", "password.unprintable", id="ZWSP"),
+        pytest.param("correct horse\u200bbattery staple", "password.invisible_space", id="ZWSP"),
         pytest.param("correct horse\u202ebattery staple", "password.unprintable", id="RLO"),
         pytest.param("correct horse battery staple\n", "password.unprintable", id="newline"),
     ],
@@ -291,7 +293,7 @@ def test_assess_password_never_raises_and_explains_each_refusal(
     assert assessment.acceptable == (not assessment.refusals)
     if not assessment.acceptable:
         return
-    assert len(password) <= 128
+    assert len(unicodedata.normalize("NFC", password)) <= 128
     assert not _has_control_or_format(password)
     if policy is ORANGE:
         assert _ORANGE_RULE.fullmatch(password), password
@@ -306,5 +308,98 @@ def test_assess_password_never_raises_and_explains_each_refusal(
 @given(password=BROAD_TEXT, confirmation=BROAD_TEXT)
 def test_confirmation_refuses_exactly_when_different(password: str, confirmation: str) -> None:
     refusal = check_confirmation(password, confirmation)
-    assert (refusal is None) == (password == confirmation)
+    same = unicodedata.normalize("NFC", password) == unicodedata.normalize("NFC", confirmation)
+    assert (refusal is None) == same
     assert check_confirmation(password, password) is None
+
+
+# --- The form that is stored and compared ---
+
+COMPOSED = "Vélo-rouge-sur-la-plage-42"
+DECOMPOSED = unicodedata.normalize("NFD", COMPOSED)
+
+
+def test_a_password_is_checked_stored_and_compared_in_its_nfc_form() -> None:
+    """What keyboards send is NFC; the same password typed decomposed is the same one."""
+    assert DECOMPOSED != COMPOSED
+    assert stable_form(DECOMPOSED) == COMPOSED
+    assert check_confirmation(DECOMPOSED, COMPOSED) is None
+    assert assess_password(DECOMPOSED, MODERN, PERSON) == assess_password(COMPOSED, MODERN, PERSON)
+    hasher = Argon2idHasher(time_cost=2, memory_kib=19456, parallelism=1)
+    stored = hasher.hash(DECOMPOSED)
+    assert hasher.verify(stored, COMPOSED)
+    assert hasher.verify(stored, DECOMPOSED)
+    assert not hasher.verify(stored, COMPOSED + "!")
+    # A hash made from the decomposed form before passwords were normalised still opens.
+    import argon2
+
+    legacy = "{ARGON2ID}" + argon2.PasswordHasher(memory_cost=19456, time_cost=2).hash(DECOMPOSED)
+    assert hasher.verify(legacy, DECOMPOSED)
+
+
+INVISIBLE_SPACES = {
+    "no-break space": "\u00a0",
+    "narrow no-break space": "\u202f",
+    "figure space": "\u2007",
+    "zero-width space": "\u200b",
+    "zero-width non-joiner": "\u200c",
+    "zero-width joiner": "\u200d",
+    "word joiner": "\u2060",
+    "byte order mark": "\ufeff",
+}
+UNSTABLE = {
+    "ligature fi": "\ufb01",
+    "full-width A": "\uff21",
+    "superscript two": "\u00b2",
+    "black-letter H": "\u210c",
+    "half-width katakana": "\uff76",
+    "circled digit": "\u2460",
+}
+
+
+def _quotes_none_of(message: str, password: str) -> bool:
+    special = [c for c in set(password) if not c.isascii()]
+    codes = [f"{ord(c):04X}" for c in special] + [f"{ord(c):04x}" for c in special]
+    return not any(c in message for c in special) and not any(code in message for code in codes)
+
+
+@pytest.mark.parametrize("space", INVISIBLE_SPACES.values(), ids=INVISIBLE_SPACES.keys())
+@pytest.mark.parametrize("policy", list(PasswordPolicy))
+def test_no_break_and_zero_width_spaces_are_refused_without_quoting_them(
+    space: str, policy: PasswordPolicy
+) -> None:
+    password = f"Correct-horse{space}Battery-staple-7"
+    assessment = assess_password(password, policy, PERSON)
+    assert refusal_codes(assessment)[0] == "password.invisible_space"
+    for refusal in assessment.refusals:
+        assert _quotes_none_of(refusal.message, password), refusal.message
+
+
+@pytest.mark.parametrize("character", UNSTABLE.values(), ids=UNSTABLE.keys())
+def test_characters_that_normalisation_changes_are_refused_without_quoting_them(
+    character: str,
+) -> None:
+    """Another keyboard, or a device that normalises (NFKC), would send something else."""
+    password = f"Correct-horse-{character}-battery-staple-7"
+    assessment = assess_password(password, MODERN, PERSON)
+    assert "password.unstable" in refusal_codes(assessment)
+    for refusal in assessment.refusals:
+        assert _quotes_none_of(refusal.message, password), refusal.message
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        pytest.param("H3l3n3-jardin-bleu-77", id="leet-first-name"),
+        pytest.param("Jardin-Mu113r-bleu-77", id="leet-last-name-1-as-l"),
+        pytest.param("Jardin-Mu||er-bleu-77", id="leet-pipe-as-l"),
+        pytest.param("St4stn4-jardin-bleu-77", id="leet-part-of-double-name"),
+        pytest.param("Eneleh-jardin-bleu-77", id="reversed-first-name"),
+        pytest.param("Jardin-RELLUM-bleu-77", id="reversed-last-name"),
+        pytest.param("Jardin-r3llum-bleu-77", id="reversed-leet"),
+        pytest.param("Jardin-ellimaf-bleu-77", id="reversed-address"),
+    ],
+)
+@pytest.mark.parametrize("policy", list(PasswordPolicy))
+def test_names_in_leetspeak_or_backwards_are_refused(password: str, policy: PasswordPolicy) -> None:
+    assert_refused_with(assess_password(password, policy, PERSON), "password.personal")

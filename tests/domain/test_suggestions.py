@@ -398,3 +398,35 @@ def test_numbered_proposals_are_checked_like_any_address() -> None:
     assert not [name for name in RESERVED_LOCAL_PARTS if name[-1].isdigit()]
     proposals = islice(candidates(["info"], DOMAIN), 12)
     assert all(check_local_part(local_part) is None for local_part in proposals)
+
+
+RESERVED_LOOKALIKE_NAMES = [
+    ("Post", "Master"),
+    ("Mailer", "Daemon"),
+    ("No", "Reply"),
+    ("Web", "Master"),
+    ("Host", "Master"),
+    ("Admin", "Istrator"),
+]
+
+
+@pytest.mark.parametrize(("first_name", "last_name"), RESERVED_LOOKALIKE_NAMES)
+def test_reserved_names_are_never_proposed_however_dressed(first_name: str, last_name: str) -> None:
+    """``post.master``, ``mailer-daemon``, ``no.reply``, ``postmaster2``: a reserved name
+    with separators or a number is still one, so it is neither a base nor a numbered
+    proposal, even when everything before it is taken."""
+    bases = base_local_parts(first_name, last_name)
+    reserved_looking = {name.replace("-", "") for name in RESERVED_LOCAL_PARTS}
+
+    def looks_reserved(local_part: str) -> bool:
+        bare = re.sub(r"[._-]", "", local_part).rstrip("0123456789")
+        return bare in reserved_looking
+
+    assert not [base for base in bases if looks_reserved(base)]
+    proposals = list(islice(candidates(bases, DOMAIN), 40))
+    assert proposals
+    assert not [local_part for local_part in proposals if looks_reserved(local_part)]
+    taken = set(at(DOMAIN, *proposals[:30]))
+    chosen = choose_suggestions(bases, DOMAIN, free_numbers_among(taken, DOMAIN))
+    assert len(chosen) == 5
+    assert not [a for a in chosen if looks_reserved(a.partition("@")[0])]

@@ -4,11 +4,14 @@ password, suspension and deletion, the activity, and what a secondary user may d
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import insert
 from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, ListView
 
+from mailwizard.backends import schema
 from mailwizard.bootstrap import Services
 from mailwizard.errors import SignInFailed
 from mailwizard.tui.app import MailwizardApp
@@ -224,3 +227,38 @@ async def test_the_same_person_advice_leads_to_an_alias_of_the_primary_box(
         assert screen_name(app) == "ManagementScreen"
     primary = services.households.overview(HOLDER).primary
     assert primary.aliases == ("papa@famille-martin.fr",)
+
+
+async def test_the_activity_shows_control_characters_escaped_never_raw(
+    household: str, services: Services, make_app: AppFactory
+) -> None:
+    """A line whatever its origin (an older version, a hand-made row) holds escape
+    sequences: the page's recent activity and the activity screen write them out."""
+    escapes = "\x1b[2J\x1b]0;owned\x07\x9b31m\u202e"
+    row = {
+        "at": datetime.now(UTC),
+        "household_id": services.households.household_id(HOLDER),
+        "actor": f"eve{escapes}@famille-martin.fr",
+        "origin": f"terminal, ssh {escapes}\r\nforged",
+        "action": "signin.failed",
+        "target": f"x{escapes}",
+    }
+    with services.engine.begin() as connection:
+        connection.execute(insert(schema.audit_log).values(row))
+    shown = "\\x1b[2J\\x1b]0;owned\\x07\\x9b31m\\u202e"
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        recent = label_text(app, "#recent-activity")
+        assert f"failed sign-in as x{shown}" in recent
+        assert f"(terminal, ssh {shown}\\x0d\\x0aforged)" in recent
+        assert all(line.isprintable() for line in recent.splitlines())
+        await pilot.press("l")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        cells = [str(cell) for cell in table.get_row_at(0)]
+        assert cells[1:] == [
+            f"failed sign-in as x{shown}",
+            f"eve{shown}@famille-martin.fr",
+            f"terminal, ssh {shown}\\x0d\\x0aforged",
+        ]

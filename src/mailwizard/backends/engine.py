@@ -31,7 +31,7 @@ _MIGRATION_LOCK = 0x6D61696C  # any number: all terminals must agree on it
 def sqlite_path(url: str) -> Path | None:
     try:
         parsed = make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         raise UsageProblem(N_("“{url}” is not a directory URL."), url=url) from None
     if parsed.get_backend_name() != "sqlite":
         return None
@@ -52,14 +52,14 @@ def safe_url(url: str) -> str:
     """The URL as it may be shown or logged: never with its password."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         return "?"
 
 
 def is_postgresql(url: str) -> bool:
     try:
         return make_url(url).get_backend_name() == "postgresql"
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         return False
 
 

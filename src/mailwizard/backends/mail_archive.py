@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from mailwizard.clock import Clock, utc_now
+from mailwizard.delivery.maildir import PRIVATE_FOLDER, keep_private
 from mailwizard.domain.addresses import mailbox_home
 from mailwizard.errors import MailStoreUnavailable
 from mailwizard.i18n import N_
@@ -48,7 +49,9 @@ class MaildirArchive:
         if not home.is_dir():
             return False
         folder = self.archives(address)
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for private in (self._mail_root, folder.parent, folder):
+            private.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
+            keep_private(private)
         stamp = datetime.strftime(self._clock(), "%Y%m%dT%H%M%S%fZ")
         final = folder / f"{stamp}.tar.gz"
         draft = folder / f".{stamp}.tar.gz.part"

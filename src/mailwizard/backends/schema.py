@@ -189,6 +189,19 @@ signin_throttle = Table(
     Column("address", String(254), primary_key=True),
     Column("failures", Integer, nullable=False),
     Column("locked_until", UtcDateTime, nullable=True),
+    Column("pending", Integer, nullable=False),
+    Column("pending_since", UtcDateTime, nullable=True),
+)
+
+# Wrong authenticator codes in a row, per household, and until when its codes are refused.
+totp_throttle = Table(
+    "totp_throttle",
+    metadata,
+    Column("household_id", ForeignKey("household.id"), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("locked_until", UtcDateTime, nullable=True),
+    Column("pending", Integer, nullable=False),
+    Column("pending_since", UtcDateTime, nullable=True),
 )
 
 remembered_device = Table(

@@ -48,7 +48,13 @@ from mailwizard.domain.models import (
 from mailwizard.domain.quota import check_contract, check_quota
 from mailwizard.domain.suggestions import NumberRange
 from mailwizard.errors import Refused
-from mailwizard.services.ports import Audit, Credentials, NewMailbox, OutboxMessage
+from mailwizard.services.ports import (
+    Audit,
+    Credentials,
+    NewMailbox,
+    OutboxMessage,
+    SignInLookup,
+)
 
 
 def _identity(row: RowMapping) -> Identity:
@@ -56,6 +62,19 @@ def _identity(row: RowMapping) -> Identity:
         civility=Civility(row["civility"]),
         first_name=row["first_name"],
         last_name=row["last_name"],
+    )
+
+
+def _credentials(row: RowMapping) -> Credentials:
+    return Credentials(
+        mailbox_id=row["id"],
+        household_id=row["household_id"],
+        address=row["username"],
+        role=Role(row["role"]),
+        active=row["active"],
+        password_hash=row["password"],
+        identity=_identity(row),
+        language=row["language"],
     )
 
 
@@ -204,18 +223,35 @@ class SqlDirectory(SqlBoxChanges):
                 .mappings()
                 .first()
             )
-        if row is None:
-            return None
-        return Credentials(
-            mailbox_id=row["id"],
-            household_id=row["household_id"],
-            address=row["username"],
-            role=Role(row["role"]),
-            active=row["active"],
-            password_hash=row["password"],
-            identity=_identity(row),
-            language=row["language"],
+        return None if row is None else _credentials(row)
+
+    def sign_in_lookup(self, address: str) -> SignInLookup:
+        # The box at or after the address in the index's order, then the first box (for
+        # an address after the last): one query whether the address exists or not.
+        mailbox = schema.mailbox
+        following = (
+            select(literal(0).label("place"), mailbox)
+            .where(mailbox.c.username >= address)
+            .order_by(mailbox.c.username)
+            .limit(1)
+            .subquery()
         )
+        first = (
+            select(literal(1).label("place"), mailbox)
+            .order_by(mailbox.c.username)
+            .limit(1)
+            .subquery()
+        )
+        both = union_all(select(following), select(first)).subquery()
+        with read_transaction(self._engine) as connection:
+            row = (
+                connection.execute(select(both).order_by(both.c.place).limit(1)).mappings().first()
+            )
+        if row is None:
+            return SignInLookup(None, None)
+        if row["username"] != address:
+            return SignInLookup(None, row["password"])
+        return SignInLookup(_credentials(row), row["password"])
 
     def set_password_hash(self, mailbox_id: int, password_hash: str) -> None:
         with write_transaction(self._engine) as connection:

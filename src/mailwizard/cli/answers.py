@@ -6,10 +6,11 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
+from mailwizard.bounded_files import NESTED_TOO_DEEP, FileRefused, read_bounded
 from mailwizard.errors import UsageProblem
-from mailwizard.i18n import N_
+from mailwizard.i18n import N_, _
 
 SUGGEST = "suggest"
 
@@ -24,22 +25,30 @@ class CreateAnswers(BaseModel):
     first_name: str
     last_name: str
     address: str = Field(description='The new address, or "suggest" for the first proposal.')
-    accept_terms: bool = Field(default=False, description="Accept the current terms of use.")
+    accept_terms: StrictBool = Field(
+        default=False, description="Accept the current terms of use: only true accepts them."
+    )
     language: Literal["en", "fr"] | None = Field(
         default=None, description="Language of the new user's e-mails; default: the interface's."
     )
 
 
 def read_answers(path: Path) -> CreateAnswers:
+    """The answers in ``path``: a regular file of at most 64 KiB of TOML, else a usage
+    problem at once (never a wait on a FIFO, nor memory filled from a device)."""
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
+        data = tomllib.loads(read_bounded(path).decode("utf-8"))
+    except (OSError, UnicodeDecodeError, FileRefused) as error:
         raise UsageProblem(
             N_("Cannot read {path}: {reason}"), path=str(path), reason=str(error)
         ) from None
     except tomllib.TOMLDecodeError as error:
         raise UsageProblem(
             N_("{path} is not valid TOML: {reason}"), path=str(path), reason=str(error)
+        ) from None
+    except RecursionError:
+        raise UsageProblem(
+            N_("{path} is not valid TOML: {reason}"), path=str(path), reason=_(NESTED_TOO_DEEP)
         ) from None
     try:
         return CreateAnswers.model_validate(data)

@@ -10,7 +10,7 @@ import click
 from mailwizard import i18n
 from mailwizard.cli.answers import SUGGEST, read_answers
 from mailwizard.cli.secrets import read_password
-from mailwizard.cli.state import CliState, cli_origin, pass_state
+from mailwizard.cli.state import CliState, cli_origin, pass_state, warn_if_waiting
 from mailwizard.domain.access import origin_of
 from mailwizard.domain.models import Identity, MailboxRequest, validated
 from mailwizard.errors import Refusal, Refused
@@ -72,7 +72,10 @@ def create(state: CliState, answers_path: Path) -> None:
     provisioning = services.provisioning
     holder = services.signin.sign_in(answers.owner, owner_password, cli_origin())
     services.access.check_creation_access(
-        holder, origin_of(os.environ, kiosk=False), os.environ.get("MAILWIZARD_TOTP_CODE")
+        holder,
+        origin_of(os.environ, kiosk=False),
+        os.environ.get("MAILWIZARD_TOTP_CODE"),
+        cli_origin(),
     )
     provisioning.prerequisites(holder)
     if advice := provisioning.same_person_advice(holder, identity):
@@ -98,8 +101,7 @@ def create(state: CliState, answers_path: Path) -> None:
     )
     created = provisioning.commit(holder, request, cli_origin())
     click.echo(created.address)
-    # The e-mails are safe in the outbox: a failed delivery is retried by "outbox flush".
-    services.delivery.flush()
+    warn_if_waiting(services.delivery.deliver_committed())
 
 
 COMMANDS = (init, create)

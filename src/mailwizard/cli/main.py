@@ -7,6 +7,8 @@ subcommands' modules, and the full settings, are only loaded when needed.
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
@@ -16,7 +18,7 @@ from mailwizard import i18n
 from mailwizard.cli.launch import report_internal_error
 from mailwizard.errors import MailwizardError, UsageProblem
 from mailwizard.i18n import N_, _
-from mailwizard.startup import APP_NAME
+from mailwizard.startup import APP_NAME, ENVIRONMENT_PREFIX
 
 COMMAND_MODULES = {
     "init": "creation",
@@ -72,7 +74,7 @@ def mailwizard(
     """Create and manage the secondary mailboxes of a household.
 
     Without a command, opens the wizard in the terminal."""
-    if directory and urlsplit(directory).password is not None:
+    if directory and _password_of(directory) is not None:
         raise UsageProblem(
             N_(
                 "Do not put the directory's password on the command line, where every user "
@@ -95,9 +97,41 @@ def mailwizard(
     context.call_on_close(state.close)
 
 
+def _password_of(url: str) -> str | None:
+    """The password written in ``url``; a URL too malformed to tell is a usage problem
+    (said without the URL, which may hold that password)."""
+    try:
+        return urlsplit(url).password
+    except ValueError as error:
+        raise UsageProblem(
+            N_("The directory URL given with --directory is malformed: {reason}"),
+            reason=str(error),
+        ) from None
+
+
+def _require_text(args: Sequence[str] | None) -> None:
+    """Bytes that are not UTF-8 (in an argument, or a ``MAILWIZARD_*`` variable such as a
+    password) reach Python as lone surrogates, which no database, hash or file takes."""
+    arguments = sys.argv[1:] if args is None else args
+    variables = (
+        value for name, value in os.environ.items() if name.upper().startswith(ENVIRONMENT_PREFIX)
+    )
+    for value in (*arguments, *variables):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise UsageProblem(
+                N_(
+                    "An argument or a MAILWIZARD_ variable holds bytes that are not UTF-8 "
+                    "text: give it again in UTF-8."
+                )
+            ) from None
+
+
 def run(args: Sequence[str] | None = None) -> int:
     """Runs one command; every error becomes one line on stderr and an exit code."""
     try:
+        _require_text(args)
         mailwizard.main(args, prog_name="mailwizard", standalone_mode=False)
     except click.exceptions.Exit as done:
         return done.exit_code

@@ -15,11 +15,11 @@ import click
 from mailwizard.bootstrap import Services
 from mailwizard.cli.accounts import accounts, utc_timestamp
 from mailwizard.cli.secrets import read_password
-from mailwizard.cli.state import CliState, cli_origin, pass_state
+from mailwizard.cli.state import CliState, cli_origin, pass_state, warn_if_waiting
 from mailwizard.domain.addresses import normalise
 from mailwizard.domain.audit import shown_line
 from mailwizard.domain.models import AuditEntry
-from mailwizard.errors import UsageProblem
+from mailwizard.errors import MailStoreUnavailable, UsageProblem
 from mailwizard.i18n import N_, _
 from mailwizard.services.signin import SignedIn
 
@@ -106,8 +106,16 @@ def delete_account(state: CliState, owner: str, confirmation: str | None, addres
     purge_after = services.management.delete(holder, address, confirmation, cli_origin())
     box = normalise(address)
     # The user's notice goes into the box before its mail is packed away.
-    services.delivery.flush()
-    services.management.archive(box)
+    warn_if_waiting(services.delivery.deliver_committed())
+    try:
+        services.management.archive(box)
+    except MailStoreUnavailable as error:
+        click.echo(
+            _("Warning: {reason}; “mailwizard purge” packs its mail away later.").format(
+                reason=error.message
+            ),
+            err=True,
+        )
     kept = _("{address} is deleted; its mail is kept until {date}.")
     click.echo(kept.format(address=box, date=purge_after.strftime("%Y-%m-%d")))
 
@@ -134,7 +142,7 @@ def change_password(state: CliState, owner: str | None, address: str) -> None:
         current = read_password("MAILWIZARD_PASSWORD", _("Current password:"))
         password = _new_password()
         services.management.change_own_password(address, current, password, password, cli_origin())
-    services.delivery.flush()
+    warn_if_waiting(services.delivery.deliver_committed())
 
 
 @accounts.command(name="suspend")

@@ -4,7 +4,9 @@ The web page has no authentication of its own, so it listens on the loopback int
 unless told otherwise, and says so loudly when it is not. Each session runs
 ``mailwizard --kiosk`` in a process of its own, whose environment carries none of the
 secrets given to this one: a session gets the directory's password the way a kiosk does,
-from ~/.pgpass or the keyring.
+from ~/.pgpass or the keyring. Each session is told the browser's address (the peer of
+its connection, or what a proxy listed in ``trusted_proxies`` forwarded), which the
+audit log records and the gate judges.
 """
 
 from __future__ import annotations
@@ -13,15 +15,20 @@ import ipaddress
 import os
 import shlex
 import sys
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 import click
 
 from mailwizard.cli.state import CliState, pass_state
+from mailwizard.domain.access import SSH_VARIABLES, WEB_CLIENT_VARIABLE, ip_address_of
 from mailwizard.errors import UsageProblem
 from mailwizard.i18n import N_, _
 
 SECRET_WORDS = ("PASSWORD", "SECRET", "TOKEN", "PIN", "KEY")
+FORWARDING_HEADERS = ("X-Forwarded-For", "Forwarded", "X-Real-IP")
+"""Headers by which a proxy says for whom it speaks; only X-Forwarded-For is read, and
+only from a proxy listed in ``trusted_proxies``."""
 
 
 def without_secrets(environment: dict[str, str]) -> dict[str, str]:
@@ -33,6 +40,57 @@ def without_secrets(environment: dict[str, str]) -> dict[str, str]:
     }
 
 
+def session_environment(environment: dict[str, str]) -> dict[str, str]:
+    """What every session starts from: no secret, and nothing that says where a session
+    is but what the server itself sets for it (this server may run in an SSH session)."""
+    return {
+        name: value
+        for name, value in without_secrets(environment).items()
+        if name not in SSH_VARIABLES and name.upper() != WEB_CLIENT_VARIABLE
+    }
+
+
+def _in_any(address: str, networks: Sequence[str]) -> bool:
+    ip = ipaddress.ip_address(address.partition("%")[0])
+    return any(ip in ipaddress.ip_network(network, strict=False) for network in networks)
+
+
+def browser_address(
+    peer: str | None,
+    forwarded_for: Sequence[str],
+    trusted_proxies: Sequence[str],
+    *,
+    forwarding: bool | None = None,
+) -> str | None:
+    """The browser's address, or None when it cannot be known.
+
+    ``peer`` is the other end of the connection; ``forwarded_for`` the values of every
+    X-Forwarded-For header, in order; ``forwarding``, whether the request carries any
+    header by which a proxy names a client (by default: whether ``forwarded_for`` does).
+    A peer that is not a listed proxy is the browser, unless it forwards for someone,
+    which makes it an unlisted proxy whose client is unknown. From a listed proxy, the
+    last address of the chain that is not a listed proxy is the browser (a client may
+    write anything before what the proxies append); a listed proxy that names no one,
+    or a chain with anything but addresses, leaves it unknown."""
+    address = None if peer is None else ip_address_of(peer)
+    if address is None:
+        return None
+    if forwarding is None:
+        forwarding = bool(forwarded_for)
+    if not _in_any(address, trusted_proxies):
+        return None if forwarding else address
+    chain = [hop.strip() for header in forwarded_for for hop in header.split(",")]
+    if not chain:
+        return None
+    for hop in reversed(chain):
+        hop_address = ip_address_of(hop)
+        if hop_address is None:
+            return None
+        if not _in_any(hop_address, trusted_proxies):
+            return hop_address
+    return ip_address_of(chain[0])
+
+
 def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -42,14 +100,37 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def checked_public_url(value: str) -> str:
+    """The address browsers open (behind a proxy), without its final slash."""
+    try:
+        parts = urlsplit(value)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+        parts.port  # noqa: B018  (a port that is not a number raises here)
+    except ValueError:
+        valid = False
+    if not valid or not value.isprintable():
+        raise UsageProblem(
+            N_(
+                "--public-url must be the http:// or https:// address browsers open, "
+                "such as https://kiosk.example.net."
+            )
+        )
+    return value.rstrip("/")
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--public-url",
+    default=None,
+    help="The address browsers open, when it is not http://HOST:PORT (behind a proxy).",
+)
 @pass_state
-def serve(state: CliState, host: str, port: int) -> None:
+def serve(state: CliState, host: str, port: int, public_url: str | None) -> None:
     """Serve the kiosk as a web page (no authentication: keep it on loopback, behind a
     proxy that authenticates)."""
-    from textual_serve.server import Server
+    from mailwizard.cli.web_sessions import WebSessions
 
     if not is_loopback(host):
         warning = _(
@@ -58,6 +139,8 @@ def serve(state: CliState, host: str, port: int) -> None:
             "a proxy that authenticates, or serve it on 127.0.0.1."
         )
         click.secho(warning.format(host=host), fg="red", bold=True, err=True)
+    if public_url is not None:
+        public_url = checked_public_url(public_url)
     settings = state.settings
     if urlsplit(settings.directory_url).password is not None:
         raise UsageProblem(
@@ -70,11 +153,18 @@ def serve(state: CliState, host: str, port: int) -> None:
     if settings.language:
         command += ["--lang", settings.language]
     # The sessions are started from this environment: take the secrets out first.
-    kept = without_secrets(dict(os.environ))
+    kept = session_environment(dict(os.environ))
     kept["MAILWIZARD_DIRECTORY"] = settings.directory_url
     os.environ.clear()
     os.environ.update(kept)
-    Server(shlex.join(command), host=host, port=port, title="mailwizard").serve()
+    WebSessions(
+        shlex.join(command),
+        trusted_proxies=settings.trusted_proxies,
+        host=host,
+        port=port,
+        title="mailwizard",
+        public_url=public_url,
+    ).serve()
 
 
 COMMANDS = (serve,)

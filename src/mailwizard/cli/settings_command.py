@@ -14,6 +14,7 @@ import click
 import tomli_w
 from pydantic import SecretStr
 
+from mailwizard.bounded_files import INPUT_MAX_BYTES, NESTED_TOO_DEEP, FileRefused, read_bounded
 from mailwizard.cli.state import CliState, pass_state
 from mailwizard.config import Settings, load_settings
 from mailwizard.errors import DirectoryUnavailable, UsageProblem
@@ -25,7 +26,7 @@ def _value(text: str) -> Any:
     """A TOML value when it reads as one (5000, true, ["a", "b"]), else the text itself."""
     try:
         return tomllib.loads(f"value = {text}")["value"]
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):
         return text
 
 
@@ -41,23 +42,41 @@ def _assignment(text: str) -> tuple[str, Any]:
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text("utf-8"))
+        return tomllib.loads(read_bounded(path).decode("utf-8"))
     except FileNotFoundError:
         return {}
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as error:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError, FileRefused) as error:
         raise UsageProblem(
             N_("The settings file {path} cannot be read: {reason}"), path=str(path), reason=error
         ) from None
+    except RecursionError:
+        raise UsageProblem(
+            N_("The settings file {path} cannot be read: {reason}"),
+            path=str(path),
+            reason=_(NESTED_TOO_DEEP),
+        ) from None
 
 
-def _replace(path: Path, content: dict[str, Any]) -> None:
+def _serialised(path: Path, content: dict[str, Any]) -> bytes:
+    """The settings file's new bytes, refused when the next command could not read them."""
+    serialised = tomli_w.dumps(content).encode("utf-8")
+    if len(serialised) > INPUT_MAX_BYTES:
+        raise UsageProblem(
+            N_("The settings file {path} would be larger than {size} KiB."),
+            path=str(path),
+            size=INPUT_MAX_BYTES // 1024,
+        )
+    return serialised
+
+
+def _replace(path: Path, content: bytes) -> None:
     """0600, as it may hold a kiosk PIN; written whole through a renamed temporary file."""
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         descriptor, draft = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
         try:
             with os.fdopen(descriptor, "wb") as stream:
-                tomli_w.dump(content, stream)
+                stream.write(content)
                 stream.flush()
                 os.fsync(stream.fileno())
             Path(draft).replace(path)
@@ -85,7 +104,7 @@ def set_settings(assignments: tuple[str, ...]) -> None:
     content = _read(path)
     content.update(_assignment(text) for text in assignments)
     load_settings(**content)
-    _replace(path, content)
+    _replace(path, _serialised(path, content))
     click.echo(path)
 
 

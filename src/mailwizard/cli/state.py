@@ -10,6 +10,8 @@ import click
 from mailwizard.bootstrap import Services, bootstrap
 from mailwizard.config import Settings
 from mailwizard.domain.access import origin_of
+from mailwizard.i18n import _
+from mailwizard.services.delivery import AfterCommit
 
 
 def cli_origin() -> str:
@@ -33,3 +35,15 @@ class CliState:
 
 
 pass_state = click.make_pass_decorator(CliState)
+
+
+def warn_if_waiting(after: AfterCommit) -> None:
+    """The action is done (exit 0); its e-mails wait safely in the outbox."""
+    if after.waiting is not None:
+        click.echo(
+            _(
+                "Warning: the confirmation e-mails wait in the outbox ({reason}); "
+                "“mailwizard outbox flush” sends them."
+            ).format(reason=after.waiting),
+            err=True,
+        )

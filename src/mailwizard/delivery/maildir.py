@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from contextlib import suppress
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -16,6 +17,17 @@ from mailwizard.domain.addresses import mailbox_home
 from mailwizard.services.ports import DeliveryFailed
 
 SUBFOLDERS = ("tmp", "new", "cur")
+PRIVATE_FOLDER = 0o700
+"""The mail root, each domain's folder and each box: only the mail user lists what is in
+them (the household's addresses are the names of the folders)."""
+
+
+def keep_private(folder: Path) -> None:
+    """Takes group and others' rights off ``folder`` if a copy or a restore gave them
+    back; a folder this user may not change is left as it is."""
+    with suppress(OSError):
+        if folder.stat().st_mode & 0o077:
+            folder.chmod(PRIVATE_FOLDER)
 
 
 class MaildirTransport:
@@ -33,11 +45,14 @@ class MaildirTransport:
         home = self._mail_root / mailbox_home(recipient)
         maildir = home / "Maildir"
         # The domain's folder too: Dovecot, as the mail user, makes new boxes' homes in it.
-        folders = (home.parent, home, maildir, *(maildir / name for name in SUBFOLDERS))
-        for folder in folders:
+        folders = (self._mail_root, home.parent, home, maildir)
+        for folder in (*folders, *(maildir / name for name in SUBFOLDERS)):
             if not folder.is_dir():
-                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+                folder.parent.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+                folder.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
                 self._own(folder)
+        keep_private(self._mail_root)
+        keep_private(home.parent)
         return maildir
 
     def deliver(self, recipient: str, message: EmailMessage) -> None:

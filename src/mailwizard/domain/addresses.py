@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Final
 
-from mailwizard.errors import Refusal
+from mailwizard.errors import Refusal, Refused
 from mailwizard.i18n import N_
 
 LOCAL_PART_MIN: Final = 3
@@ -24,11 +25,23 @@ RESERVED_LOCAL_PARTS: Final = frozenset(
     }
 )  # fmt: skip
 
+
 # A separator may only sit between two letters or digits, which also makes the
 # local part end with a letter or a digit.
 _LOCAL_PART: Final = re.compile(r"[a-z](?:[a-z0-9]|[._-](?=[a-z0-9]))*")
 _SEPARATORS: Final = re.compile(r"[._-]{2}")
+_SEPARATOR: Final = re.compile(r"[._-]")
 _DOMAIN_LABEL: Final = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+
+
+def reserved_form(local_part: str) -> str:
+    """What a local part is compared with the reserved names as: without its separators
+    and its trailing digits, so that ``post.master``, ``mailer_daemon`` or
+    ``postmaster1`` are what they look like."""
+    return _SEPARATOR.sub("", local_part).rstrip(string.digits)
+
+
+_RESERVED_FORMS: Final = frozenset(reserved_form(name) for name in RESERVED_LOCAL_PARTS)
 
 
 @dataclass(frozen=True)
@@ -98,7 +111,7 @@ def check_local_part(local_part: str) -> Refusal | None:
             "address.bad_character",
             N_("Use only letters a–z, digits, dots, hyphens or underscores."),
         )
-    if local_part in RESERVED_LOCAL_PARTS:
+    if reserved_form(local_part) in _RESERVED_FORMS:
         return Refusal(
             "address.reserved",
             N_("“{local_part}” is reserved for the mail service; choose another address."),
@@ -142,6 +155,22 @@ def parse_address(text: str, domains: Collection[str]) -> Address | Refusal:
             {"maximum": ADDRESS_MAX},
         )
     return Address(local_part, domain)
+
+
+def typed_address(text: str) -> str:
+    """An address typed to sign in, normalised; refused at once, before anything is
+    counted or logged, when it is longer than any address can be."""
+    address = normalise(text)
+    if len(address) > ADDRESS_MAX:
+        raise Refused(
+            Refusal(
+                "address.too_long",
+                N_("An address can have at most {maximum} characters."),
+                {"maximum": ADDRESS_MAX},
+            ),
+            field="address",
+        )
+    return address
 
 
 def mailbox_home(address: str) -> str:

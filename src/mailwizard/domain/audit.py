@@ -24,6 +24,8 @@ ACTIONS: Final = {
     "signin.locked": N_("sign-in locked for {target}"),
     "totp.enrolled": N_("set up strong identification"),
     "totp.disabled": N_("turned strong identification off"),
+    "totp.failed": N_("wrong code from the authenticator app"),
+    "totp.locked": N_("codes from the authenticator app locked after too many wrong ones"),
     "device.remembered": N_("remembered the device {target}"),
     "device.forgotten": N_("forgot the device {target}"),
     "device.all_forgotten": N_("forgot every remembered device"),

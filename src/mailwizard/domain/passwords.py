@@ -34,6 +34,13 @@ MODERN_MIN_STRENGTH: Final = 3
 _ESTIMATE_MAX_LENGTH: Final = 72
 _PERSONAL_WORD_MIN: Final = 3
 _WORD_SPLIT: Final = re.compile(r"[^a-z0-9]+")
+NO_BREAK_SPACES: Final = "\u00a0\u2007\u202f"
+ZERO_WIDTH_SPACES: Final = "\u200b\u200c\u200d\u2060\ufeff"
+# Leetspeak read back as letters; "1" and "|" stand for "i" or "l", so both readings.
+_LEET: Final = {"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
+                "@": "a", "$": "s", "!": "i", "+": "t"}  # fmt: skip
+_LEET_AS_I: Final = str.maketrans(_LEET | {"1": "i", "|": "i"})
+_LEET_AS_L: Final = str.maketrans(_LEET | {"1": "l", "|": "l"})
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,12 @@ class PasswordAssessment:
     @property
     def acceptable(self) -> bool:
         return not self.refusals
+
+
+def stable_form(password: str) -> str:
+    """What is checked, hashed and compared: the NFC form, which keyboards send, so
+    that a password typed as composed or decomposed characters is the same password."""
+    return unicodedata.normalize("NFC", password)
 
 
 def personal_words(texts: Iterable[str]) -> tuple[str, ...]:
@@ -81,8 +94,33 @@ def _length_refusal(password: str, minimum: int) -> Refusal | None:
     return None
 
 
+def _space_refusal(password: str) -> Refusal | None:
+    if any(character in NO_BREAK_SPACES + ZERO_WIDTH_SPACES for character in password):
+        return Refusal(
+            "password.invisible_space",
+            N_("The password cannot contain no-break or zero-width spaces: use ordinary spaces."),
+        )
+    return None
+
+
+def _unstable_refusal(password: str) -> Refusal | None:
+    """A character that other devices may type differently (NFKC changes it): a
+    ligature, a full-width, superscript or other compatibility form. Never quoted."""
+    if unicodedata.normalize("NFKC", password) != password:
+        return Refusal(
+            "password.unstable",
+            N_(
+                "The password contains a character that another keyboard may type "
+                "differently (a ligature, a full-width or superscript form): type it plainly."
+            ),
+        )
+    return None
+
+
 def _unprintable_refusal(password: str) -> Refusal | None:
     for character in password:
+        if character in ZERO_WIDTH_SPACES:
+            continue  # said without quoting it, by _space_refusal
         if unicodedata.category(character) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
             return Refusal(
                 "password.unprintable",
@@ -113,10 +151,16 @@ def _orange_refusal(password: str) -> Refusal | None:
     return None
 
 
+def _readings(text: str) -> set[str]:
+    """``text`` as typed and read back from leetspeak (``m4rt1n`` -> ``martin``)."""
+    return {text, text.translate(_LEET_AS_I), text.translate(_LEET_AS_L)}
+
+
 def _personal_refusal(password: str, words: Iterable[str]) -> Refusal | None:
-    folded = anyascii(password).lower()
+    readings = _readings(anyascii(password).lower())
     for word in words:
-        if word in folded:
+        forms = {form for reading in _readings(word) for form in (reading, reading[::-1])}
+        if any(form in reading for form in forms for reading in readings):
             return Refusal(
                 "password.personal",
                 N_("The password must not contain a name or the address (“{word}”)."),
@@ -128,10 +172,17 @@ def _personal_refusal(password: str, words: Iterable[str]) -> Refusal | None:
 def assess_password(
     password: str, policy: PasswordPolicy, personal: Iterable[str] = ()
 ) -> PasswordAssessment:
-    """Every reason the policy refuses ``password``, first the most useful one."""
+    """Every reason the policy refuses ``password`` (taken in its ``stable_form``), first
+    the most useful one. Names count as typed, backwards and in leetspeak."""
+    password = stable_form(password)
     words = personal_words(personal)
     minimum = MODERN_MIN if policy is PasswordPolicy.MODERN else ORANGE_MIN
-    checks = [_length_refusal(password, minimum), _unprintable_refusal(password)]
+    checks = [
+        _length_refusal(password, minimum),
+        _space_refusal(password),
+        _unprintable_refusal(password),
+        _unstable_refusal(password),
+    ]
     if policy is PasswordPolicy.ORANGE:
         checks.append(_orange_refusal(password))
     checks.append(_personal_refusal(password, words))
@@ -147,6 +198,6 @@ def assess_password(
 
 
 def check_confirmation(password: str, confirmation: str) -> Refusal | None:
-    if password != confirmation:
+    if stable_form(password) != stable_form(confirmation):
         return Refusal("password.mismatch", N_("The two passwords are different."))
     return None

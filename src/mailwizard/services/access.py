@@ -2,7 +2,9 @@
 
 The code (RFC 6238: 30-second steps, one step of drift either way) stands for the
 provider's strong identification; a code is never accepted twice, even by two
-terminals at once. pyotp is imported on first use.
+terminals at once. Wrong codes are counted per household like failed sign-ins, each
+try before its code is checked, and lock the household's codes for a while; each is in
+the audit log. pyotp is imported on first use.
 """
 
 from __future__ import annotations
@@ -10,14 +12,16 @@ from __future__ import annotations
 import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Final
 
 from mailwizard.clock import Clock, utc_now
 from mailwizard.domain.access import Origin, at_home, away_from_home
 from mailwizard.errors import Refusal, Refused, SignInFailed
 from mailwizard.i18n import N_
-from mailwizard.services.ports import Audit, Authenticators
-from mailwizard.services.signin import SignedIn, SignInService
+from mailwizard.services.ports import Audit, Authenticators, CodeThrottle, Lock, Wait
+from mailwizard.services.signin import SignedIn, SignInService, ThrottlePolicy
+from mailwizard.services.throttling import reserve_patiently
 
 STEP_SECONDS: Final = 30
 ISSUER: Final = "mailwizard"
@@ -38,21 +42,42 @@ def _wrong_code() -> Refused:
     )
 
 
+def _codes_locked(until: datetime) -> Refused:
+    return Refused(
+        Refusal(
+            "totp.locked",
+            N_(
+                "Too many wrong codes: codes from your authenticator app are refused "
+                "until {time} UTC. Try again then."
+            ),
+            {"time": until.strftime("%H:%M")},
+        ),
+        field="totp_code",
+    )
+
+
 class AccessService:
     def __init__(
         self,
         authenticators: Authenticators,
         signin: SignInService,
+        code_throttle: CodeThrottle,
+        code_policy: ThrottlePolicy,
         trusted_networks: Sequence[str],
         clock: Clock = utc_now,
+        *,
+        web_counts_as_home: bool = False,
     ) -> None:
         self._authenticators = authenticators
         self._signin = signin
+        self._code_throttle = code_throttle
+        self._code_policy = code_policy
         self._trusted_networks = trusted_networks
         self._clock = clock
+        self._web_counts_as_home = web_counts_as_home
 
     def at_home(self, origin: Origin) -> bool:
-        return at_home(origin, self._trusted_networks)
+        return at_home(origin, self._trusted_networks, web_counts_as_home=self._web_counts_as_home)
 
     def enrolled(self, holder: SignedIn) -> bool:
         return self._authenticators.totp_secret(holder.household_id) is not None
@@ -97,19 +122,46 @@ class AccessService:
             holder.household_id, enrolment.secret, step, Audit(actor=holder.address, origin=origin)
         )
 
-    def verify(self, holder: SignedIn, code: str) -> None:
-        secret = self._authenticators.totp_secret(holder.household_id)
-        step = None if secret is None else self._matching_step(secret, code)
-        if step is None:
-            raise _wrong_code()
-        if not self._authenticators.consume_totp_step(holder.household_id, step):
+    def verify(self, holder: SignedIn, code: str, origin: str) -> None:
+        """Counts the try first, in the transaction that reads the household's count, so
+        that codes sent at the same moment check at most ``max_failures`` of them; a
+        wrong or reused code is in the audit log, and the one that reaches the limit
+        locks the household's codes (a right one included) for a while."""
+        household_id = holder.household_id
+        policy = self._code_policy
+        attempt = reserve_patiently(
+            self._code_throttle, household_id, self._clock, policy.max_failures
+        )
+        if isinstance(attempt, Lock):
+            raise _codes_locked(attempt.until)
+        if isinstance(attempt, Wait):
             raise Refused(
-                Refusal(
-                    "totp.reused",
-                    N_("This code was already used: wait for the next one."),
-                ),
+                Refusal("totp.busy", N_("Too many codes at once: try again in a moment.")),
                 field="totp_code",
             )
+        secret = self._authenticators.totp_secret(household_id)
+        step = None if secret is None else self._matching_step(secret, code)
+        if step is not None and self._authenticators.consume_totp_step(household_id, step):
+            self._code_throttle.succeeded(household_id, self._clock())
+            return
+        # A code already used counts too: replaying a code seen over someone's shoulder
+        # must not start the count again.
+        audit = Audit(actor=holder.address, origin=origin)
+        locks_until = self._code_throttle.failed(
+            household_id, self._clock(), policy.max_failures, policy.lock
+        )
+        self._authenticators.record_failed_code(household_id, audit, locked=locks_until is not None)
+        if locks_until is not None:
+            raise _codes_locked(locks_until)
+        if step is None:
+            raise _wrong_code()
+        raise Refused(
+            Refusal(
+                "totp.reused",
+                N_("This code was already used: wait for the next one."),
+            ),
+            field="totp_code",
+        )
 
     def disable(self, holder: SignedIn, password: str, code: str, origin: str) -> None:
         """Needs the password again and a valid code; a wrong password counts as a failed
@@ -120,16 +172,20 @@ class AccessService:
             raise Refused(
                 Refusal("totp.wrong_password", failed.message_id, failed.params), field="password"
             ) from None
-        self.verify(holder, code)
+        self.verify(holder, code, origin)
         self._authenticators.set_totp_secret(
             holder.household_id, None, None, Audit(actor=holder.address, origin=origin)
         )
 
-    def check_creation_access(self, holder: SignedIn, origin: Origin, code: str | None) -> None:
-        """Step 2's first question: at home, or a valid code from the authenticator."""
+    def check_creation_access(
+        self, holder: SignedIn, origin: Origin, code: str | None, audit_origin: str
+    ) -> None:
+        """Step 2's first question: at home, or a valid code from the authenticator.
+
+        ``audit_origin`` is what the audit log records as "from where" for a wrong code."""
         if self.at_home(origin):
             return
         enrolled = self.enrolled(holder)
         if not enrolled or not code:
             raise Refused(away_from_home(enrolled), field="totp_code" if enrolled else None)
-        self.verify(holder, code)
+        self.verify(holder, code, audit_origin)

@@ -12,6 +12,7 @@ from typing import Final
 
 from mailwizard.clock import Clock, utc_now
 from mailwizard.domain.models import HouseholdOverview
+from mailwizard.errors import MailwizardError
 from mailwizard.services.mail_templates import compose
 from mailwizard.services.ports import DeliveryFailed, Outbox, QueuedMessage, Transport
 
@@ -33,6 +34,15 @@ class FlushReport:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    last_problem: str | None = None
+
+
+@dataclass(frozen=True)
+class AfterCommit:
+    """What became of the e-mails of an action already committed: it succeeded either
+    way; ``waiting`` says why some are still in the outbox."""
+
+    waiting: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,7 +67,20 @@ class DeliveryService:
 
     def flush(self, limit: int = 100) -> FlushReport:
         """Delivers what is due now. Blocks on the network: run it in a worker from a UI."""
+        return self._deliver_due(limit, back_off=True)
+
+    def deliver_committed(self) -> AfterCommit:
+        """Right after a commit, at best: the action is done whatever happens here. A
+        message that cannot go now stays pending, due again at once, for the next flush."""
+        try:
+            report = self._deliver_due(100, back_off=False)
+        except MailwizardError as error:
+            return AfterCommit(error.message)
+        return AfterCommit(report.last_problem)
+
+    def _deliver_due(self, limit: int, *, back_off: bool) -> FlushReport:
         sent = retried = failed = 0
+        problem = None
         for message in self._outbox.claim_due_messages(self._clock(), LEASE, limit):
             domain = message.recipient.partition("@")[2]
             email = compose(
@@ -69,17 +92,18 @@ class DeliveryService:
             try:
                 self._transport.deliver(message.recipient, email)
             except DeliveryFailed as failure:
+                problem = failure.reason
                 if failure.permanent or message.attempts + 1 >= MAX_ATTEMPTS:
                     self._outbox.record_failed(message.id, failure.reason)
                     failed += 1
                 else:
-                    retry_at = self._clock() + retry_delay(message.attempts)
-                    self._outbox.record_retry(message.id, retry_at, failure.reason)
+                    wait = retry_delay(message.attempts) if back_off else timedelta(0)
+                    self._outbox.record_retry(message.id, self._clock() + wait, failure.reason)
                     retried += 1
             else:
                 self._outbox.record_sent(message.id, self._clock())
                 sent += 1
-        return FlushReport(sent, retried, failed)
+        return FlushReport(sent, retried, failed, problem)
 
     def messages(self) -> list[QueuedMessage]:
         return self._outbox.outbox()

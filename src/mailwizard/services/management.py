@@ -182,7 +182,9 @@ class ManagementService:
         template: str,
         origin: str,
     ) -> None:
-        require_acceptable_password(self._password_policy, password, box.identity, box.address)
+        require_acceptable_password(
+            self._password_policy, password, box.identity, box.address, holder
+        )
         if refusal := check_confirmation(password, confirmation):
             raise Refused(refusal, field="confirmation")
         actor = box.address if template == "password_changed" else holder.address

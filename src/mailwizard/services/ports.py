@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from mailwizard.domain.models import AuditEntry, DeletedMailbox, HouseholdOverview, Identity, Role
 from mailwizard.domain.suggestions import NumberRange
@@ -76,6 +76,19 @@ class Credentials:
 
 
 @dataclass(frozen=True)
+class SignInLookup:
+    """What a sign-in reads before verifying a password."""
+
+    credentials: Credentials | None
+    cost_of: str | None
+    """The stored hash whose parameters the verification pays: the box's own; for an
+    unknown address, the hash of the box that follows it in the directory's order (the
+    first box after the last), so that an unknown address costs what a real one costs,
+    the same each time, whatever cost the settings asked for when each hash was made.
+    None in a directory without a box."""
+
+
+@dataclass(frozen=True)
 class Audit:
     """Who did it and from where, for the audit log."""
 
@@ -93,6 +106,11 @@ class Directory(Protocol):
     def has_households(self) -> bool: ...
 
     def credentials(self, address: str) -> Credentials | None: ...
+
+    def sign_in_lookup(self, address: str) -> SignInLookup:
+        """The box of ``address``, or for an unknown address the hash its decoy
+        verification is to cost as much as: in one query either way."""
+        ...
 
     def set_password_hash(self, mailbox_id: int, password_hash: str) -> None: ...
 
@@ -204,21 +222,68 @@ class Authenticators(Protocol):
         """Records ``step`` as used; False when it, or a later one, already was."""
         ...
 
-
-class SignInThrottle(Protocol):
-    """Failed sign-ins per address, kept in the directory so a restart forgets nothing."""
-
-    def locked_until(self, address: str, now: datetime) -> datetime | None:
-        """The end of the address's lock, if it is locked at ``now``."""
+    def record_failed_code(self, household_id: int, audit: Audit, *, locked: bool) -> None:
+        """The audit log's ``totp.failed`` line, and ``totp.locked`` when it locked."""
         ...
 
-    def record_failure(
-        self, address: str, now: datetime, max_failures: int, lock: timedelta
+
+KeyT_contra = TypeVar("KeyT_contra", contravariant=True)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """A try let through to the verification of its secret (``Throttle.reserve``)."""
+
+
+@dataclass(frozen=True)
+class Wait:
+    """As many tries as failures may still be made are being verified right now: this
+    one waits for their outcome rather than be verified beside them."""
+
+
+@dataclass(frozen=True)
+class Lock:
+    """Too many failures in a row: nothing is verified until ``until``."""
+
+    until: datetime
+
+
+class Throttle(Protocol[KeyT_contra]):
+    """Failures in a row per key, kept in the directory so a restart forgets nothing.
+
+    A try is counted *before* its secret is verified, in the transaction that reads the
+    count: the failures so far and the tries being verified never add up to more than
+    ``max_failures``, so that tries made at the same moment by several processes cannot
+    verify more secrets than that between two locks, whether they are right or wrong."""
+
+    def locked_until(self, key: KeyT_contra, now: datetime) -> datetime | None:
+        """The end of the key's lock, if it is locked at ``now``."""
+        ...
+
+    def reserve(self, key: KeyT_contra, now: datetime, max_failures: int) -> Attempt | Wait | Lock:
+        """Lets one more try through to its verification, makes it wait, or refuses it
+        while the key is locked."""
+        ...
+
+    def failed(
+        self, key: KeyT_contra, now: datetime, max_failures: int, lock: timedelta
     ) -> datetime | None:
-        """Counts one more failure in a row; returns the lock's end when this one locks."""
+        """Records a reserved try's failure; the one that reaches ``max_failures`` locks
+        the key: the end of that lock."""
         ...
 
-    def clear(self, address: str) -> None: ...
+    def succeeded(self, key: KeyT_contra, now: datetime) -> None:
+        """Records a reserved try's success: the count starts again, unless the key was
+        locked meanwhile."""
+        ...
+
+
+class SignInThrottle(Throttle[str], Protocol):
+    """Failed sign-ins per address as typed (normalised), whether a box has it or not."""
+
+
+class CodeThrottle(Throttle[int], Protocol):
+    """Wrong authenticator codes per household."""
 
 
 class Outbox(Protocol):
@@ -249,8 +314,10 @@ class PasswordHasher(Protocol):
 
     def needs_rehash(self, stored_hash: str) -> bool: ...
 
-    def spend_verification_time(self, password: str) -> None:
-        """Costs what a verification costs, so an unknown address is not faster."""
+    def spend_verification_time(self, password: str, like: str | None) -> None:
+        """Costs what verifying ``password`` against the stored hash ``like`` costs (its
+        parameters, never its secret), or against a hash made now without one; so that
+        an unknown address is neither faster nor slower than a known one."""
         ...
 
 

@@ -61,16 +61,30 @@ def require_holder(account: SignedIn) -> None:
 
 
 def password_assessment(
-    policy: PasswordPolicy, password: str, identity: Identity, address: str
+    policy: PasswordPolicy,
+    password: str,
+    identity: Identity,
+    address: str,
+    holder: SignedIn | None = None,
 ) -> PasswordAssessment:
-    local_part = address.partition("@")[0]
-    return assess_password(password, policy, (identity.first_name, identity.last_name, local_part))
+    """``password`` for the box ``address`` of ``identity``; a secondary box's must not
+    hold its ``holder``'s names or address either."""
+    personal = [identity.first_name, identity.last_name, address.partition("@")[0]]
+    if holder is not None and holder.address != address:
+        holder_names = holder.identity
+        personal += [holder_names.first_name, holder_names.last_name]
+        personal.append(holder.address.partition("@")[0])
+    return assess_password(password, policy, personal)
 
 
 def require_acceptable_password(
-    policy: PasswordPolicy, password: str, identity: Identity, address: str
+    policy: PasswordPolicy,
+    password: str,
+    identity: Identity,
+    address: str,
+    holder: SignedIn | None = None,
 ) -> None:
-    assessment = password_assessment(policy, password, identity, address)
+    assessment = password_assessment(policy, password, identity, address, holder)
     if not assessment.acceptable:
         raise Refused(assessment.refusals[0], field="password")
 
@@ -120,9 +134,11 @@ class ProvisioningService:
         )
 
     def assess_password(
-        self, password: str, identity: Identity, address: str
+        self, password: str, identity: Identity, address: str, holder: SignedIn | None = None
     ) -> PasswordAssessment:
-        return password_assessment(self._policy, password, identity, address)
+        """For the meter: what ``commit`` will say of ``password`` (with the ``holder``
+        whose household the box is in, when known)."""
+        return password_assessment(self._policy, password, identity, address, holder)
 
     def commit(self, holder: SignedIn, request: MailboxRequest, origin: str) -> CreatedMailbox:
         """Re-validates every answer, then writes the box, its consent and both
@@ -136,7 +152,7 @@ class ProvisioningService:
                 field="terms",
             )
         password = request.password.get_secret_value()
-        require_acceptable_password(self._policy, password, identity, address)
+        require_acceptable_password(self._policy, password, identity, address, holder)
         mailbox = NewMailbox(
             address=address,
             password_hash=self._hasher.hash(password),

@@ -6,11 +6,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from mailwizard.clock import Clock, utc_now
-from mailwizard.domain.addresses import normalise
+from mailwizard.domain.addresses import typed_address
 from mailwizard.domain.models import Identity, Role
 from mailwizard.errors import SignInFailed
 from mailwizard.i18n import N_
-from mailwizard.services.ports import Audit, Credentials, Directory, PasswordHasher, SignInThrottle
+from mailwizard.services.ports import (
+    Audit,
+    Credentials,
+    Directory,
+    Lock,
+    PasswordHasher,
+    SignInThrottle,
+    Wait,
+)
+from mailwizard.services.throttling import reserve_patiently
 
 
 @dataclass(frozen=True)
@@ -69,30 +78,38 @@ class SignInService:
 
         Unknown addresses, wrong passwords and suspended boxes get the same message
         after the same work, and are counted, locked and logged alike, so a failure
-        tells nothing about which addresses exist.
+        tells nothing about which addresses exist. The try is counted before the
+        password is verified: sign-ins at the same moment, from as many processes as
+        one likes, verify at most ``max_failures`` passwords before the lock.
         """
-        typed = normalise(address)
-        if until := self._throttle.locked_until(typed, self._clock()):
-            self._hasher.spend_verification_time(password)
-            raise locked_out(until)
-        credentials = self._directory.credentials(typed)
+        typed = typed_address(address)
+        lookup = self._directory.sign_in_lookup(typed)
+        credentials = lookup.credentials
+        attempt = reserve_patiently(self._throttle, typed, self._clock, self._policy.max_failures)
+        if isinstance(attempt, Lock):
+            self._hasher.spend_verification_time(password, lookup.cost_of)
+            raise locked_out(attempt.until)
+        if isinstance(attempt, Wait):
+            raise SignInFailed(
+                N_("Too many sign-ins at once with this address: try again in a moment.")
+            )
         if credentials is None:
-            self._hasher.spend_verification_time(password)
+            self._hasher.spend_verification_time(password, lookup.cost_of)
             accepted = False
         else:
             accepted = self._hasher.verify(credentials.password_hash, password)
         if credentials is None or not accepted or not credentials.active:
-            until = self._throttle.record_failure(
-                typed, self._clock(), self._policy.max_failures, self._policy.lock
-            )
             household_id = None if credentials is None else credentials.household_id
             audit = Audit(actor=typed, origin=origin)
+            locks_until = self._throttle.failed(
+                typed, self._clock(), self._policy.max_failures, self._policy.lock
+            )
             self._directory.record_audit(household_id, audit, "signin.failed", typed)
-            if until is not None:
+            if locks_until is not None:
                 self._directory.record_audit(household_id, audit, "signin.locked", typed)
-                raise locked_out(until)
+                raise locked_out(locks_until)
             raise SignInFailed(N_("The address or the password is incorrect."))
-        self._throttle.clear(typed)
+        self._throttle.succeeded(typed, self._clock())
         if self._hasher.needs_rehash(credentials.password_hash):
             self._directory.set_password_hash(credentials.mailbox_id, self._hasher.hash(password))
         return SignedIn.from_credentials(credentials)

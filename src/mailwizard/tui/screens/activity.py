@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Label
 
-from mailwizard.domain.audit import describe
+from mailwizard.domain.audit import shown_line
 from mailwizard.domain.models import AuditEntry
 from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_, _
@@ -50,11 +50,12 @@ class ActivityScreen(MailwizardModal[None]):
     def _show(self, entries: list[AuditEntry]) -> None:
         table = self.query_one(DataTable)
         for entry in entries:
+            what, actor, origin = shown_line(entry)
             table.add_row(
                 Text(entry.at.astimezone().strftime("%Y-%m-%d %H:%M")),
-                Text(describe(entry)),
-                Text(entry.actor),
-                Text(entry.origin),
+                Text(what),
+                Text(actor),
+                Text(origin),
             )
         table.focus()
 

@@ -36,9 +36,10 @@ class GateScreen(StepScreen):
     def _check(self, code: str | None) -> None:
         self.busy(True)
         context = self.context
+        audit_origin = self.mailwizard.audit_origin
 
         def check() -> HouseholdOverview:
-            context.access.check_creation_access(context.holder, context.origin, code)
+            context.access.check_creation_access(context.holder, context.origin, code, audit_origin)
             return context.provisioning.prerequisites(context.holder)
 
         self.call_service(check, self._allowed, self._refused, group="gate")

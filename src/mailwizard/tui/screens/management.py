@@ -10,7 +10,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Footer, Label
 
 from mailwizard.bootstrap import Services
-from mailwizard.domain.audit import describe
+from mailwizard.domain.audit import shown_line
 from mailwizard.domain.models import AuditEntry, HouseholdOverview
 from mailwizard.domain.quota import check_contract, check_quota
 from mailwizard.errors import MailwizardError
@@ -28,7 +28,8 @@ RECENT_ENTRIES = 3
 
 def activity_line(entry: AuditEntry) -> str:
     moment = entry.at.astimezone().strftime("%Y-%m-%d %H:%M")
-    return f"{moment}  {describe(entry)}  ({entry.origin})"
+    what, _actor, origin = shown_line(entry)
+    return f"{moment}  {what}  ({origin})"
 
 
 def _ignore(_: object) -> None:

@@ -12,7 +12,7 @@ from textual.timer import Timer
 from textual.widgets import Button, Input, Label
 
 from mailwizard.bootstrap import Services
-from mailwizard.domain.models import Identity
+from mailwizard.domain.models import Identity, Role
 from mailwizard.domain.passwords import PasswordAssessment, check_confirmation
 from mailwizard.errors import MailwizardError, SignInFailed
 from mailwizard.i18n import _
@@ -94,8 +94,10 @@ class NewPasswordScreen(BoxDialog[bool]):
     def _assess(self) -> None:
         password = self.query_one("#password", Input).value
         provisioning, identity, box = self.services.provisioning, self._identity, self.box
+        # A secondary box's own user: the holder's names are checked when it is saved.
+        holder = self.account if self.account.role is Role.PRIMARY else None
         self.call_service(
-            lambda: provisioning.assess_password(password, identity, box),
+            lambda: provisioning.assess_password(password, identity, box, holder),
             self._assessed,
             self._refused,
             group="assess",

@@ -85,10 +85,10 @@ class PasswordScreen(StepScreen):
         password = self.state.password.password.get_secret_value()
         identity = self.state.identity
         address = self.state.address.confirmed or self.state.address.typed
-        provisioning = self.context.provisioning
+        provisioning, holder = self.context.provisioning, self.context.holder
 
         def assess() -> PasswordAssessment:
-            return provisioning.assess_password(password, identity.identity(), address)
+            return provisioning.assess_password(password, identity.identity(), address, holder)
 
         self.call_service(assess, self._assessed, self.show_error, group="assess")
 
