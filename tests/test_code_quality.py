@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -66,6 +67,49 @@ def test_the_domain_does_no_io() -> None:
         )
     )
     assert not loaded & {"sqlalchemy", "alembic", "argon2", "click"}
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every module a source file imports, at its top or inside a function."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+SOURCE = ROOT / "src" / "mailwizard"
+LAYERS = {
+    # layer: what none of its modules may import
+    "domain": ("mailwizard.services", "mailwizard.backends", "mailwizard.delivery",
+               "mailwizard.cli", "mailwizard.tui", "mailwizard.bootstrap", "sqlalchemy",
+               "psycopg", "sqlite3", "keyring", "argon2", "textual", "click", "smtplib",
+               "socket", "subprocess"),
+    "services": ("mailwizard.backends", "mailwizard.delivery", "mailwizard.cli",
+                 "mailwizard.tui", "mailwizard.bootstrap", "sqlalchemy", "psycopg",
+                 "textual", "click"),
+    "tui": ("mailwizard.backends", "mailwizard.delivery", "mailwizard.cli"),
+    "cli": ("mailwizard.backends", "mailwizard.delivery", "mailwizard.tui.screens"),
+}  # fmt: skip
+# Writing the mail servers' files is an operator's task beside the household's use cases:
+# that command works on the adapters directly.
+OPERATOR_COMMANDS = {SOURCE / "cli" / "server_config.py"}
+
+
+@pytest.mark.parametrize("layer", sorted(LAYERS))
+def test_imports_point_only_downwards(layer: str) -> None:
+    forbidden = LAYERS[layer]
+    crossing = {
+        f"{path.relative_to(SOURCE)}: {name}"
+        for path in (SOURCE / layer).rglob("*.py")
+        if path not in OPERATOR_COMMANDS
+        for name in imports_of(path)
+        if any(name == banned or name.startswith(f"{banned}.") for banned in forbidden)
+    }
+    assert crossing == set()
 
 
 def test_heavy_libraries_wait_until_they_are_needed() -> None:

@@ -214,11 +214,12 @@ def test_the_purge_erases_a_deleted_box_only_when_its_time_is_up(
     lea: str, services: Services, clock: TimeMachine, isolated_environment: dict[str, str]
 ) -> None:
     holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
-    purge_after = services.management.delete(holder, lea, lea, "test")
-    assert purge_after == clock.now + timedelta(days=30)
+    deletion = services.management.delete(holder, lea, lea, "test")
+    assert deletion.purge_after == clock.now + timedelta(days=30)
+    assert deletion.mail.waiting is None and deletion.archive.waiting is None
 
     report = services.management.purge("test")
-    assert report.archived == (lea,) and report.purged == ()
+    assert report.archived == () and report.purged == (), "the deletion packed it away"
     with pytest.raises(Refused):
         services.provisioning.check_address(holder, lea)
 

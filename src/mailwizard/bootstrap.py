@@ -104,12 +104,18 @@ def bootstrap(
         ),
         clock or utc_now,
     )
+    delivery = DeliveryService(
+        SqlOutbox(engine),
+        transport(settings),
+        MailSettings(settings.mail_from, settings.imap_host, settings.smtp_host),
+        clock or utc_now,
+    )
     return Services(
         settings=settings,
         households=HouseholdService(
             directory, hasher, settings.password_policy, settings.max_secondary
         ),
-        provisioning=ProvisioningService(directory, hasher, settings.password_policy),
+        provisioning=ProvisioningService(directory, hasher, settings.password_policy, delivery),
         signin=signin,
         management=ManagementService(
             directory,
@@ -118,6 +124,7 @@ def bootstrap(
             MaildirArchive(settings.mail_folder, clock or utc_now),
             settings.password_policy,
             ManagementPolicy(settings.max_aliases, timedelta(days=settings.keep_deleted_days)),
+            delivery,
             clock or utc_now,
         ),
         access=AccessService(
@@ -140,11 +147,6 @@ def bootstrap(
             platform.node() or "?",
             clock or utc_now,
         ),
-        delivery=DeliveryService(
-            SqlOutbox(engine),
-            transport(settings),
-            MailSettings(settings.mail_from, settings.imap_host, settings.smtp_host),
-            clock or utc_now,
-        ),
+        delivery=delivery,
         engine=engine,
     )

@@ -101,7 +101,7 @@ def create(state: CliState, answers_path: Path) -> None:
     )
     created = provisioning.commit(holder, request, cli_origin())
     click.echo(created.address)
-    warn_if_waiting(services.delivery.deliver_committed())
+    warn_if_waiting(created.mail)
 
 
 COMMANDS = (init, create)

@@ -16,10 +16,9 @@ from mailwizard.bootstrap import Services
 from mailwizard.cli.accounts import accounts, utc_timestamp
 from mailwizard.cli.secrets import read_password
 from mailwizard.cli.state import CliState, cli_origin, pass_state, warn_if_waiting
-from mailwizard.domain.addresses import normalise
 from mailwizard.domain.audit import shown_line
 from mailwizard.domain.models import AuditEntry
-from mailwizard.errors import MailStoreUnavailable, UsageProblem
+from mailwizard.errors import UsageProblem
 from mailwizard.i18n import N_, _
 from mailwizard.services.signin import SignedIn
 
@@ -103,21 +102,19 @@ def delete_account(state: CliState, owner: str, confirmation: str | None, addres
         confirmation = click.prompt(
             _("Type the address of the box to delete it:"), prompt_suffix=" "
         )
-    purge_after = services.management.delete(holder, address, confirmation, cli_origin())
-    box = normalise(address)
-    # The user's notice goes into the box before its mail is packed away.
-    warn_if_waiting(services.delivery.deliver_committed())
-    try:
-        services.management.archive(box)
-    except MailStoreUnavailable as error:
+    deletion = services.management.delete(holder, address, confirmation, cli_origin())
+    warn_if_waiting(deletion.mail)
+    if deletion.archive.waiting is not None:
         click.echo(
             _("Warning: {reason}; “mailwizard purge” packs its mail away later.").format(
-                reason=error.message
+                reason=deletion.archive.waiting
             ),
             err=True,
         )
     kept = _("{address} is deleted; its mail is kept until {date}.")
-    click.echo(kept.format(address=box, date=purge_after.strftime("%Y-%m-%d")))
+    click.echo(
+        kept.format(address=deletion.address, date=deletion.purge_after.strftime("%Y-%m-%d"))
+    )
 
 
 @accounts.command(name="passwd")
@@ -137,12 +134,16 @@ def change_password(state: CliState, owner: str | None, address: str) -> None:
     if owner is not None:
         holder = sign_in_holder(services, owner)
         password = _new_password()
-        services.management.reset_password(holder, address, password, password, cli_origin())
+        after = services.management.reset_password(
+            holder, address, password, password, cli_origin()
+        )
     else:
         current = read_password("MAILWIZARD_PASSWORD", _("Current password:"))
         password = _new_password()
-        services.management.change_own_password(address, current, password, password, cli_origin())
-    warn_if_waiting(services.delivery.deliver_committed())
+        after = services.management.change_own_password(
+            address, current, password, password, cli_origin()
+        )
+    warn_if_waiting(after)
 
 
 @accounts.command(name="suspend")

@@ -11,7 +11,7 @@ from mailwizard.bootstrap import Services, bootstrap
 from mailwizard.config import Settings
 from mailwizard.domain.access import origin_of
 from mailwizard.i18n import _
-from mailwizard.services.delivery import AfterCommit
+from mailwizard.services.ports import AfterCommit
 
 
 def cli_origin() -> str:

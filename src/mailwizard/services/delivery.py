@@ -14,7 +14,13 @@ from mailwizard.clock import Clock, utc_now
 from mailwizard.domain.models import HouseholdOverview
 from mailwizard.errors import MailwizardError
 from mailwizard.services.mail_templates import compose
-from mailwizard.services.ports import DeliveryFailed, Outbox, QueuedMessage, Transport
+from mailwizard.services.ports import (
+    AfterCommit,
+    DeliveryFailed,
+    Outbox,
+    QueuedMessage,
+    Transport,
+)
 
 LEASE: Final = timedelta(minutes=10)
 """How long a claimed message is left to its sender before another flush may take it."""
@@ -35,14 +41,6 @@ class FlushReport:
     retried: int = 0
     failed: int = 0
     last_problem: str | None = None
-
-
-@dataclass(frozen=True)
-class AfterCommit:
-    """What became of the e-mails of an action already committed: it succeeded either
-    way; ``waiting`` says why some are still in the outbox."""
-
-    waiting: str | None = None
 
 
 @dataclass(frozen=True)

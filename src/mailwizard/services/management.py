@@ -18,9 +18,11 @@ from mailwizard.domain.management import (
 )
 from mailwizard.domain.models import AuditEntry, Role
 from mailwizard.domain.passwords import PasswordPolicy, check_confirmation
-from mailwizard.errors import Refusal, Refused
+from mailwizard.errors import MailStoreUnavailable, Refusal, Refused
 from mailwizard.services.ports import (
+    AfterCommit,
     Audit,
+    CommittedMail,
     Credentials,
     Directory,
     MailStore,
@@ -44,6 +46,16 @@ class ManagementPolicy:
 
 
 @dataclass(frozen=True)
+class Deletion:
+    address: str
+    purge_after: datetime
+    mail: AfterCommit
+    """The notices to the holder and the box's user."""
+    archive: AfterCommit
+    """The box's mail, packed away now or by the purge."""
+
+
+@dataclass(frozen=True)
 class PurgeReport:
     archived: tuple[str, ...]
     purged: tuple[str, ...]
@@ -58,8 +70,10 @@ class ManagementService:
         store: MailStore,
         password_policy: PasswordPolicy,
         policy: ManagementPolicy,
+        mail: CommittedMail,
         clock: Clock = utc_now,
     ) -> None:
+        self._mail = mail
         self._directory = directory
         self._hasher = hasher
         self._signin = signin
@@ -112,9 +126,11 @@ class ManagementService:
 
     def delete(
         self, holder: SignedIn, address: str, typed_confirmation: str, origin: str
-    ) -> datetime:
-        """Deactivates the box at once and tells both readers; returns when it will be
-        purged. Archive its mail with ``archive`` once the e-mails are delivered."""
+    ) -> Deletion:
+        """Deactivates the box at once and tells both readers, then delivers those notices
+        (the user's goes into the box) and packs the box's mail away, at best: once the
+        deletion is committed, what cannot be done now is left to the outbox and the purge.
+        Blocks on the disk and the network: run it in a worker."""
         box = self._secondary(holder, address)
         if refusal := check_deletion_confirmation(typed_confirmation, box.address):
             raise Refused(refusal, field="confirmation")
@@ -132,23 +148,25 @@ class ManagementService:
             ],
             Audit(actor=holder.address, origin=origin),
         )
-        return purge_after
-
-    def archive(self, address: str) -> bool:
-        """Moves a deleted box's mail into its archive; blocks on the disk."""
-        return self._store.archive(address)
+        mail = self._mail.deliver_committed()
+        try:
+            self._store.archive(box.address)
+        except MailStoreUnavailable as error:
+            return Deletion(box.address, purge_after, mail, AfterCommit(error.message))
+        return Deletion(box.address, purge_after, mail, AfterCommit())
 
     def reset_password(
         self, holder: SignedIn, address: str, password: str, confirmation: str, origin: str
-    ) -> None:
+    ) -> AfterCommit:
         """The holder gives a secondary box a new password, under the same policy as at
         its creation; its user is told by e-mail. Blocks for hashing."""
         box = self._secondary(holder, address)
         self._replace_password(holder, box, password, confirmation, "password_reset", origin)
+        return self._mail.deliver_committed()
 
     def change_own_password(
         self, address: str, current: str, password: str, confirmation: str, origin: str
-    ) -> None:
+    ) -> AfterCommit:
         """Any box's own user, who must give the current password (a failure counts
         towards the sign-in lock). Blocks for hashing."""
         account = self._signin.sign_in(address, current, origin)
@@ -157,6 +175,7 @@ class ManagementService:
             raise Refused(unknown_mailbox(account.address), field="address")
         holder = self._holder_of(account)
         self._replace_password(holder, box, password, confirmation, "password_changed", origin)
+        return self._mail.deliver_committed()
 
     def _holder_of(self, account: SignedIn) -> SignedIn:
         if account.role is Role.PRIMARY:

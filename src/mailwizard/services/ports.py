@@ -286,6 +286,21 @@ class CodeThrottle(Throttle[int], Protocol):
     """Wrong authenticator codes per household."""
 
 
+@dataclass(frozen=True)
+class AfterCommit:
+    """What became of what follows an action already committed (its e-mails, a deleted
+    box's archive): the action succeeded either way; ``waiting`` says why something is
+    left for later (the next flush, the purge)."""
+
+    waiting: str | None = None
+
+
+class CommittedMail(Protocol):
+    """Delivers, at best, the e-mails an action has just committed to the outbox."""
+
+    def deliver_committed(self) -> AfterCommit: ...
+
+
 class Outbox(Protocol):
     """The confirmation e-mails written with the boxes, until they are delivered."""
 

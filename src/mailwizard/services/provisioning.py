@@ -19,7 +19,15 @@ from mailwizard.domain.quota import check_contract, check_quota
 from mailwizard.domain.suggestions import base_local_parts, choose_suggestions
 from mailwizard.errors import Notice, Refusal, Refused
 from mailwizard.i18n import N_
-from mailwizard.services.ports import Audit, Directory, NewMailbox, OutboxMessage, PasswordHasher
+from mailwizard.services.ports import (
+    AfterCommit,
+    Audit,
+    CommittedMail,
+    Directory,
+    NewMailbox,
+    OutboxMessage,
+    PasswordHasher,
+)
 from mailwizard.services.signin import SignedIn
 from mailwizard.services.terms import TERMS_VERSION
 
@@ -37,6 +45,8 @@ class CreatedMailbox:
     address: str
     created_at: datetime
     advice: Notice | None
+    mail: AfterCommit
+    """Its confirmation e-mails, delivered or waiting in the outbox."""
 
 
 def available_address(directory: Directory, domains: Collection[str], text: str) -> str:
@@ -91,11 +101,16 @@ def require_acceptable_password(
 
 class ProvisioningService:
     def __init__(
-        self, directory: Directory, hasher: PasswordHasher, policy: PasswordPolicy
+        self,
+        directory: Directory,
+        hasher: PasswordHasher,
+        policy: PasswordPolicy,
+        mail: CommittedMail,
     ) -> None:
         self._directory = directory
         self._hasher = hasher
         self._policy = policy
+        self._mail = mail
 
     def prerequisites(self, holder: SignedIn) -> HouseholdOverview:
         """Step 2's gate: the holder's primary box, an active contract, room left."""
@@ -142,7 +157,9 @@ class ProvisioningService:
 
     def commit(self, holder: SignedIn, request: MailboxRequest, origin: str) -> CreatedMailbox:
         """Re-validates every answer, then writes the box, its consent and both
-        confirmation e-mails in one transaction. Blocks for hashing: run it in a worker."""
+        confirmation e-mails in one transaction, then delivers those at best: once the
+        transaction is committed, the box exists whatever the delivery does. Blocks for
+        hashing and delivery: run it in a worker."""
         self.prerequisites(holder)
         identity = validated(Identity, **request.identity.model_dump())
         address = self.check_address(holder, request.address)
@@ -166,7 +183,12 @@ class ProvisioningService:
             confirmation_messages(holder, mailbox),
             Audit(actor=holder.address, origin=origin),
         )
-        return CreatedMailbox(address, created_at, self.same_person_advice(holder, identity))
+        return CreatedMailbox(
+            address,
+            created_at,
+            self.same_person_advice(holder, identity),
+            self._mail.deliver_committed(),
+        )
 
 
 def mail_context(holder: SignedIn, address: str, identity: Identity) -> dict[str, str]:

@@ -3,7 +3,6 @@ of a key, and is told what happens to its mail and its address."""
 
 from __future__ import annotations
 
-from contextlib import suppress
 from datetime import datetime
 
 from textual import on
@@ -14,6 +13,7 @@ from textual.widgets import Button, Input, Label
 from mailwizard.domain.management import check_deletion_confirmation
 from mailwizard.errors import MailwizardError
 from mailwizard.i18n import _
+from mailwizard.services.management import Deletion
 from mailwizard.tui.screens.box_dialog import BoxDialog
 from mailwizard.tui.widgets.field import Field
 
@@ -59,20 +59,14 @@ class DeleteBoxScreen(BoxDialog[datetime]):
         typed = self.query_one("#confirmation", Input).value
         origin = self.mailwizard.audit_origin
 
-        def delete_and_archive() -> datetime:
-            purge_after = services.management.delete(holder, box, typed, origin)
-            # The user's notice goes into the box before its mail is packed away; what
-            # cannot be delivered or archived now is left to the outbox and the purge.
-            with suppress(MailwizardError):
-                services.delivery.flush()
-                services.management.archive(box)
-            return purge_after
+        def delete() -> Deletion:
+            return services.management.delete(holder, box, typed, origin)
 
         self.query_one("#delete", Button).disabled = True
-        self.call_service(delete_and_archive, self._deleted, self._refused, group="delete")
+        self.call_service(delete, self._deleted, self._refused, group="delete")
 
-    def _deleted(self, purge_after: datetime) -> None:
-        self.dismiss(purge_after)
+    def _deleted(self, deletion: Deletion) -> None:
+        self.dismiss(deletion.purge_after)
 
     def _refused(self, error: MailwizardError) -> None:
         self.refused(error)

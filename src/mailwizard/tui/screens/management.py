@@ -16,7 +16,6 @@ from mailwizard.domain.quota import check_contract, check_quota
 from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_, _
 from mailwizard.services.access import Enrolment
-from mailwizard.services.delivery import FlushReport
 from mailwizard.services.ports import QueuedMessage
 from mailwizard.services.provisioning import CreatedMailbox
 from mailwizard.services.signin import SignedIn
@@ -30,10 +29,6 @@ def activity_line(entry: AuditEntry) -> str:
     moment = entry.at.astimezone().strftime("%Y-%m-%d %H:%M")
     what, _actor, origin = shown_line(entry)
     return f"{moment}  {what}  ({origin})"
-
-
-def _ignore(_: object) -> None:
-    """A delivery that could not even start is retried by the next flush."""
 
 
 class ManagementScreen(MailwizardScreen[None]):
@@ -184,14 +179,6 @@ class ManagementScreen(MailwizardScreen[None]):
         if created is not None:
             self.mailwizard.session_completed()
             self._created = created.address
-            self.refresh_boxes()
-            # Failures stay in the outbox for a later flush; the page shows those for good.
-            self.call_service(
-                self._services.delivery.flush, self._delivered, _ignore, group="deliver"
-            )
-
-    def _delivered(self, report: FlushReport) -> None:
-        if report.failed:
             self.refresh_boxes()
 
     def action_strong_identification(self) -> None:

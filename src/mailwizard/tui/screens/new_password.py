@@ -3,8 +3,6 @@ their own (the current password first). Same policy and strength meter as at cre
 
 from __future__ import annotations
 
-from contextlib import suppress
-
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -16,6 +14,7 @@ from mailwizard.domain.models import Identity, Role
 from mailwizard.domain.passwords import PasswordAssessment, check_confirmation
 from mailwizard.errors import MailwizardError, SignInFailed
 from mailwizard.i18n import _
+from mailwizard.services.ports import AfterCommit
 from mailwizard.services.signin import SignedIn
 from mailwizard.tui.screens.box_dialog import BoxDialog
 from mailwizard.tui.screens.password import ASSESS_DELAY_SECONDS
@@ -122,24 +121,17 @@ class NewPasswordScreen(BoxDialog[bool]):
         if self._own:
             current = self.query_one("#current", Input).value
 
-            def change() -> None:
-                management.change_own_password(box, current, password, confirmation, origin)
+            def change() -> AfterCommit:
+                return management.change_own_password(box, current, password, confirmation, origin)
         else:
 
-            def change() -> None:
-                management.reset_password(account, box, password, confirmation, origin)
-
-        delivery = self.services.delivery
-
-        def change_and_tell() -> None:
-            change()
-            with suppress(MailwizardError):  # the outbox keeps the notice for a later flush
-                delivery.flush()
+            def change() -> AfterCommit:
+                return management.reset_password(account, box, password, confirmation, origin)
 
         self.query_one("#change", Button).disabled = True
-        self.call_service(change_and_tell, self._changed, self._refused, group="change")
+        self.call_service(change, self._changed, self._refused, group="change")
 
-    def _changed(self, _result: None) -> None:
+    def _changed(self, _after: AfterCommit) -> None:
         self.dismiss(True)
 
     def _refused(self, error: MailwizardError) -> None:
