@@ -18,6 +18,7 @@ import pytest
 
 from cli_harness import Cli
 from dovecot_server import NOBODY, Dovecot, require_server, running_dovecot
+from hand_clock import HandClock
 from mailwizard import i18n
 from mailwizard.bootstrap import Services, bootstrap
 from mailwizard.config import Settings
@@ -28,7 +29,6 @@ from postgres_server import PASSWORD as POSTGRES_PASSWORD
 from postgres_server import SUPERUSER as POSTGRES_USER
 from postgres_server import Postgres, running_postgres
 from real_terminal import TMUX, Tmux
-from time_machine import TimeMachine
 
 
 @pytest.fixture(autouse=True)
@@ -182,12 +182,12 @@ def dovecot(
 
 
 @pytest.fixture
-def clock() -> TimeMachine:
-    return TimeMachine()
+def clock() -> HandClock:
+    return HandClock()
 
 
 @pytest.fixture
-def services(household: str, clock: TimeMachine) -> Iterator[Services]:
+def services(household: str, clock: HandClock) -> Iterator[Services]:
     """The Martin household's services, on a clock the test moves by hand."""
     opened = bootstrap(Settings(), clock=clock)
     yield opened

@@ -33,7 +33,7 @@ PRELOADED = (
     "mailwizard.backends.sql_outbox",
     "mailwizard.backends.mail_archive",
     "mailwizard.hashing",
-    "mailwizard.secrets",
+    "mailwizard.keyring_secrets",
     "argon2",
     "psycopg",
     "sqlalchemy.dialects.postgresql",

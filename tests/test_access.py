@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from cli_harness import Cli, write_answers
+from hand_clock import HandClock
 from mailwizard.bootstrap import Services, bootstrap
 from mailwizard.clock import utc_now
 from mailwizard.config import Settings
@@ -22,7 +23,6 @@ from mailwizard.errors import MailwizardError, Refused
 from mailwizard.services.signin import SignedIn
 from martin_household import CREATE_ENV, HOLDER, HOLDER_PASSWORD
 from memory_keyring import MemoryKeyring
-from time_machine import TimeMachine
 
 FAR_AWAY = "203.0.113.5"
 AT_HOME = "192.168.1.20"
@@ -41,7 +41,7 @@ def holder(services: Services) -> SignedIn:
     return services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
 
 
-def enrol(services: Services, holder: SignedIn, clock: TimeMachine) -> pyotp.TOTP:
+def enrol(services: Services, holder: SignedIn, clock: HandClock) -> pyotp.TOTP:
     enrolment = services.access.start_enrolment(holder, CONSOLE)
     app = pyotp.TOTP(enrolment.secret)
     assert enrolment.uri.startswith("otpauth://totp/")
@@ -77,7 +77,7 @@ def test_the_console_and_the_home_network_count_as_home(
 
 
 def test_away_from_home_a_fresh_code_lets_the_holder_in_once(
-    services: Services, holder: SignedIn, clock: TimeMachine
+    services: Services, holder: SignedIn, clock: HandClock
 ) -> None:
     away = Origin(OriginKind.SSH, FAR_AWAY)
     assert refusal_code(services, holder, away, None) == "access.not_at_home"
@@ -92,7 +92,7 @@ def test_away_from_home_a_fresh_code_lets_the_holder_in_once(
 
 
 def test_two_terminals_using_one_code_at_once_let_one_in(
-    services: Services, holder: SignedIn, clock: TimeMachine
+    services: Services, holder: SignedIn, clock: HandClock
 ) -> None:
     app = enrol(services, holder, clock)
     code = app.at(clock.now)
@@ -115,7 +115,7 @@ def test_two_terminals_using_one_code_at_once_let_one_in(
 
 
 def test_enrolment_needs_a_right_first_code_and_disabling_needs_password_and_code(
-    services: Services, holder: SignedIn, clock: TimeMachine
+    services: Services, holder: SignedIn, clock: HandClock
 ) -> None:
     enrolment = services.access.start_enrolment(holder, CONSOLE)
     with pytest.raises(Refused):
@@ -130,7 +130,7 @@ def test_enrolment_needs_a_right_first_code_and_disabling_needs_password_and_cod
 
 
 def test_turning_strong_identification_on_and_off_is_in_the_audit_log(
-    services: Services, holder: SignedIn, clock: TimeMachine
+    services: Services, holder: SignedIn, clock: HandClock
 ) -> None:
     app = enrol(services, holder, clock)
     services.access.disable(holder, HOLDER_PASSWORD, app.at(clock.now), "terminal, console")
@@ -150,7 +150,7 @@ def test_turning_strong_identification_on_and_off_is_in_the_audit_log(
 def test_the_command_line_asks_for_the_code_over_ssh_from_afar(
     services: Services,
     holder: SignedIn,
-    clock: TimeMachine,
+    clock: HandClock,
     cli: Cli,
     answers_dir: Path,
     directory_url: str,
@@ -199,7 +199,7 @@ def test_enrolling_from_the_command_line_shows_the_key_and_refuses_a_wrong_first
 def test_no_password_totp_secret_or_device_token_reaches_a_log_or_a_message(
     services: Services,
     holder: SignedIn,
-    clock: TimeMachine,
+    clock: HandClock,
     cli: Cli,
     answers_dir: Path,
     caplog: pytest.LogCaptureFixture,

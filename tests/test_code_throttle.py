@@ -12,6 +12,7 @@ import pyotp
 import pytest
 
 from cli_harness import Cli, write_answers
+from hand_clock import HandClock
 from mailwizard.bootstrap import Services, bootstrap
 from mailwizard.clock import utc_now
 from mailwizard.config import Settings
@@ -20,7 +21,6 @@ from mailwizard.domain.audit import describe
 from mailwizard.errors import Refused
 from mailwizard.services.signin import SignedIn
 from martin_household import CREATE_ENV, HOLDER, HOLDER_PASSWORD
-from time_machine import TimeMachine
 
 AWAY = Origin(OriginKind.SSH, "203.0.113.5")
 AFAR = {**CREATE_ENV, "SSH_CONNECTION": "203.0.113.5 51000 10.0.0.2 22"}
@@ -39,7 +39,7 @@ def holder(services: Services) -> SignedIn:
 
 
 @pytest.fixture
-def phone(services: Services, holder: SignedIn, clock: TimeMachine) -> pyotp.TOTP:
+def phone(services: Services, holder: SignedIn, clock: HandClock) -> pyotp.TOTP:
     """The holder's authenticator, enrolled with the code of the step before now."""
     enrolment = services.access.start_enrolment(holder, Origin(OriginKind.CONSOLE))
     app = pyotp.TOTP(enrolment.secret)
@@ -49,7 +49,7 @@ def phone(services: Services, holder: SignedIn, clock: TimeMachine) -> pyotp.TOT
     return app
 
 
-def wrong_code(phone: pyotp.TOTP, clock: TimeMachine) -> str:
+def wrong_code(phone: pyotp.TOTP, clock: HandClock) -> str:
     """A code of none of the steps accepted now."""
     accepted = {phone.at(clock.now + timedelta(seconds=30 * drift)) for drift in (-1, 0, 1)}
     return next(code for code in ("000000", "111111", "222222") if code not in accepted)
@@ -64,7 +64,7 @@ def outcome(services: Services, holder: SignedIn, code: str) -> str:
 
 
 def test_the_fifth_wrong_code_locks_even_the_right_one_out(
-    services: Services, holder: SignedIn, phone: pyotp.TOTP, clock: TimeMachine
+    services: Services, holder: SignedIn, phone: pyotp.TOTP, clock: HandClock
 ) -> None:
     wrong = wrong_code(phone, clock)
     assert [outcome(services, holder, wrong) for _ in range(4)] == ["totp.wrong_code"] * 4
@@ -86,7 +86,7 @@ def test_the_fifth_wrong_code_locks_even_the_right_one_out(
 
 
 def test_a_right_code_starts_the_count_again_and_a_reused_one_does_not(
-    services: Services, holder: SignedIn, phone: pyotp.TOTP, clock: TimeMachine
+    services: Services, holder: SignedIn, phone: pyotp.TOTP, clock: HandClock
 ) -> None:
     wrong = wrong_code(phone, clock)
     assert [outcome(services, holder, wrong) for _ in range(4)] == ["totp.wrong_code"] * 4
@@ -98,7 +98,7 @@ def test_a_right_code_starts_the_count_again_and_a_reused_one_does_not(
 
 
 def test_each_wrong_code_and_the_lock_are_in_the_households_audit_log(
-    services: Services, holder: SignedIn, phone: pyotp.TOTP, clock: TimeMachine
+    services: Services, holder: SignedIn, phone: pyotp.TOTP, clock: HandClock
 ) -> None:
     wrong = wrong_code(phone, clock)
     for _ in range(6):
@@ -117,7 +117,7 @@ def test_each_wrong_code_and_the_lock_are_in_the_households_audit_log(
 
 
 def test_codes_sent_at_the_same_moment_check_at_most_five(
-    services: Services, holder: SignedIn, phone: pyotp.TOTP, clock: TimeMachine
+    services: Services, holder: SignedIn, phone: pyotp.TOTP, clock: HandClock
 ) -> None:
     """Twenty terminals, each with its own connection, send a wrong code at once: five are
     checked and logged, the others find the codes locked; the right one then too."""
@@ -143,7 +143,7 @@ def test_codes_sent_at_the_same_moment_check_at_most_five(
     assert outcome(services, holder, phone.at(clock.now)) == "totp.locked"
 
 
-def test_the_limits_are_settings(holder: SignedIn, phone: pyotp.TOTP, clock: TimeMachine) -> None:
+def test_the_limits_are_settings(holder: SignedIn, phone: pyotp.TOTP, clock: HandClock) -> None:
     strict = bootstrap(Settings(totp_max_failures=2, totp_lock_minutes=60), clock=clock)
     try:
         wrong = wrong_code(phone, clock)
@@ -160,7 +160,7 @@ def test_the_limits_are_settings(holder: SignedIn, phone: pyotp.TOTP, clock: Tim
 def test_the_command_line_counts_wrong_codes_too(
     services: Services,
     holder: SignedIn,
-    clock: TimeMachine,
+    clock: HandClock,
     cli: Cli,
     answers_dir: Path,
 ) -> None:

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from hand_clock import HandClock
 from mailwizard.backends import schema
 from mailwizard.backends.sql_directory import SqlDirectory
 from mailwizard.bootstrap import Services
@@ -20,7 +21,6 @@ from mailwizard.services.ports import Audit, NewMailbox
 from mailwizard.services.signin import SignedIn
 from martin_household import DOMAIN, HOLDER, HOLDER_PASSWORD
 from suggestion_oracle import at, first_untaken, free_numbers_among
-from time_machine import TimeMachine
 
 AUDIT = Audit(actor=HOLDER, origin="test")
 RELATIVE = Identity(civility="x", first_name="Jean", last_name="Martin")
@@ -34,7 +34,7 @@ def directory_engine(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def directory(services: Services, clock: TimeMachine) -> Iterator[SqlDirectory]:
+def directory(services: Services, clock: HandClock) -> Iterator[SqlDirectory]:
     yield SqlDirectory(services.engine, clock)
 
 
@@ -59,7 +59,7 @@ def add_aliases(directory: SqlDirectory, holder: SignedIn, *aliases: str) -> Non
 
 
 def test_numbers_held_by_boxes_aliases_and_deleted_boxes_are_not_proposed(
-    services: Services, directory: SqlDirectory, holder: SignedIn, clock: TimeMachine
+    services: Services, directory: SqlDirectory, holder: SignedIn, clock: HandClock
 ) -> None:
     # Jean Martin's five patterns, all taken (jean.martin by the holder), then numbers
     # 2 and 3 of every pattern: boxes, aliases, a deleted box, and two that come free.

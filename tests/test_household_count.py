@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import ColumnElement, Connection, RowMapping, Table, func, select
 
+from hand_clock import HandClock
 from mailwizard.backends import schema
 from mailwizard.backends.sql_directory import SqlDirectory
 from mailwizard.bootstrap import Services
@@ -21,7 +22,6 @@ from mailwizard.domain.models import Identity
 from mailwizard.errors import Refused
 from mailwizard.services.ports import Audit, NewMailbox
 from mailwizard.services.provisioning import notice
-from time_machine import TimeMachine
 
 AUDIT = Audit(actor="test", origin="test")
 PERSON = Identity(civility="x", first_name="Camille", last_name="Petit")
@@ -37,7 +37,7 @@ def directory_engine(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def directory(services: Services, clock: TimeMachine) -> SqlDirectory:
+def directory(services: Services, clock: HandClock) -> SqlDirectory:
     return SqlDirectory(services.engine, clock)
 
 
@@ -100,7 +100,7 @@ STEPS = st.lists(
 )
 @given(steps=STEPS)
 def test_the_count_follows_creations_deletions_and_purges(
-    directory: SqlDirectory, clock: TimeMachine, steps: list[tuple[str, int]]
+    directory: SqlDirectory, clock: HandClock, steps: list[tuple[str, int]]
 ) -> None:
     household_id, domain = new_household(directory)
     expected = Household()
@@ -144,7 +144,7 @@ def test_the_count_follows_creations_deletions_and_purges(
 
 @pytest.mark.parametrize("directory_engine", ["postgresql"])
 def test_a_place_freed_between_the_count_and_the_lock_is_taken(
-    directory: SqlDirectory, clock: TimeMachine, monkeypatch: pytest.MonkeyPatch
+    directory: SqlDirectory, clock: HandClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """On PostgreSQL a full household is not locked by the refused count: a deletion
     may commit before the creation locks it to read why, and the creation then goes on."""
@@ -165,7 +165,7 @@ def test_a_place_freed_between_the_count_and_the_lock_is_taken(
 
 
 def test_a_creation_writes_the_same_rows_on_both_engines(
-    directory: SqlDirectory, clock: TimeMachine
+    directory: SqlDirectory, clock: HandClock
 ) -> None:
     """PostgreSQL creates a box in one statement, SQLite step by step: the same rows."""
     household_id, domain = new_household(directory)

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from cli_harness import Cli, dump_directory, write_answers
+from hand_clock import HandClock
 from mailwizard.bootstrap import Services
 from mailwizard.errors import Refused, SignInFailed
 from martin_household import CREATE_ENV, HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
-from time_machine import TimeMachine
 
 OWNER_ENV = {"MAILWIZARD_OWNER_PASSWORD": HOLDER_PASSWORD}
 OTHER_PASSWORD = "Trois-poissons-rouges-au-salon"
@@ -211,7 +211,7 @@ def test_a_deleted_box_closes_at_once_and_frees_its_slot_and_aliases(
 
 
 def test_the_purge_erases_a_deleted_box_only_when_its_time_is_up(
-    lea: str, services: Services, clock: TimeMachine, isolated_environment: dict[str, str]
+    lea: str, services: Services, clock: HandClock, isolated_environment: dict[str, str]
 ) -> None:
     holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
     deletion = services.management.delete(holder, lea, lea, "test")

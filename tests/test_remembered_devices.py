@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import create_engine, select
 
+from hand_clock import HandClock
 from mailwizard.backends.schema import remembered_device
 from mailwizard.bootstrap import Services, bootstrap
 from mailwizard.config import Settings
@@ -17,7 +18,6 @@ from mailwizard.errors import DeviceForgotten, Refused, SignInFailed
 from mailwizard.services.signin import SignedIn
 from martin_household import HOLDER, HOLDER_PASSWORD
 from memory_keyring import MemoryKeyring, keyring_installed
-from time_machine import TimeMachine
 
 CONSOLE = Origin(OriginKind.CONSOLE)
 OVER_SSH = Origin(OriginKind.SSH, "192.168.1.20")
@@ -55,7 +55,7 @@ def test_a_remembered_console_signs_in_without_the_password_and_the_directory_ha
     services: Services,
     holder: SignedIn,
     memory_keyring: MemoryKeyring,
-    clock: TimeMachine,
+    clock: HandClock,
     directory_url: str,
 ) -> None:
     assert services.devices.offer(CONSOLE).refusal is None
@@ -104,7 +104,7 @@ def test_an_expired_token_is_erased_and_the_password_is_needed_again(
     services: Services,
     holder: SignedIn,
     memory_keyring: MemoryKeyring,
-    clock: TimeMachine,
+    clock: HandClock,
     directory_url: str,
 ) -> None:
     services.devices.remember(holder, CONSOLE)
@@ -118,7 +118,7 @@ def test_an_expired_token_is_erased_and_the_password_is_needed_again(
 
 
 def test_the_lifetime_is_a_setting(
-    household: str, memory_keyring: MemoryKeyring, clock: TimeMachine
+    household: str, memory_keyring: MemoryKeyring, clock: HandClock
 ) -> None:
     brief = bootstrap(Settings(remember_device_days=2), clock=clock)
     try:

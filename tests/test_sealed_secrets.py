@@ -11,13 +11,13 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from cli_harness import Cli
+from hand_clock import HandClock
 from mailwizard.bootstrap import Services, bootstrap
 from mailwizard.config import Settings
 from mailwizard.domain.access import Origin, OriginKind
 from mailwizard.errors import DirectoryUnavailable, Refused
 from mailwizard.services.signin import SignedIn
 from martin_household import HOLDER, HOLDER_PASSWORD
-from time_machine import TimeMachine
 
 AWAY = Origin(OriginKind.SSH, "203.0.113.5")
 
@@ -45,7 +45,7 @@ def stored_secret(directory_url: str, value: str | None = None) -> str:
     return str(stored)
 
 
-def enrolled(services: Services, holder: SignedIn, clock: TimeMachine) -> pyotp.TOTP:
+def enrolled(services: Services, holder: SignedIn, clock: HandClock) -> pyotp.TOTP:
     enrolment = services.access.start_enrolment(holder, Origin(OriginKind.CONSOLE))
     app = pyotp.TOTP(enrolment.secret)
     services.access.confirm_enrolment(holder, enrolment, app.at(clock.now), "test")
@@ -64,7 +64,7 @@ def passes_the_gate(services: Services, holder: SignedIn, code: str) -> bool:
 def test_an_enrolled_secret_is_stored_sealed_and_still_checks_codes(
     services: Services,
     holder: SignedIn,
-    clock: TimeMachine,
+    clock: HandClock,
     directory_url: str,
     directory_engine: str,
     directory_path: Path,
@@ -87,7 +87,7 @@ def test_an_enrolled_secret_is_stored_sealed_and_still_checks_codes(
 
 
 def test_a_secret_stored_in_clear_by_an_older_version_is_sealed_at_its_first_use(
-    services: Services, holder: SignedIn, clock: TimeMachine, directory_url: str
+    services: Services, holder: SignedIn, clock: HandClock, directory_url: str
 ) -> None:
     app = pyotp.TOTP(pyotp.random_base32())
     stored_secret(directory_url, app.secret)
@@ -101,7 +101,7 @@ def test_a_sealed_secret_opens_only_with_its_key_and_for_its_household(
     services: Services,
     cli: Cli,
     holder: SignedIn,
-    clock: TimeMachine,
+    clock: HandClock,
     directory_url: str,
     isolated_environment: dict[str, str],
 ) -> None:

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from cli_harness import Cli, write_answers
+from hand_clock import HandClock
 from mailwizard.backends.sql_directory import SqlDirectory
 from mailwizard.backends.sql_throttle import SqlSignInThrottle
 from mailwizard.bootstrap import Services, bootstrap
@@ -26,7 +27,6 @@ from mailwizard.hashing import Argon2idHasher
 from mailwizard.services.ports import Attempt, Lock, Wait
 from mailwizard.services.signin import SignInService, ThrottlePolicy
 from martin_household import CREATE_ENV, HOLDER, HOLDER_PASSWORD, box_request
-from time_machine import TimeMachine
 
 WRONG = "not the password at all"
 LEA = "lea@famille-martin.fr"
@@ -55,7 +55,7 @@ def failure(services: Services, address: str, password: str = WRONG) -> str:
 
 
 def test_the_fifth_failure_locks_even_the_right_password_out(
-    services: Services, clock: TimeMachine
+    services: Services, clock: HandClock
 ) -> None:
     assert [failure(services, HOLDER) for _ in range(4)] == [INCORRECT] * 4
     lock = failure(services, HOLDER)
@@ -69,7 +69,7 @@ def test_the_fifth_failure_locks_even_the_right_password_out(
     assert services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test").address == HOLDER
 
 
-def test_the_lock_survives_a_restart(services: Services, clock: TimeMachine) -> None:
+def test_the_lock_survives_a_restart(services: Services, clock: HandClock) -> None:
     for _ in range(5):
         failure(services, HOLDER)
     restarted = bootstrap(Settings(), clock=clock)
@@ -95,7 +95,7 @@ def test_a_success_starts_the_count_again(services: Services) -> None:
     assert services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test").address == HOLDER
 
 
-def test_the_limits_are_settings(household: str, clock: TimeMachine) -> None:
+def test_the_limits_are_settings(household: str, clock: HandClock) -> None:
     strict = bootstrap(Settings(signin_max_failures=2, signin_lock_minutes=60), clock=clock)
     try:
         assert failure(strict, HOLDER) == INCORRECT

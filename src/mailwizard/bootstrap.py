@@ -80,7 +80,7 @@ def bootstrap(
     from mailwizard.backends.sql_outbox import SqlOutbox
     from mailwizard.backends.sql_throttle import SqlCodeThrottle, SqlSignInThrottle
     from mailwizard.hashing import Argon2idHasher
-    from mailwizard.secrets import KeyringDevice
+    from mailwizard.keyring_secrets import KeyringDevice
 
     engine = open_engine(
         settings.directory_url,

@@ -19,6 +19,7 @@ from sqlalchemy import update
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
+from hand_clock import MovableClock
 from mailwizard.backends.schema import remembered_device
 from mailwizard.bootstrap import Services, bootstrap
 from mailwizard.config import Settings
@@ -31,7 +32,6 @@ from mailwizard.tui.screens.enrolment import EnrolmentScreen
 from mailwizard.tui.screens.error import ErrorScreen
 from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD, box_request
 from memory_keyring import MemoryKeyring
-from time_machine import MovableClock
 from wizard_driver import (
     choose_address,
     fill_identity,

@@ -8,8 +8,8 @@ from contextlib import contextmanager
 
 import pytest
 
+from hand_clock import MovableClock
 from mailwizard.tui.collector import IDLE_SECONDS, YOUNG_COLLECTIONS_LIMIT, IdleCollector
-from time_machine import MovableClock
 
 
 def full_passes() -> int:

@@ -14,6 +14,7 @@ from pydantic import SecretStr
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from hand_clock import MovableClock
 from mailwizard.bootstrap import Services
 from mailwizard.config import Settings
 from mailwizard.services.access import Enrolment
@@ -21,7 +22,6 @@ from mailwizard.tui.app import MailwizardApp, build_app
 from mailwizard.tui.kiosk import ADMIN_KEY, ESCAPE_KEYS, KioskSupervisor
 from mailwizard.tui.themes import HIGH_CONTRAST
 from martin_household import HOLDER, HOLDER_PASSWORD
-from time_machine import MovableClock
 from wizard_driver import (
     choose_address,
     fill_identity,

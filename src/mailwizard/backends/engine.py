@@ -21,7 +21,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, Programmin
 from mailwizard.backends.sqlite_files import WalKeeper, create_directory_file, share_with_group
 from mailwizard.errors import DirectoryUnavailable, UsageProblem
 from mailwizard.i18n import N_
-from mailwizard.secrets import DIRECTORY_PASSWORD, read_secret
+from mailwizard.keyring_secrets import DIRECTORY_PASSWORD, read_secret
 
 _WRITE_OPTION = "mailwizard_write"
 _MIGRATIONS = Path(__file__).parent / "migrations"

@@ -1,7 +1,8 @@
 """The command line: the same services as the terminal UI, for scripts and tests.
 
 Exit codes: 0 done; 1 refused by a rule (one line on stderr saying why, nothing
-written); 2 usage error; 3 directory unavailable.
+written); 2 usage error; 3 directory or mail folder unavailable (nothing committed);
+70 a bug (one line on stderr, the details in the error log).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ import click
 from mailwizard.cli.secrets import read_password
 from mailwizard.errors import DirectoryUnavailable
 from mailwizard.i18n import N_, _
-from mailwizard.secrets import (
+from mailwizard.keyring_secrets import (
     KNOWN_SECRETS,
     environment_variable,
     secure_keyring_available,

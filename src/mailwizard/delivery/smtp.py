@@ -8,7 +8,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from mailwizard.delivery.replies import judging_replies
-from mailwizard.secrets import SMTP_PASSWORD, environment_variable, read_secret
+from mailwizard.keyring_secrets import SMTP_PASSWORD, environment_variable, read_secret
 from mailwizard.services.ports import DeliveryFailed
 
 

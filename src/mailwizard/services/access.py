@@ -113,16 +113,19 @@ class AccessService:
         return None
 
     def confirm_enrolment(
-        self, holder: SignedIn, enrolment: Enrolment, code: str, origin: str
+        self, holder: SignedIn, enrolment: Enrolment, code: str, audit_origin: str
     ) -> None:
         step = self._matching_step(enrolment.secret, code)
         if step is None:
             raise _wrong_code()
         self._authenticators.set_totp_secret(
-            holder.household_id, enrolment.secret, step, Audit(actor=holder.address, origin=origin)
+            holder.household_id,
+            enrolment.secret,
+            step,
+            Audit(actor=holder.address, origin=audit_origin),
         )
 
-    def verify(self, holder: SignedIn, code: str, origin: str) -> None:
+    def verify(self, holder: SignedIn, code: str, audit_origin: str) -> None:
         """Counts the try first, in the transaction that reads the household's count, so
         that codes sent at the same moment check at most ``max_failures`` of them; a
         wrong or reused code is in the audit log, and the one that reaches the limit
@@ -146,7 +149,7 @@ class AccessService:
             return
         # A code already used counts too: replaying a code seen over someone's shoulder
         # must not start the count again.
-        audit = Audit(actor=holder.address, origin=origin)
+        audit = Audit(actor=holder.address, origin=audit_origin)
         locks_until = self._code_throttle.failed(
             household_id, self._clock(), policy.max_failures, policy.lock
         )
@@ -163,18 +166,18 @@ class AccessService:
             field="totp_code",
         )
 
-    def disable(self, holder: SignedIn, password: str, code: str, origin: str) -> None:
+    def disable(self, holder: SignedIn, password: str, code: str, audit_origin: str) -> None:
         """Needs the password again and a valid code; a wrong password counts as a failed
         sign-in."""
         try:
-            self._signin.sign_in(holder.address, password, origin)
+            self._signin.sign_in(holder.address, password, audit_origin)
         except SignInFailed as failed:
             raise Refused(
                 Refusal("totp.wrong_password", failed.message_id, failed.params), field="password"
             ) from None
-        self.verify(holder, code, origin)
+        self.verify(holder, code, audit_origin)
         self._authenticators.set_totp_secret(
-            holder.household_id, None, None, Audit(actor=holder.address, origin=origin)
+            holder.household_id, None, None, Audit(actor=holder.address, origin=audit_origin)
         )
 
     def check_creation_access(

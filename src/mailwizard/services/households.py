@@ -31,7 +31,7 @@ class HouseholdService:
         address: str,
         password: str,
         language: str,
-        origin: str,
+        audit_origin: str,
     ) -> HouseholdOverview:
         """Creates a household on ``domain`` with its holder's primary box.
 
@@ -49,7 +49,7 @@ class HouseholdService:
             language=language,
         )
         household_id = self._directory.create_household(
-            domain, holder, self._max_secondary, Audit(actor=primary, origin=origin)
+            domain, holder, self._max_secondary, Audit(actor=primary, origin=audit_origin)
         )
         return self._directory.overview(household_id)
 
@@ -76,7 +76,7 @@ class HouseholdService:
     def overview_of(self, household_id: int) -> HouseholdOverview:
         return self._directory.overview(household_id)
 
-    def set_contract_active(self, primary_address: str, active: bool, origin: str) -> None:
+    def set_contract_active(self, primary_address: str, active: bool, audit_origin: str) -> None:
         self._directory.set_contract_active(
-            self.household_id(primary_address), active, Audit(actor="operator", origin=origin)
+            self.household_id(primary_address), active, Audit(actor="operator", origin=audit_origin)
         )

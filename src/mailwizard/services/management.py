@@ -94,7 +94,9 @@ class ManagementService:
             raise Refused(primary_untouchable(address), field="address")
         return credentials
 
-    def add_alias(self, holder: SignedIn, box_address: str, alias_text: str, origin: str) -> str:
+    def add_alias(
+        self, holder: SignedIn, box_address: str, alias_text: str, audit_origin: str
+    ) -> str:
         """An alias at one of the household's domains for one of its boxes, primary
         included; returns the alias as written."""
         require_holder(holder)
@@ -107,25 +109,28 @@ class ManagementService:
             normalise(box_address),
             alias,
             self._policy.max_aliases,
-            Audit(actor=holder.address, origin=origin),
+            Audit(actor=holder.address, origin=audit_origin),
         )
         return alias
 
-    def remove_alias(self, holder: SignedIn, alias: str, origin: str) -> None:
+    def remove_alias(self, holder: SignedIn, alias: str, audit_origin: str) -> None:
         require_holder(holder)
         self._directory.remove_alias(
-            holder.household_id, normalise(alias), Audit(actor=holder.address, origin=origin)
+            holder.household_id, normalise(alias), Audit(actor=holder.address, origin=audit_origin)
         )
 
-    def set_active(self, holder: SignedIn, address: str, active: bool, origin: str) -> None:
+    def set_active(self, holder: SignedIn, address: str, active: bool, audit_origin: str) -> None:
         """Suspends a secondary box (no sign-in, mail still received) or reactivates it."""
         box = self._secondary(holder, address)
         self._directory.set_mailbox_active(
-            holder.household_id, box.address, active, Audit(actor=holder.address, origin=origin)
+            holder.household_id,
+            box.address,
+            active,
+            Audit(actor=holder.address, origin=audit_origin),
         )
 
     def delete(
-        self, holder: SignedIn, address: str, typed_confirmation: str, origin: str
+        self, holder: SignedIn, address: str, typed_confirmation: str, audit_origin: str
     ) -> Deletion:
         """Deactivates the box at once and tells both readers, then delivers those notices
         (the user's goes into the box) and packs the box's mail away, at best: once the
@@ -146,7 +151,7 @@ class ManagementService:
                 notice("holder_deletion", holder.address, holder.language, context),
                 notice("deletion", box.address, box.language, context),
             ],
-            Audit(actor=holder.address, origin=origin),
+            Audit(actor=holder.address, origin=audit_origin),
         )
         mail = self._mail.deliver_committed()
         try:
@@ -156,25 +161,27 @@ class ManagementService:
         return Deletion(box.address, purge_after, mail, AfterCommit())
 
     def reset_password(
-        self, holder: SignedIn, address: str, password: str, confirmation: str, origin: str
+        self, holder: SignedIn, address: str, password: str, confirmation: str, audit_origin: str
     ) -> AfterCommit:
         """The holder gives a secondary box a new password, under the same policy as at
         its creation; its user is told by e-mail. Blocks for hashing."""
         box = self._secondary(holder, address)
-        self._replace_password(holder, box, password, confirmation, "password_reset", origin)
+        self._replace_password(holder, box, password, confirmation, "password_reset", audit_origin)
         return self._mail.deliver_committed()
 
     def change_own_password(
-        self, address: str, current: str, password: str, confirmation: str, origin: str
+        self, address: str, current: str, password: str, confirmation: str, audit_origin: str
     ) -> AfterCommit:
         """Any box's own user, who must give the current password (a failure counts
         towards the sign-in lock). Blocks for hashing."""
-        account = self._signin.sign_in(address, current, origin)
+        account = self._signin.sign_in(address, current, audit_origin)
         box = self._directory.credentials(account.address)
         if box is None:
             raise Refused(unknown_mailbox(account.address), field="address")
         holder = self._holder_of(account)
-        self._replace_password(holder, box, password, confirmation, "password_changed", origin)
+        self._replace_password(
+            holder, box, password, confirmation, "password_changed", audit_origin
+        )
         return self._mail.deliver_committed()
 
     def _holder_of(self, account: SignedIn) -> SignedIn:
@@ -199,7 +206,7 @@ class ManagementService:
         password: str,
         confirmation: str,
         template: str,
-        origin: str,
+        audit_origin: str,
     ) -> None:
         require_acceptable_password(
             self._password_policy, password, box.identity, box.address, holder
@@ -219,14 +226,14 @@ class ManagementService:
                     mail_context(holder, box.address, box.identity),
                 )
             ],
-            Audit(actor=actor, origin=origin),
+            Audit(actor=actor, origin=audit_origin),
         )
 
     def audit_log(self, household_id: int, limit: int | None = None) -> list[AuditEntry]:
         """Newest first."""
         return self._directory.audit_entries(household_id, limit)
 
-    def purge(self, origin: str) -> PurgeReport:
+    def purge(self, audit_origin: str) -> PurgeReport:
         """Archives what deleted boxes still hold and erases those whose time is up;
         safe to run again after an interruption. Meant for a daily timer."""
         archived: list[str] = []
@@ -235,7 +242,7 @@ class ManagementService:
         for box in self._directory.deleted_mailboxes():
             if box.purge_after <= now:
                 self._store.remove(box.address)
-                self._directory.purge_mailbox(box.address, Audit(PURGE_ACTOR, origin))
+                self._directory.purge_mailbox(box.address, Audit(PURGE_ACTOR, audit_origin))
                 purged.append(box.address)
             elif self._store.archive(box.address):
                 archived.append(box.address)

@@ -155,7 +155,9 @@ class ProvisioningService:
         whose household the box is in, when known)."""
         return password_assessment(self._policy, password, identity, address, holder)
 
-    def commit(self, holder: SignedIn, request: MailboxRequest, origin: str) -> CreatedMailbox:
+    def commit(
+        self, holder: SignedIn, request: MailboxRequest, audit_origin: str
+    ) -> CreatedMailbox:
         """Re-validates every answer, then writes the box, its consent and both
         confirmation e-mails in one transaction, then delivers those at best: once the
         transaction is committed, the box exists whatever the delivery does. Blocks for
@@ -181,7 +183,7 @@ class ProvisioningService:
             mailbox,
             TERMS_VERSION,
             confirmation_messages(holder, mailbox),
-            Audit(actor=holder.address, origin=origin),
+            Audit(actor=holder.address, origin=audit_origin),
         )
         return CreatedMailbox(
             address,

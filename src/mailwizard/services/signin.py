@@ -73,7 +73,7 @@ class SignInService:
         self._policy = policy
         self._clock = clock
 
-    def sign_in(self, address: str, password: str, origin: str) -> SignedIn:
+    def sign_in(self, address: str, password: str, audit_origin: str) -> SignedIn:
         """Blocks for a hash verification: call it from a worker thread in a UI.
 
         Unknown addresses, wrong passwords and suspended boxes get the same message
@@ -100,7 +100,7 @@ class SignInService:
             accepted = self._hasher.verify(credentials.password_hash, password)
         if credentials is None or not accepted or not credentials.active:
             household_id = None if credentials is None else credentials.household_id
-            audit = Audit(actor=typed, origin=origin)
+            audit = Audit(actor=typed, origin=audit_origin)
             locks_until = self._throttle.failed(
                 typed, self._clock(), self._policy.max_failures, self._policy.lock
             )

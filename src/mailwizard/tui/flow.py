@@ -34,7 +34,7 @@ class Step(StrEnum):
 
 STEP_ORDER: Final = (Step.GATE, Step.IDENTITY, Step.ADDRESS, Step.PASSWORD, Step.REVIEW)
 NUMBERED_STEPS: Final = 6
-"""The seed's numbering: 1 is the management page, 6 the review."""
+"""The provider's help page numbers its steps so: 1 is the management page, 6 the review."""
 
 FIELD_STEPS: Final = {
     "civility": Step.IDENTITY,

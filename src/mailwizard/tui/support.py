@@ -43,7 +43,7 @@ class ServiceCalls:
     """
 
     @property
-    def mailwizard(self: Any) -> MailwizardApp:
+    def wizard_app(self: Any) -> MailwizardApp:
         from mailwizard.tui.app import MailwizardApp
 
         app = self.app

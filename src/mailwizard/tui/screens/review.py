@@ -1,4 +1,4 @@
-"""Step 6: every answer once more, a way back to each, and "Valider" to create the box."""
+"""Step 6: every answer once more, a way back to each, and "Confirm" to create the box."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ class ReviewScreen(StepScreen):
             self.dismiss(SentBack(error))
             return
         provisioning, holder = self.context.provisioning, self.context.holder
-        origin = self.mailwizard.audit_origin
+        origin = self.wizard_app.audit_origin
         self.busy(True)
         self.call_service(
             lambda: provisioning.commit(holder, request, origin),

@@ -7,7 +7,7 @@ from datetime import datetime
 from mailwizard.clock import utc_now
 
 
-class TimeMachine:
+class HandClock:
     def __init__(self) -> None:
         self.now = utc_now()
 
