@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import events
 from textual.binding import ActiveBinding
@@ -32,10 +32,9 @@ def translated(bindings: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
     }
 
 
-class ServiceCalls:
-    """Runs blocking service calls (hashing, the directory) off the event loop.
-
-    Mixed into screens; also gives them the application with its real type.
+class ServiceScreen(Screen[ScreenResultT]):
+    """A screen that runs blocking service calls (hashing, the directory, delivery) off
+    the event loop, and knows the application with its real type.
 
     The answer comes back on the event loop: ``done`` with the result, ``refused``
     with an error meant for the user; anything else opens the error screen. An answer
@@ -43,30 +42,41 @@ class ServiceCalls:
     """
 
     @property
-    def wizard_app(self: Any) -> MailwizardApp:
+    def wizard_app(self) -> MailwizardApp:
         from mailwizard.tui.app import MailwizardApp
 
         app = self.app
         assert isinstance(app, MailwizardApp)
         return app
 
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return translated(super().active_bindings)
+
     def service_failed(self) -> None:
         """A call failed unexpectedly (the error screen says so): become usable again."""
 
     def call_service(
-        self: Any,
+        self,
         call: Callable[[], ResultT],
         done: Callable[[ResultT], None],
         refused: Callable[[MailwizardError], None],
         *,
         group: str,
     ) -> Worker[None]:
-        app: MailwizardApp = self.app
-        screen = self
+        app = self.wizard_app
 
-        def deliver(callback: Callable[..., None], value: object) -> None:
-            if screen.is_attached:
-                callback(value)
+        def answered(result: ResultT) -> None:
+            if self.is_attached:
+                done(result)
+
+        def refusal(error: MailwizardError) -> None:
+            if self.is_attached:
+                refused(error)
+
+        def failed() -> None:
+            if self.is_attached:
+                self.service_failed()
 
         def job() -> None:
             worker = get_current_worker()
@@ -74,26 +84,22 @@ class ServiceCalls:
                 result = call()
             except MailwizardError as error:
                 if not worker.is_cancelled:
-                    app.call_from_thread(deliver, refused, error)
+                    app.call_from_thread(refusal, error)
             except Exception as error:
                 log_path = log_unexpected_error("unexpected error in a service call", error)
-                app.call_from_thread(deliver, lambda _: screen.service_failed(), None)
+                app.call_from_thread(failed)
                 app.call_from_thread(app.show_unexpected_error, log_path)
             else:
                 if not worker.is_cancelled:
-                    app.call_from_thread(deliver, done, result)
+                    app.call_from_thread(answered, result)
 
-        worker: Worker[None] = screen.run_worker(
+        worker: Worker[None] = self.run_worker(
             job, thread=True, exclusive=True, group=group, exit_on_error=False
         )
         return worker
 
 
-class MailwizardScreen(ServiceCalls, Screen[ScreenResultT], Generic[ScreenResultT]):
-    @property
-    def active_bindings(self) -> dict[str, ActiveBinding]:
-        return translated(super().active_bindings)
-
+class MailwizardScreen(ServiceScreen[ScreenResultT]):
     _resumed = False
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
@@ -111,10 +117,8 @@ class MailwizardScreen(ServiceCalls, Screen[ScreenResultT], Generic[ScreenResult
             event.prevent_default()
 
 
-class MailwizardModal(ServiceCalls, ModalScreen[ScreenResultT], Generic[ScreenResultT]):
-    @property
-    def active_bindings(self) -> dict[str, ActiveBinding]:
-        return translated(super().active_bindings)
+class MailwizardModal(ServiceScreen[ScreenResultT], ModalScreen[ScreenResultT]):
+    """A dialog over another screen, with the same service calls."""
 
 
 def show_beside_field(screen: Screen[Any], error: MailwizardError) -> bool:
