@@ -23,6 +23,7 @@ from mailwizard import i18n
 from mailwizard.bootstrap import Services, bootstrap
 from mailwizard.config import Settings
 from mailwizard.domain.access import SSH_VARIABLES
+from mailwizard.services.signin import SignedIn
 from martin_household import DOMAIN, HOLDER, HOLDER_PASSWORD
 from memory_keyring import MemoryKeyring, keyring_installed
 from postgres_server import PASSWORD as POSTGRES_PASSWORD
@@ -192,6 +193,12 @@ def services(household: str, clock: HandClock) -> Iterator[Services]:
     opened = bootstrap(Settings(), clock=clock)
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def holder(services: Services) -> SignedIn:
+    """The Martins' holder, signed in."""
+    return services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
 
 
 @pytest.fixture

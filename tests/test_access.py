@@ -36,11 +36,6 @@ def directory_engine(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-@pytest.fixture
-def holder(services: Services) -> SignedIn:
-    return services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
-
-
 def enrol(services: Services, holder: SignedIn, clock: HandClock) -> pyotp.TOTP:
     enrolment = services.access.start_enrolment(holder, CONSOLE)
     app = pyotp.TOTP(enrolment.secret)

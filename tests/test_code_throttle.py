@@ -20,7 +20,7 @@ from mailwizard.domain.access import Origin, OriginKind
 from mailwizard.domain.audit import describe
 from mailwizard.errors import Refused
 from mailwizard.services.signin import SignedIn
-from martin_household import CREATE_ENV, HOLDER, HOLDER_PASSWORD
+from martin_household import CREATE_ENV, HOLDER
 
 AWAY = Origin(OriginKind.SSH, "203.0.113.5")
 AFAR = {**CREATE_ENV, "SSH_CONNECTION": "203.0.113.5 51000 10.0.0.2 22"}
@@ -31,11 +31,6 @@ WRONG = "000000"
 def directory_engine(request: pytest.FixtureRequest) -> str:
     """Every test of this module runs on both engines."""
     return str(request.param)
-
-
-@pytest.fixture
-def holder(services: Services) -> SignedIn:
-    return services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
 
 
 @pytest.fixture

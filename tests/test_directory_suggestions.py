@@ -19,7 +19,7 @@ from mailwizard.domain.models import Identity
 from mailwizard.domain.suggestions import NumberRange, base_local_parts, split_number
 from mailwizard.services.ports import Audit, NewMailbox
 from mailwizard.services.signin import SignedIn
-from martin_household import DOMAIN, HOLDER, HOLDER_PASSWORD
+from martin_household import DOMAIN, HOLDER
 from suggestion_oracle import at, first_untaken, free_numbers_among
 
 AUDIT = Audit(actor=HOLDER, origin="test")
@@ -36,11 +36,6 @@ def directory_engine(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def directory(services: Services, clock: HandClock) -> Iterator[SqlDirectory]:
     yield SqlDirectory(services.engine, clock)
-
-
-@pytest.fixture
-def holder(services: Services) -> SignedIn:
-    return services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
 
 
 def registered(directory: SqlDirectory) -> set[str]:

@@ -31,11 +31,6 @@ def directory_engine(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-@pytest.fixture
-def holder(services: Services) -> SignedIn:
-    return services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
-
-
 def rows(directory_url: str) -> list[dict[str, object]]:
     engine = create_engine(directory_url.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.connect() as connection:

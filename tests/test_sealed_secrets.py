@@ -17,7 +17,7 @@ from mailwizard.config import Settings
 from mailwizard.domain.access import Origin, OriginKind
 from mailwizard.errors import DirectoryUnavailable, Refused
 from mailwizard.services.signin import SignedIn
-from martin_household import HOLDER, HOLDER_PASSWORD
+from martin_household import HOLDER_PASSWORD
 
 AWAY = Origin(OriginKind.SSH, "203.0.113.5")
 
@@ -25,11 +25,6 @@ AWAY = Origin(OriginKind.SSH, "203.0.113.5")
 @pytest.fixture(params=["sqlite", "postgresql"])
 def directory_engine(request: pytest.FixtureRequest) -> str:
     return str(request.param)
-
-
-@pytest.fixture
-def holder(services: Services) -> SignedIn:
-    return services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
 
 
 def stored_secret(directory_url: str, value: str | None = None) -> str:

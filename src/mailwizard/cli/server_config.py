@@ -91,23 +91,19 @@ def _write(state: CliState, dovecot: Path | None, postfix: Path | None) -> None:
         _check_out_folder(postfix, POSTFIX_GROUP)
     # Opening the directory also brings a SQLite file's group and modes up to date.
     engine = state.services().engine
-    roles = mail_servers.needs_roles(settings)
-    if dovecot is not None:
-        credentials = None
-        if roles:
-            from mailwizard.backends.mail_server_roles import DOVECOT_VIEWS, grant_role
+    from mailwizard.backends.mail_server_roles import DOVECOT_VIEWS, POSTFIX_VIEWS, grant_role
 
-            credentials = grant_role(engine, settings.dovecot_role, DOVECOT_VIEWS)
-        files = mail_servers.dovecot_files(settings, dovecot, credentials)
-        _write_private_files(dovecot, files, DOVECOT_GROUP)
-    if postfix is not None:
+    halves = (
+        (dovecot, DOVECOT_GROUP, settings.dovecot_role, DOVECOT_VIEWS, mail_servers.dovecot_files),
+        (postfix, POSTFIX_GROUP, settings.postfix_role, POSTFIX_VIEWS, mail_servers.postfix_files),
+    )
+    for folder, group, role, views, files_for in halves:
+        if folder is None:
+            continue
         credentials = None
-        if roles:
-            from mailwizard.backends.mail_server_roles import POSTFIX_VIEWS, grant_role
-
-            credentials = grant_role(engine, settings.postfix_role, POSTFIX_VIEWS)
-        files = mail_servers.postfix_files(settings, postfix, credentials)
-        _write_private_files(postfix, files, POSTFIX_GROUP)
+        if mail_servers.needs_roles(settings):
+            credentials = grant_role(engine, role, views)
+        _write_private_files(folder, files_for(settings, folder, credentials), group)
 
 
 def _dovecot_advice(folder: Path) -> str:
