@@ -20,13 +20,15 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
+from mailwizard import i18n
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "mailwizard"
 MAPPING_FILE = ROOT / "babel.cfg"
 FRENCH_PO = PACKAGE / "locale" / "fr" / "LC_MESSAGES" / "mailwizard.po"
 FRENCH_MO = FRENCH_PO.with_suffix(".mo")
 # The keywords given to ``pybabel extract`` (with --no-default-keywords).
-KEYWORDS: dict[str, tuple[int, ...] | None] = {"_": None, "N_": None}
+KEYWORDS: dict[str, tuple[int, ...] | None] = {"_": None, "N_": None, "ngettext": (1, 2)}
 FRENCH_PLURAL_FORMS = "nplurals=2; plural=(n > 1);"
 
 MessageId = str | tuple[str, ...]
@@ -292,3 +294,21 @@ def test_placeholder_mismatches_finds_changed_fields() -> None:
     problems = placeholder_mismatches(messages)
     assert len(problems) == 5, _report(problems)
     assert placeholders("U+{code:04X} {a!r} {b}") == {"{code:04X}", "{a!r}", "{b}"}
+
+
+@pytest.mark.parametrize(
+    ("count", "french"),
+    [
+        (0, "0 adresse secondaire restante sur 9"),
+        (1, "1 adresse secondaire restante sur 9"),
+        (2, "2 adresses secondaires restantes sur 9"),
+    ],
+)
+def test_a_count_chooses_the_form_by_the_language_s_own_rule(count: int, french: str) -> None:
+    singular = plural = "{left} of {maximum} secondary addresses left"
+    i18n.set_language("fr")
+    assert i18n.ngettext(singular, plural, count).format(left=count, maximum=9) == french
+    i18n.set_language("en")
+    assert i18n.ngettext(singular, plural, count).format(left=count, maximum=9) == (
+        f"{count} of 9 secondary addresses left"
+    )

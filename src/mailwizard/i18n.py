@@ -1,8 +1,8 @@
 """Translations from the gettext catalogs shipped in ``mailwizard/locale``.
 
 Messages are marked with ``N_`` where they are defined and translated with ``_``
-where they are shown, so one process can switch language (``--lang``) after the
-messages were defined.
+(``ngettext`` when a count chooses their form) where they are shown, so one process
+can switch language (``--lang``) after the messages were defined.
 """
 
 from __future__ import annotations
@@ -54,6 +54,12 @@ def active_language() -> str:
 
 def _(message: str) -> str:
     return catalog(_active_language).gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The form of a message that ``count`` calls for, by the language's own rule
+    (French says "0 adresse", English "0 addresses")."""
+    return catalog(_active_language).ngettext(singular, plural, count)
 
 
 def N_(message: str) -> str:  # noqa: N802 - the name gettext tools look for

@@ -13,7 +13,7 @@ from mailwizard.domain.models import DeletedMailbox, HouseholdOverview, MailboxS
 from mailwizard.domain.names import check_name
 from mailwizard.domain.quota import check_contract
 from mailwizard.errors import Refused
-from mailwizard.i18n import _
+from mailwizard.i18n import _, ngettext
 
 JSON_FORMAT_VERSION = 1
 
@@ -91,10 +91,13 @@ def list_accounts(state: CliState, owner: str, as_json: bool) -> None:
         click.echo(_mailbox_line(box))
     for deleted in overview.deleted:
         click.echo(_deleted_line(deleted))
+    left = overview.remaining_secondary
     click.echo(
-        _("Secondary boxes left: {left} of {maximum}.").format(
-            left=overview.remaining_secondary, maximum=overview.max_secondary
-        )
+        ngettext(
+            "Secondary boxes left: {left} of {maximum}.",
+            "Secondary boxes left: {left} of {maximum}.",
+            left,
+        ).format(left=left, maximum=overview.max_secondary)
     )
     if refusal := check_contract(overview.contract_active):
         click.echo(refusal.message)

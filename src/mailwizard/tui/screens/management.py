@@ -14,7 +14,7 @@ from mailwizard.domain.audit import shown_line
 from mailwizard.domain.models import AuditEntry, HouseholdOverview
 from mailwizard.domain.quota import check_contract, check_quota
 from mailwizard.errors import MailwizardError
-from mailwizard.i18n import N_, _
+from mailwizard.i18n import N_, _, ngettext
 from mailwizard.services.access import Enrolment
 from mailwizard.services.ports import QueuedMessage
 from mailwizard.services.provisioning import CreatedMailbox
@@ -116,9 +116,12 @@ class ManagementScreen(MailwizardScreen[None]):
                 key=deleted.address,
             )
         table.move_cursor(row=min(cursor, table.row_count - 1))
-        remaining = _("{left} of {maximum} secondary addresses left").format(
-            left=overview.remaining_secondary, maximum=overview.max_secondary
-        )
+        left = overview.remaining_secondary
+        remaining = ngettext(
+            "{left} of {maximum} secondary addresses left",
+            "{left} of {maximum} secondary addresses left",
+            left,
+        ).format(left=left, maximum=overview.max_secondary)
         refusal = check_contract(overview.contract_active) or check_quota(
             len(overview.secondary), overview.max_secondary
         )
