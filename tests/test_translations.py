@@ -21,6 +21,7 @@ from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
 from mailwizard import i18n
+from mailwizard.domain.audit import shown_origin
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "mailwizard"
@@ -312,3 +313,20 @@ def test_a_count_chooses_the_form_by_the_language_s_own_rule(count: int, french:
     assert i18n.ngettext(singular, plural, count).format(left=count, maximum=9) == (
         f"{count} of 9 secondary addresses left"
     )
+
+
+@pytest.mark.parametrize(
+    ("stored", "french"),
+    [
+        ("command line, console", "ligne de commande, console"),
+        ("terminal, kiosk", "terminal, borne"),
+        ("command line, ssh 192.0.2.7", "ligne de commande, ssh 192.0.2.7"),
+        ("terminal, web 127.0.0.1", "terminal, web 127.0.0.1"),
+        ("test", "test"),
+    ],
+)
+def test_the_activity_says_where_from_in_the_reader_s_language(stored: str, french: str) -> None:
+    i18n.set_language("fr")
+    assert shown_origin(stored) == french
+    i18n.set_language("en")
+    assert shown_origin(stored) == stored

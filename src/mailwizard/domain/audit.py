@@ -88,7 +88,31 @@ def describe(entry: AuditEntry) -> str:
     return _(label).format(target=visible(entry.target or ""))
 
 
+ORIGIN_WORDS: Final = {
+    "terminal": N_("terminal"),
+    "command line": N_("command line"),
+    "console": N_("console"),
+    "kiosk": N_("kiosk"),
+}
+"""The words of a stored origin ("command line, console"): stored in English, shown in
+the reader's language (``ssh`` and ``web``, and the addresses after them, as they are)."""
+
+
+def shown_origin(origin: str) -> str:
+    """A stored origin in the reader's language; what it does not know stays as stored."""
+    shown = []
+    for part in visible(origin).split(", "):
+        word, space, rest = part.partition(" ")
+        if part in ORIGIN_WORDS:
+            shown.append(_(ORIGIN_WORDS[part]))
+        elif word in ORIGIN_WORDS:
+            shown.append(_(ORIGIN_WORDS[word]) + space + rest)
+        else:
+            shown.append(part)
+    return ", ".join(shown)
+
+
 def shown_line(entry: AuditEntry) -> tuple[str, str, str]:
     """What a terminal shows of ``entry``: what was done, by whom, from where, each
     ``visible`` (whatever the rows hold, written by this version or not)."""
-    return describe(entry), visible(entry.actor), visible(entry.origin)
+    return describe(entry), visible(entry.actor), shown_origin(entry.origin)
