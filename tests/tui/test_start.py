@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import pytest
 from textual.widgets import Button, Input, LoadingIndicator
@@ -11,7 +12,7 @@ from mailwizard.bootstrap import Services, bootstrap
 from mailwizard.config import Settings, load_settings
 from mailwizard.domain.access import Origin, OriginKind
 from mailwizard.startup import StartupSettings
-from mailwizard.tui.app import build_app, wizard_app
+from mailwizard.tui.app import MailwizardApp, build_app, wizard_app
 from martin_household import HOLDER, HOLDER_PASSWORD
 from scenes import UNREACHABLE_DIRECTORY
 from wizard_driver import label_text, screen_name, settle, type_into
@@ -110,3 +111,16 @@ async def test_the_address_typed_before_the_directory_opened_is_kept(
         assert screen_name(app) == "SignInScreen"
         assert app.screen.query_one("#address", Input).value == HOLDER
         assert "30 days" in str(app.screen.query_one("#remember").render())
+
+
+@pytest.mark.usefixtures("household")
+async def test_ctrl_c_says_how_to_quit_in_the_reader_s_language(
+    make_app: Callable[..., MailwizardApp],
+) -> None:
+    app = make_app(language="fr")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        said = [(str(n.title), str(n.message)) for n in app._notifications]
+        assert ("Voulez-vous quitter ?", "Appuyez sur Ctrl+Q pour quitter.") in said

@@ -152,6 +152,18 @@ class MailwizardApp(App[None]):
         self.collector.start()
         self.set_interval(COLLECTOR_TICK_SECONDS, self.collector.tick)
 
+    def action_help_quit(self) -> None:
+        """Ctrl+C copies in a field: Textual then says how to quit, in the reader's language
+        (a kiosk binds Ctrl+C to nothing and never gets here)."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                shown = "+".join(part.upper() if len(part) == 1 else part.capitalize()
+                                 for part in key.split("+"))  # fmt: skip
+                self.notify(
+                    _("Press {key} to quit.").format(key=shown), title=_("Do you want to quit?")
+                )
+                return
+
     def action_toggle_contrast(self) -> None:
         self.theme = THEMES["default"] if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name
 

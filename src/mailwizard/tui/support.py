@@ -42,7 +42,7 @@ class ServiceScreen(Screen[ScreenResultT]):
     """
 
     @property
-    def wizard_app(self) -> MailwizardApp:
+    def running_app(self) -> MailwizardApp:
         from mailwizard.tui.app import MailwizardApp
 
         app = self.app
@@ -64,7 +64,7 @@ class ServiceScreen(Screen[ScreenResultT]):
         *,
         group: str,
     ) -> Worker[None]:
-        app = self.wizard_app
+        app = self.running_app
 
         def answered(result: ResultT) -> None:
             if self.is_attached:

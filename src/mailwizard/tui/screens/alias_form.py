@@ -40,7 +40,7 @@ class AddAliasScreen(BoxDialog[str]):
     def add(self) -> None:
         management, holder, box = self.services.management, self.account, self.box
         typed = self.query_one("#alias", Input).value
-        origin = self.wizard_app.audit_origin
+        origin = self.running_app.audit_origin
         self.call_service(
             lambda: management.add_alias(holder, box, typed, origin),
             self._added,

@@ -121,7 +121,7 @@ class BoxScreen(MailwizardModal[None]):
         if chosen is None or chosen.name is None:
             return
         alias, management = chosen.name, self._services.management
-        origin = self.wizard_app.audit_origin
+        origin = self.running_app.audit_origin
 
         def removed(_result: None) -> None:
             self.notify(_("{alias} is removed.").format(alias=alias), markup=False)
@@ -153,7 +153,7 @@ class BoxScreen(MailwizardModal[None]):
     @on(Button.Pressed, "#suspend")
     def toggle_suspension(self) -> None:
         management, holder, box = self._services.management, self._holder, self._box
-        origin = self.wizard_app.audit_origin
+        origin = self.running_app.audit_origin
         active = not box.active
 
         def done(_result: None) -> None:

@@ -57,7 +57,7 @@ class DeleteBoxScreen(BoxDialog[datetime]):
     def delete(self) -> None:
         services, holder, box = self.services, self.account, self.box
         typed = self.query_one("#confirmation", Input).value
-        origin = self.wizard_app.audit_origin
+        origin = self.running_app.audit_origin
 
         def delete() -> Deletion:
             return services.management.delete(holder, box, typed, origin)

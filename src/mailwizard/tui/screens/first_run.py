@@ -70,8 +70,8 @@ class FirstRunScreen(MailwizardScreen[None]):
             show_beside_field(self, error)
             return
         domain, address = fields["domain"].value, fields["address"].value
-        language = self.wizard_app.language
-        origin = self.wizard_app.audit_origin
+        language = self.running_app.language
+        origin = self.running_app.audit_origin
         self._busy(True)
         self.call_service(
             lambda: self._services.households.initialise(
@@ -91,7 +91,7 @@ class FirstRunScreen(MailwizardScreen[None]):
 
     def _created(self, overview: HouseholdOverview) -> None:
         self.app.notify(_("The household is ready. Sign in with the primary address."))
-        self.wizard_app.show_sign_in(overview.primary.address)
+        self.running_app.show_sign_in(overview.primary.address)
 
     def _refused(self, error: MailwizardError) -> None:
         self._busy(False)

@@ -36,7 +36,7 @@ class GateScreen(StepScreen):
     def _check(self, code: str | None) -> None:
         self.busy(True)
         context = self.context
-        audit_origin = self.wizard_app.audit_origin
+        audit_origin = self.running_app.audit_origin
 
         def check() -> HouseholdOverview:
             context.access.check_creation_access(context.holder, context.origin, code, audit_origin)

@@ -58,7 +58,7 @@ class IdentityScreen(StepScreen):
         """The advice taken: an alias of the holder's own box, and the wizard ends there."""
         from mailwizard.tui.screens.alias_form import AddAliasScreen
 
-        services, holder = self.wizard_app.services, self.context.holder
+        services, holder = self.running_app.services, self.context.holder
         assert services is not None
 
         def added(alias: str | None) -> None:

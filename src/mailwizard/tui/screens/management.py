@@ -176,17 +176,17 @@ class ManagementScreen(MailwizardScreen[None]):
             return
         from mailwizard.tui.flow import CreationFlow
 
-        CreationFlow(self.wizard_app, self._services, self._holder, self._finished).start()
+        CreationFlow(self.running_app, self._services, self._holder, self._finished).start()
 
     def _finished(self, created: CreatedMailbox | None) -> None:
         if created is not None:
-            self.wizard_app.session_completed()
+            self.running_app.session_completed()
             self._created = created.address
             self.refresh_boxes()
 
     def action_strong_identification(self) -> None:
         """Enrols an authenticator, or, when one is enrolled, offers to turn it off."""
-        access, holder, origin = self._services.access, self._holder, self.wizard_app.origin
+        access, holder, origin = self._services.access, self._holder, self.running_app.origin
 
         def enrolment() -> Enrolment | None:
             return None if access.enrolled(holder) else access.start_enrolment(holder, origin)
@@ -225,4 +225,4 @@ class ManagementScreen(MailwizardScreen[None]):
 
     @on(Button.Pressed, "#sign-out")
     def action_sign_out(self) -> None:
-        self.wizard_app.show_sign_in()
+        self.running_app.show_sign_in()

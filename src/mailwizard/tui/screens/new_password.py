@@ -117,7 +117,7 @@ class NewPasswordScreen(BoxDialog[bool]):
         management, account, box = self.services.management, self.account, self.box
         password = self.query_one("#password", Input).value
         confirmation = self.query_one("#confirmation", Input).value
-        origin = self.wizard_app.audit_origin
+        origin = self.running_app.audit_origin
         if self._own:
             current = self.query_one("#current", Input).value
 

@@ -63,4 +63,4 @@ class OwnBoxScreen(MailwizardScreen[None]):
 
     @on(Button.Pressed, "#sign-out")
     def action_sign_out(self) -> None:
-        self.wizard_app.show_sign_in()
+        self.running_app.show_sign_in()

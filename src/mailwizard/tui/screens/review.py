@@ -53,7 +53,7 @@ class ReviewScreen(StepScreen):
             self.dismiss(SentBack(error))
             return
         provisioning, holder = self.context.provisioning, self.context.holder
-        origin = self.wizard_app.audit_origin
+        origin = self.running_app.audit_origin
         self.busy(True)
         self.call_service(
             lambda: provisioning.commit(holder, request, origin),

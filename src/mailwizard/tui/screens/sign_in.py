@@ -38,7 +38,7 @@ class SignInScreen(MailwizardScreen[None]):
 
     @property
     def _services(self) -> Services:
-        services = self.wizard_app.services
+        services = self.running_app.services
         assert services is not None, "asked before the directory was open"
         return services
 
@@ -65,7 +65,7 @@ class SignInScreen(MailwizardScreen[None]):
         self.query_one(LoadingIndicator).display = False
         target = "#password" if self._address else "#address"
         self.query_one(target, Input).focus()
-        if self.wizard_app.services is not None:
+        if self.running_app.services is not None:
             self.directory_opened()
 
     def on_screen_suspend(self) -> None:
@@ -80,7 +80,7 @@ class SignInScreen(MailwizardScreen[None]):
             "Remember this device for {days} days"
         ).format(days=days)
         # The keyring is slow to open: the form is usable before the answer comes.
-        devices, origin = self._services.devices, self.wizard_app.origin
+        devices, origin = self._services.devices, self.running_app.origin
         self.call_service(lambda: devices.offer(origin), self._offer, self._refused, group="device")
         if self._sign_in_waiting:
             self._sign_in_waiting = False
@@ -111,12 +111,12 @@ class SignInScreen(MailwizardScreen[None]):
     @on(Button.Pressed, "#sign-in")
     def sign_in(self) -> None:
         self._busy(True)
-        if self.wizard_app.services is None:
+        if self.running_app.services is None:
             self._sign_in_waiting = True
             return
         address = self.query_one("#address", Input).value
         password = self.query_one("#password", Input).value
-        origin = self.wizard_app.audit_origin
+        origin = self.running_app.audit_origin
         self.call_service(
             lambda: self._services.signin.sign_in(address, password, origin),
             self._signed_in,
@@ -126,7 +126,7 @@ class SignInScreen(MailwizardScreen[None]):
 
     @on(Button.Pressed, "#continue-as")
     def continue_as(self) -> None:
-        devices, origin = self._services.devices, self.wizard_app.origin
+        devices, origin = self._services.devices, self.running_app.origin
         self._busy(True)
         self.call_service(
             lambda: devices.sign_in(origin), self._signed_in, self._refused, group="sign-in"
@@ -158,21 +158,21 @@ class SignInScreen(MailwizardScreen[None]):
         from mailwizard.domain.models import Role  # pydantic: not before the first frame
 
         if account.role is not Role.PRIMARY:
-            self.wizard_app.show_own_box(account)
+            self.running_app.show_own_box(account)
             return
         remember = self.query_one("#remember", Checkbox)
         if not (remember.display and remember.value):
-            self.wizard_app.show_management(account)
+            self.running_app.show_management(account)
             return
-        devices, origin = self._services.devices, self.wizard_app.origin
+        devices, origin = self._services.devices, self.running_app.origin
 
         def not_remembered(error: MailwizardError) -> None:
             self.notify(error.message, severity="warning", markup=False)
-            self.wizard_app.show_management(account)
+            self.running_app.show_management(account)
 
         self.call_service(
             lambda: devices.remember(account, origin),
-            lambda _: self.wizard_app.show_management(account),
+            lambda _: self.running_app.show_management(account),
             not_remembered,
             group="sign-in",
         )

@@ -28,10 +28,10 @@ class UnavailableScreen(MailwizardScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        if self.wizard_app.kiosk is not None:
+        if self.running_app.kiosk is not None:
             # A passer-by can do nothing about it, and may not see paths: try again.
             self.query_one("#quit").display = False
-            self.set_interval(KIOSK_RETRY_SECONDS, self.wizard_app.open_directory)
+            self.set_interval(KIOSK_RETRY_SECONDS, self.running_app.open_directory)
         else:
             self.query_one("#quit").focus()
 
