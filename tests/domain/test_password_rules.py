@@ -403,3 +403,12 @@ def test_characters_that_normalisation_changes_are_refused_without_quoting_them(
 @pytest.mark.parametrize("policy", list(PasswordPolicy))
 def test_names_in_leetspeak_or_backwards_are_refused(password: str, policy: PasswordPolicy) -> None:
     assert_refused_with(assess_password(password, policy, PERSON), "password.personal")
+
+
+@given(st.text(alphabet=st.characters(categories=("L", "N")), min_size=0, max_size=40))
+def test_the_meter_never_praises_a_refused_password(extra: str) -> None:
+    """A password the policy refuses (here: it holds the person's name) shows weak at most."""
+    for password in (f"Martin{extra}", f"correct horse battery staple martin {extra}"):
+        assessment = assess_password(password, PasswordPolicy.MODERN, ["Martin"])
+        assert not assessment.acceptable
+        assert assessment.strength <= 1

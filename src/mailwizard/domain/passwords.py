@@ -169,6 +169,10 @@ def _personal_refusal(password: str, words: Iterable[str]) -> Refusal | None:
     return None
 
 
+REFUSED_STRENGTH: Final = 1
+"""The most a refused password shows on the meter: weak."""
+
+
 def assess_password(
     password: str, policy: PasswordPolicy, personal: Iterable[str] = ()
 ) -> PasswordAssessment:
@@ -194,7 +198,11 @@ def assess_password(
                 N_("This password is too easy to guess: avoid common words, dates and patterns."),
             )
         )
-    return PasswordAssessment(strength, tuple(r for r in checks if r is not None))
+    refusals = tuple(r for r in checks if r is not None)
+    # The meter never praises what the policy refuses: a long password that holds a name
+    # is not "strong" to the person who must choose another.
+    shown = min(strength, REFUSED_STRENGTH) if refusals else strength
+    return PasswordAssessment(shown, refusals)
 
 
 def check_confirmation(password: str, confirmation: str) -> Refusal | None:
