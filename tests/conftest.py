@@ -6,12 +6,10 @@ its own data folder, config file and log folder under ``tmp_path``.
 
 from __future__ import annotations
 
-import compileall
 import os
 import shutil
 import subprocess
 import sys
-import sysconfig
 import tempfile
 import time
 from collections.abc import Iterator
@@ -42,16 +40,6 @@ os.environ.setdefault(
 )
 sys.pycache_prefix = os.environ["PYTHONPYCACHEPREFIX"]
 sys.dont_write_bytecode = False
-
-
-def pytest_sessionstart(session: pytest.Session) -> None:
-    """Once, before the workers start: every library compiled into that cache, so that no
-    process of the suite compiles one again (those it starts cannot write there)."""
-    if hasattr(session.config, "workerinput"):
-        return
-    for folder in {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}:
-        compileall.compile_dir(folder, quiet=1, workers=0)
-    compileall.compile_dir(Path(__file__).parents[1] / "src", quiet=1, workers=0)
 
 
 @pytest.fixture(autouse=True)
