@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -31,15 +30,6 @@ from postgres_server import PASSWORD as POSTGRES_PASSWORD
 from postgres_server import SUPERUSER as POSTGRES_USER
 from postgres_server import Postgres, running_postgres
 from real_terminal import TMUX, Tmux
-
-# As mailwizard's own start does where PYTHONDONTWRITEBYTECODE=1 (see keep_compiled_code):
-# compiled code in one cache, written by the suite's processes and read by every program
-# they start, instead of compiling the dependencies again in each.
-os.environ.setdefault(
-    "PYTHONPYCACHEPREFIX", str(Path(__file__).parents[1] / ".pytest_cache" / "pycache")
-)
-sys.pycache_prefix = os.environ["PYTHONPYCACHEPREFIX"]
-sys.dont_write_bytecode = False
 
 
 @pytest.fixture(autouse=True)

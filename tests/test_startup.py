@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import tempfile
 import tomllib
 from pathlib import Path
@@ -16,7 +15,6 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from cli_harness import Cli
-from mailwizard.cli import keep_compiled_code
 from mailwizard.config import Settings
 from mailwizard.startup import StartupSettings, read_startup_settings
 
@@ -168,19 +166,3 @@ def test_a_wrong_start_up_setting_stops_the_wizard_before_any_screen(tmp_path: P
     assert "language" in outcome.stderr
     assert "Traceback" not in outcome.stderr
     assert not any(tmp_path.iterdir()), "nothing is written"
-
-
-def test_without_written_bytecode_compiled_code_goes_to_the_user_s_cache(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    """PYTHONDONTWRITEBYTECODE=1 would have every start compile the dependencies again."""
-    monkeypatch.setattr(sys, "dont_write_bytecode", True)
-    monkeypatch.setattr(sys, "pycache_prefix", None)
-    keep_compiled_code({"XDG_CACHE_HOME": str(tmp_path)})
-    assert sys.pycache_prefix == str(tmp_path / "mailwizard" / "pycache")
-    assert sys.dont_write_bytecode is False
-
-    monkeypatch.setattr(sys, "dont_write_bytecode", True)
-    monkeypatch.setattr(sys, "pycache_prefix", "/elsewhere")
-    keep_compiled_code({"XDG_CACHE_HOME": str(tmp_path)})
-    assert (sys.pycache_prefix, sys.dont_write_bytecode) == ("/elsewhere", True), "as asked"
