@@ -333,3 +333,30 @@ def test_the_audit_log_records_who_did_what_and_from_where(lea: str, cli: Cli) -
     text = cli("audit", "--owner", HOLDER, "--limit", "2").stdout.splitlines()
     assert len(text) == 2
     assert f"deleted {lea}" in text[0] and f"failed sign-in as {lea}" in text[1]
+
+
+def test_suspend_resume_and_passwd_say_what_they_did(lea: str, cli: Cli) -> None:
+    suspended = cli("accounts", "suspend", "--owner", HOLDER, lea, env=OWNER_ENV)
+    assert suspended.exit_code == 0, suspended.stderr
+    assert (
+        suspended.stdout == f"{lea} is suspended: its mail still arrives, but it cannot sign in.\n"
+    )
+    resumed = cli("accounts", "resume", "--owner", HOLDER, lea, env=OWNER_ENV)
+    assert resumed.stdout == f"{lea} can sign in again.\n"
+    reset = cli("accounts", "passwd", "--owner", HOLDER, lea,
+                env={**OWNER_ENV, "MAILWIZARD_NEW_PASSWORD": OTHER_PASSWORD})  # fmt: skip
+    assert reset.exit_code == 0, reset.stderr
+    assert reset.stdout.startswith(f"{lea} has a new password")
+    own = cli("accounts", "passwd", lea, env={"MAILWIZARD_PASSWORD": OTHER_PASSWORD,
+              "MAILWIZARD_NEW_PASSWORD": NEW_PASSWORD})  # fmt: skip
+    assert own.exit_code == 0, own.stderr
+    assert own.stdout == f"The password of {lea} is changed.\n"
+
+
+@pytest.mark.parametrize("directory_engine", ["sqlite"])
+def test_an_unknown_civility_is_a_usage_error(cli: Cli, answers_dir: Path) -> None:
+    outcome = cli("init", "--domain", "famille-martin.fr", "--address", HOLDER,
+                  "--civility", "sir", "--first-name", "Jean", "--last-name", "Martin",
+                  env={"MAILWIZARD_PASSWORD": HOLDER_PASSWORD})  # fmt: skip
+    assert outcome.exit_code == 2
+    assert "madame (mme), monsieur (m) or neutral (x)" in outcome.stderr

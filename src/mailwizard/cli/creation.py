@@ -13,9 +13,20 @@ from mailwizard.cli.secrets import read_password
 from mailwizard.cli.state import CliState, cli_origin, pass_state, warn_if_waiting
 from mailwizard.domain.access import origin_of
 from mailwizard.domain.models import Identity, MailboxRequest, validated
-from mailwizard.errors import Refusal, Refused
+from mailwizard.errors import Refusal, Refused, UsageProblem
 from mailwizard.i18n import N_, _
 from mailwizard.services.terms import TERMS_VERSION
+
+
+def given_identity(civility: str, first_name: str, last_name: str) -> Identity:
+    """The identity an option or the answers file gives; an unknown civility is a mistake
+    in how the command was written (exit 2), names are judged by the rules (exit 1)."""
+    try:
+        return validated(Identity, civility=civility, first_name=first_name, last_name=last_name)
+    except Refused as refused:
+        if refused.field == "civility":
+            raise UsageProblem(refused.message_id, **refused.params) from None
+        raise
 
 
 @click.command()
@@ -32,7 +43,7 @@ def init(
 
     The password comes from MAILWIZARD_PASSWORD, or is typed twice at a prompt.
     """
-    identity = validated(Identity, civility=civility, first_name=first_name, last_name=last_name)
+    identity = given_identity(civility, first_name, last_name)
     password = read_password("MAILWIZARD_PASSWORD", _("Password of the primary box:"), confirm=True)
     services = state.services(create_directory=True)
     overview = services.households.initialise(
@@ -58,12 +69,7 @@ def create(state: CliState, answers_path: Path) -> None:
     authenticator's code comes from MAILWIZARD_TOTP_CODE.
     """
     answers = read_answers(answers_path)
-    identity = validated(
-        Identity,
-        civility=answers.civility,
-        first_name=answers.first_name,
-        last_name=answers.last_name,
-    )
+    identity = given_identity(answers.civility, answers.first_name, answers.last_name)
     owner_password = read_password("MAILWIZARD_OWNER_PASSWORD", _("Password of the holder:"))
     new_password = read_password(
         "MAILWIZARD_NEW_PASSWORD", _("Password of the new box:"), confirm=True

@@ -16,6 +16,7 @@ from mailwizard.bootstrap import Services
 from mailwizard.cli.accounts import accounts, utc_timestamp
 from mailwizard.cli.secrets import read_password
 from mailwizard.cli.state import CliState, cli_origin, pass_state, warn_if_waiting
+from mailwizard.domain.addresses import normalise
 from mailwizard.domain.audit import shown_line
 from mailwizard.domain.models import AuditEntry
 from mailwizard.errors import UsageProblem
@@ -137,12 +138,15 @@ def change_password(state: CliState, owner: str | None, address: str) -> None:
         after = services.management.reset_password(
             holder, address, password, password, cli_origin()
         )
+        done = _("{address} has a new password; its user is told by e-mail, without it.")
     else:
         current = read_password("MAILWIZARD_PASSWORD", _("Current password:"))
         password = _new_password()
         after = services.management.change_own_password(
             address, current, password, password, cli_origin()
         )
+        done = _("The password of {address} is changed.")
+    click.echo(done.format(address=normalise(address)))
     warn_if_waiting(after)
 
 
@@ -155,6 +159,11 @@ def suspend_account(state: CliState, owner: str, address: str) -> None:
     services = state.services()
     holder = sign_in_holder(services, owner)
     services.management.set_active(holder, address, False, cli_origin())
+    click.echo(
+        _("{address} is suspended: its mail still arrives, but it cannot sign in.").format(
+            address=normalise(address)
+        )
+    )
 
 
 @accounts.command(name="resume")
@@ -166,6 +175,7 @@ def resume_account(state: CliState, owner: str, address: str) -> None:
     services = state.services()
     holder = sign_in_holder(services, owner)
     services.management.set_active(holder, address, True, cli_origin())
+    click.echo(_("{address} can sign in again.").format(address=normalise(address)))
 
 
 def _entry_json(entry: AuditEntry) -> dict[str, str | None]:
