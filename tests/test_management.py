@@ -360,3 +360,13 @@ def test_an_unknown_civility_is_a_usage_error(cli: Cli, answers_dir: Path) -> No
                   env={"MAILWIZARD_PASSWORD": HOLDER_PASSWORD})  # fmt: skip
     assert outcome.exit_code == 2
     assert "madame (mme), monsieur (m) or neutral (x)" in outcome.stderr
+
+
+def test_a_box_deleted_already_says_so_and_until_when(lea: str, cli: Cli) -> None:
+    deleted = cli("accounts", "delete", "--owner", HOLDER, "--confirm", lea, lea, env=OWNER_ENV)
+    assert deleted.exit_code == 0, deleted.stderr
+    again = cli("accounts", "delete", "--owner", HOLDER, "--confirm", lea, lea, env=OWNER_ENV)
+    assert again.exit_code == 1
+    assert again.stderr.startswith(f"{lea} is already deleted; its mail is kept until 20")
+    suspended = cli("accounts", "suspend", "--owner", HOLDER, lea, env=OWNER_ENV)
+    assert "already deleted" in suspended.stderr

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from mailwizard.domain.addresses import normalise
 from mailwizard.errors import Refusal
 from mailwizard.i18n import N_
@@ -12,6 +14,14 @@ DEFAULT_MAX_ALIASES = 10
 def unknown_mailbox(address: str) -> Refusal:
     return Refusal(
         "mailbox.unknown", N_("{address} is not a box of your household."), {"address": address}
+    )
+
+
+def already_deleted(address: str, purge_after: datetime) -> Refusal:
+    return Refusal(
+        "mailbox.deleted",
+        N_("{address} is already deleted; its mail is kept until {date}, then erased."),
+        {"address": address, "date": purge_after.strftime("%Y-%m-%d")},
     )
 
 

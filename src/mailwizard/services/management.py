@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from mailwizard.clock import Clock, utc_now
 from mailwizard.domain.addresses import normalise, parse_address
 from mailwizard.domain.management import (
+    already_deleted,
     check_deletion_confirmation,
     primary_untouchable,
     unknown_mailbox,
@@ -89,6 +90,9 @@ class ManagementService:
         credentials = self._directory.credentials(address)
         overview = self._directory.overview(holder.household_id)
         if credentials is None or overview.box(address) is None:
+            deleted = next((box for box in overview.deleted if box.address == address), None)
+            if deleted is not None:
+                raise Refused(already_deleted(address, deleted.purge_after), field="address")
             raise Refused(unknown_mailbox(address), field="address")
         if credentials.role is Role.PRIMARY:
             raise Refused(primary_untouchable(address), field="address")
