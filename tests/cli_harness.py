@@ -24,6 +24,16 @@ class Outcome:
     stderr: str
 
 
+def query(url: str, sql: str) -> list[tuple[object, ...]]:
+    """The rows of ``sql`` in the directory at ``url``, read directly."""
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(text(sql))]
+    finally:
+        engine.dispose()
+
+
 class Cli:
     """Runs ``mailwizard`` in this process (fast) or as a real process."""
 

@@ -18,7 +18,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, create_engine, text
 
 import mailwizard.backends
-from cli_harness import Cli, write_answers
+from cli_harness import Cli, query, write_answers
 from mailwizard.backends.schema import metadata
 from mailwizard.bootstrap import bootstrap
 from mailwizard.config import Settings
@@ -30,15 +30,6 @@ from martin_household import CREATE_ENV, DOMAIN, HOLDER, HOLDER_PASSWORD, NEW_PA
 def directory_engine(request: pytest.FixtureRequest) -> str:
     """Every test of this module runs on both engines."""
     return str(request.param)
-
-
-def query(url: str, sql: str) -> list[tuple[object, ...]]:
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    try:
-        with engine.connect() as connection:
-            return [tuple(row) for row in connection.execute(text(sql))]
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture

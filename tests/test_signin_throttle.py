@@ -13,9 +13,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
-from cli_harness import Cli, write_answers
+from cli_harness import Cli, query, write_answers
 from hand_clock import HandClock
 from mailwizard.backends.sql_directory import SqlDirectory
 from mailwizard.backends.sql_throttle import SqlSignInThrottle
@@ -37,15 +36,6 @@ INCORRECT = "The address or the password is incorrect."
 def directory_engine(request: pytest.FixtureRequest) -> str:
     """Every test of this module runs on both engines."""
     return str(request.param)
-
-
-def query(url: str, sql: str) -> list[tuple[object, ...]]:
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    try:
-        with engine.connect() as connection:
-            return [tuple(row) for row in connection.execute(text(sql))]
-    finally:
-        engine.dispose()
 
 
 def failure(services: Services, address: str, password: str = WRONG) -> str:
