@@ -213,3 +213,69 @@ def test_through_lmtp_a_suspended_box_still_receives_and_a_deleted_one_gets_its_
     deleted = cli("accounts", "delete", "--owner", HOLDER, "--confirm", LEA, LEA, env=owner)
     assert deleted.exit_code == 0, deleted.stderr
     assert [status for recipient, status, _ in statuses(cli)].count("sent") == 5
+
+
+def test_flush_says_what_waits_and_when_and_now_retries_at_once(
+    household: str, cli: Cli, answers_dir: Path, dovecot: Dovecot
+) -> None:
+    down = {"MAILWIZARD_DELIVERY": "lmtp", "MAILWIZARD_LMTP_PORT": str(free_port())}
+    up = {"MAILWIZARD_DELIVERY": "lmtp", "MAILWIZARD_LMTP_PORT": str(dovecot.lmtp_port)}
+    create_lea(cli, answers_dir, down)
+    before = utc_now()
+    assert cli("outbox", "flush", env=down).exit_code == 3
+    after = utc_now()
+    # Two failed attempts each: the next one comes two minutes after the flush.
+    due = {(moment + timedelta(minutes=2)).strftime("%Y-%m-%d %H:%M") for moment in (before, after)}
+
+    quiet = cli("outbox", "flush", env=up)
+    assert quiet.exit_code == 0, quiet.stderr
+    first_line, waiting = quiet.stdout.splitlines()
+    assert first_line == "0 sent, 0 to retry, 0 failed."
+    assert waiting in {
+        f"2 messages wait; the next attempt is due at {time} UTC "
+        "(“mailwizard outbox flush --now” tries them at once)."
+        for time in due
+    }
+    in_french = cli("--lang", "fr", "outbox", "flush", env=up).stdout.splitlines()[1]
+    assert in_french in {
+        f"2 messages attendent ; la prochaine tentative est prévue le {time} UTC "
+        "(« mailwizard outbox flush --now » les tente tout de suite)."
+        for time in due
+    }
+    assert dovecot.inbox(HOLDER, HOLDER_PASSWORD) == [], "nothing went before its time"
+
+    at_once = cli("outbox", "flush", "--now", env=up)
+    assert at_once.exit_code == 0, at_once.stderr
+    assert at_once.stdout == "2 sent, 0 to retry, 0 failed.\n", "nothing is left to wait"
+    assert statuses(cli) == [(HOLDER, "sent", 3), (LEA, "sent", 3)]
+    assert len(dovecot.inbox(HOLDER, HOLDER_PASSWORD)) == 1
+    assert len(dovecot.inbox(LEA, NEW_PASSWORD)) == 1
+
+
+def test_now_leaves_alone_the_messages_another_flush_is_sending(
+    household: str, cli: Cli, answers_dir: Path, dovecot: Dovecot
+) -> None:
+    create_lea(cli, answers_dir, {"MAILWIZARD_LMTP_PORT": str(free_port()),
+                                  "MAILWIZARD_DELIVERY": "lmtp"})  # fmt: skip
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        # A flush whose transport accepts and never answers: it holds both messages.
+        env = {**os.environ, "MAILWIZARD_DELIVERY": "lmtp",
+               "MAILWIZARD_LMTP_PORT": str(silent.getsockname()[1])}  # fmt: skip
+        process = subprocess.Popen(
+            [sys.executable, "-m", "mailwizard", "outbox", "flush", "--now"],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            silent.settimeout(60)
+            connection, _ = silent.accept()
+            up = {"MAILWIZARD_DELIVERY": "lmtp", "MAILWIZARD_LMTP_PORT": str(dovecot.lmtp_port)}
+            at_once = cli("outbox", "flush", "--now", env=up)
+            connection.close()
+        finally:
+            process.kill()
+            process.wait(timeout=10)
+    assert at_once.stdout.startswith("0 sent, 0 to retry, 0 failed.\n2 messages wait;")
+    assert [status for _, status, _ in statuses(cli)] == ["sending", "sending"]
+    assert dovecot.inbox(HOLDER, HOLDER_PASSWORD) == []

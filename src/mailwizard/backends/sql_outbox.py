@@ -11,11 +11,11 @@ import json
 from collections.abc import Collection
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, RowMapping, and_, or_, select, update
+from sqlalchemy import Engine, RowMapping, and_, func, or_, select, update
 
 from mailwizard.backends import schema
 from mailwizard.backends.engine import read_transaction, write_transaction
-from mailwizard.services.ports import QueuedMessage
+from mailwizard.services.ports import QueuedMessage, Waiting
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 
@@ -41,12 +41,15 @@ class SqlOutbox:
         self._engine = engine
 
     def claim_due_messages(
-        self, now: datetime, lease: timedelta, limit: int
+        self, now: datetime, lease: timedelta, limit: int, *, waiting_too: bool = False
     ) -> list[QueuedMessage]:
         outbox = schema.outbox
-        due = and_(
-            or_(outbox.c.status == PENDING, outbox.c.status == SENDING),
-            outbox.c.next_attempt_at <= now,
+        # A message being sent stays its sender's until the lease runs out, even when
+        # a person asks for the waiting ones at once.
+        is_due = outbox.c.next_attempt_at <= now
+        due = or_(
+            outbox.c.status == PENDING if waiting_too else and_(outbox.c.status == PENDING, is_due),
+            and_(outbox.c.status == SENDING, is_due),
         )
         with write_transaction(self._engine) as connection:
             rows = (
@@ -90,6 +93,16 @@ class SqlOutbox:
             connection.execute(
                 update(schema.outbox).where(schema.outbox.c.id == message_id).values(**values)
             )
+
+    def waiting(self) -> Waiting:
+        outbox = schema.outbox
+        with read_transaction(self._engine) as connection:
+            count, earliest = connection.execute(
+                select(func.count(), func.min(outbox.c.next_attempt_at)).where(
+                    outbox.c.status.in_([PENDING, SENDING])
+                )
+            ).one()
+        return Waiting(count, earliest)
 
     def failed_for(self, recipients: Collection[str]) -> list[QueuedMessage]:
         outbox = schema.outbox

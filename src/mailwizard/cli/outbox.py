@@ -8,7 +8,7 @@ import click
 
 from mailwizard.cli.state import CliState, pass_state
 from mailwizard.errors import DirectoryUnavailable
-from mailwizard.i18n import N_, _
+from mailwizard.i18n import N_, _, ngettext
 from mailwizard.services.ports import QueuedMessage
 
 
@@ -45,15 +45,27 @@ def list_messages(state: CliState, as_json: bool) -> None:
 
 
 @outbox.command()
+@click.option("--now", "at_once", is_flag=True, help="Also try at once those waiting for a retry.")
 @pass_state
-def flush(state: CliState) -> None:
+def flush(state: CliState, at_once: bool) -> None:
     """Deliver what is due now; temporary failures are tried again later."""
-    report = state.services().delivery.flush()
+    report = state.services().delivery.flush(at_once=at_once)
     click.echo(
         _("{sent} sent, {retried} to retry, {failed} failed.").format(
             sent=report.sent, retried=report.retried, failed=report.failed
         )
     )
+    waiting = report.waiting
+    if waiting.next_attempt_at is not None:
+        click.echo(
+            ngettext(
+                "{count} message waits; its next attempt is due at {time} UTC "
+                "(“mailwizard outbox flush --now” tries it at once).",
+                "{count} messages wait; the next attempt is due at {time} UTC "
+                "(“mailwizard outbox flush --now” tries them at once).",
+                waiting.count,
+            ).format(count=waiting.count, time=waiting.next_attempt_at.strftime("%Y-%m-%d %H:%M"))
+        )
     if report.retried and not report.sent:
         raise DirectoryUnavailable(N_("The mail transport is unavailable; nothing was lost."))
 

@@ -6,7 +6,7 @@ messages that keep failing, are marked failed and left for a person to look at.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Final
 
@@ -20,6 +20,7 @@ from mailwizard.services.ports import (
     Outbox,
     QueuedMessage,
     Transport,
+    Waiting,
 )
 
 LEASE: Final = timedelta(minutes=10)
@@ -41,6 +42,8 @@ class FlushReport:
     retried: int = 0
     failed: int = 0
     last_problem: str | None = None
+    waiting: Waiting = field(default_factory=Waiting)
+    """What is left for a later attempt once this flush is done."""
 
 
 @dataclass(frozen=True)
@@ -63,9 +66,11 @@ class DeliveryService:
         self._mail = mail
         self._clock = clock
 
-    def flush(self, limit: int = 100) -> FlushReport:
-        """Delivers what is due now. Blocks on the network: run it in a worker from a UI."""
-        return self._deliver_due(limit, back_off=True)
+    def flush(self, limit: int = 100, *, at_once: bool = False) -> FlushReport:
+        """Delivers what is due now (``at_once``: every message waiting for a retry too),
+        and says what is left for later. Blocks on the network: run it in a worker."""
+        report = self._deliver_due(limit, back_off=True, waiting_too=at_once)
+        return replace(report, waiting=self._outbox.waiting())
 
     def deliver_committed(self) -> AfterCommit:
         """Right after a commit, at best: the action is done whatever happens here. A
@@ -76,10 +81,13 @@ class DeliveryService:
             return AfterCommit(error.message)
         return AfterCommit(report.last_problem)
 
-    def _deliver_due(self, limit: int, *, back_off: bool) -> FlushReport:
+    def _deliver_due(self, limit: int, *, back_off: bool, waiting_too: bool = False) -> FlushReport:
         sent = retried = failed = 0
         problem = None
-        for message in self._outbox.claim_due_messages(self._clock(), LEASE, limit):
+        claimed = self._outbox.claim_due_messages(
+            self._clock(), LEASE, limit, waiting_too=waiting_too
+        )
+        for message in claimed:
             domain = message.recipient.partition("@")[2]
             email = compose(
                 message,

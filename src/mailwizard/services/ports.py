@@ -48,6 +48,14 @@ class QueuedMessage:
     last_error: str | None
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """The outbox's messages still to deliver: how many, and when the next is tried."""
+
+    count: int = 0
+    next_attempt_at: datetime | None = None
+
+
 class DeliveryFailed(Exception):
     """A transport could not hand a message over; ``permanent`` when retrying is useless."""
 
@@ -305,10 +313,15 @@ class Outbox(Protocol):
     """The confirmation e-mails written with the boxes, until they are delivered."""
 
     def claim_due_messages(
-        self, now: datetime, lease: timedelta, limit: int
+        self, now: datetime, lease: timedelta, limit: int, *, waiting_too: bool = False
     ) -> list[QueuedMessage]:
         """Marks due messages as being sent until ``now + lease`` and returns them; a
-        message claimed by one process is not returned to another meanwhile."""
+        message claimed by one process is not returned to another meanwhile.
+        ``waiting_too`` also claims the pending ones whose next attempt is later."""
+        ...
+
+    def waiting(self) -> Waiting:
+        """The messages neither sent nor failed yet, and the earliest next attempt."""
         ...
 
     def record_sent(self, message_id: int, at: datetime) -> None: ...
