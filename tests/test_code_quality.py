@@ -13,7 +13,9 @@ ROOT = Path(__file__).parents[1]
 
 
 PYTHON_FOLDERS = [
-    name for name in ("src", "tests", "benchmarks", "screenshots") if (ROOT / name).is_dir()
+    name
+    for name in ("src", "tests", "benchmarks", "screenshots", "scripts")
+    if (ROOT / name).is_dir()
 ]
 
 
