@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from cli_harness import Cli
 from dovecot_server import NOBODY, Dovecot, require_server, running_dovecot
@@ -30,6 +31,11 @@ from postgres_server import PASSWORD as POSTGRES_PASSWORD
 from postgres_server import SUPERUSER as POSTGRES_USER
 from postgres_server import Postgres, running_postgres
 from real_terminal import TMUX, Tmux
+
+# The suite shares a small machine with servers and browsers of its own: how long one
+# example takes says nothing about the property under test.
+settings.register_profile("shared_machine", deadline=None)
+settings.load_profile("shared_machine")
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:

@@ -14,10 +14,10 @@ BackendT = TypeVar("BackendT", bound=KeyringBackend)
 
 
 class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # keyring is not annotated
         self.secrets: dict[tuple[str, str], str] = {}
 
     def get_password(self, service: str, username: str) -> str | None:
@@ -38,4 +38,4 @@ def keyring_installed(backend: BackendT) -> Iterator[BackendT]:
     try:
         yield backend
     finally:
-        keyring.set_keyring(null.Keyring())
+        keyring.set_keyring(null.Keyring())  # type: ignore[no-untyped-call]

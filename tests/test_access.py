@@ -205,7 +205,9 @@ def test_no_password_totp_secret_or_device_token_reaches_a_log_or_a_message(
     enrolment = services.access.start_enrolment(holder, CONSOLE)
     console = Origin(OriginKind.CONSOLE)
     services.devices.remember(holder, console)
-    device_token = json.loads(memory_keyring.get_password("mailwizard", "remembered-device"))
+    stored = memory_keyring.get_password("mailwizard", "remembered-device")
+    assert stored is not None
+    device_token = json.loads(stored)
     services.devices.forget_all(holder, console)
     messages = []
     for attempt in (

@@ -265,7 +265,9 @@ def test_json_listing_is_documented_and_stable(household: str, cli: Cli) -> None
         "format", "household", "domains", "contract_active",
         "max_secondary", "remaining_secondary", "mailboxes", "deleted_mailboxes",
     }  # fmt: skip
-    (primary,) = document["mailboxes"]  # type: ignore[misc]
+    mailboxes = document["mailboxes"]
+    assert isinstance(mailboxes, list) and len(mailboxes) == 1
+    primary: dict[str, str] = mailboxes[0]
     assert set(primary) == {
         "address", "role", "civility", "first_name", "last_name", "active", "created_at",
         "aliases",

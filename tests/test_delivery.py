@@ -129,9 +129,9 @@ class RefusingHandler:
 def refusing_lmtp() -> Iterator[int]:
     port = free_port()
     controller = LmtpController(RefusingHandler(), hostname="127.0.0.1", port=port)
-    controller.start()  # type: ignore[no-untyped-call]
+    controller.start()
     yield port
-    controller.stop()  # type: ignore[no-untyped-call]
+    controller.stop()
 
 
 def test_a_permanent_refusal_is_marked_failed_and_not_retried(

@@ -94,7 +94,7 @@ def test_mailwizard_serve_shows_the_kiosk_in_a_real_browser(
             assert session.wait_for("Sign in"), "the wizard never drew in the page"
             session.type("nobody@famille-martin.fr", session.TAB, "Not-the-password-42",
                          session.ENTER)  # fmt: skip
-            assert wait_until(lambda: audited(directory_url, "signin.failed")), (
+            assert wait_until(lambda: bool(audited(directory_url, "signin.failed"))), (
                 "the keystrokes did not reach the sign-in of a web session"
             )
             assert audited(directory_url, "signin.failed") == ["terminal, web 127.0.0.1"]
@@ -147,7 +147,9 @@ def test_a_browser_away_from_home_is_named_and_asked_for_the_code(
                     reach_the_gate(session, HOLDER, HOLDER_PASSWORD)
                     assert session.wait_for("Code from your app"), session.tail()
                     session.type("000000", session.ENTER)
-                    assert wait_until(lambda: audited(directory_url, "totp.failed")), session.tail()
+                    assert wait_until(lambda: bool(audited(directory_url, "totp.failed"))), (
+                        session.tail()
+                    )
             finally:
                 browser.quit()
         finally:

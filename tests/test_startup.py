@@ -6,7 +6,9 @@ import json
 import os
 import tempfile
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -57,7 +59,7 @@ def toml_line(name: str, value: object) -> str:
 
 
 def both_readings(
-    environment: dict[str, str], config: str, overrides: dict[str, object]
+    environment: dict[str, str], config: str, overrides: Mapping[str, Any]
 ) -> tuple[StartupSettings | None, Settings | ValidationError]:
     with tempfile.TemporaryDirectory() as folder:
         config_path = Path(folder) / "config.toml"
@@ -75,7 +77,7 @@ def both_readings(
 
 
 def check_agreement(
-    environment: dict[str, str], config_lines: list[str], overrides: dict[str, object]
+    environment: dict[str, str], config_lines: list[str], overrides: Mapping[str, Any]
 ) -> None:
     quick, full = both_readings(environment, "\n".join(config_lines), overrides)
     if isinstance(full, ValidationError):

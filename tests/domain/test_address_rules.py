@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from domain.refusal_checks import assert_refused
 from mailwizard.domain.addresses import (
     Address,
     check_domain_name,
@@ -16,7 +17,6 @@ from mailwizard.domain.addresses import (
     taken_refusal,
 )
 from mailwizard.errors import MailwizardError, Refusal
-from refusal_checks import assert_refused
 
 DOMAIN = "famille-martin.fr"
 OTHER_DOMAIN = "martin.example"

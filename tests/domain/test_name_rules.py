@@ -8,9 +8,9 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from domain.refusal_checks import assert_refused
 from mailwizard.domain.names import INVISIBLE_LETTERS_AND_MARKS, check_name, normalise_name
 from mailwizard.errors import MailwizardError
-from refusal_checks import assert_refused
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,12 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from domain.refusal_checks import (
+    assert_accepted,
+    assert_refused,
+    assert_refused_with,
+    refusal_codes,
+)
 from mailwizard.domain.passwords import (
     PasswordPolicy,
     assess_password,
@@ -18,12 +24,6 @@ from mailwizard.domain.passwords import (
 )
 from mailwizard.errors import MailwizardError
 from mailwizard.hashing import Argon2idHasher
-from refusal_checks import (
-    assert_accepted,
-    assert_refused,
-    assert_refused_with,
-    refusal_codes,
-)
 
 MODERN = PasswordPolicy.MODERN
 ORANGE = PasswordPolicy.ORANGE

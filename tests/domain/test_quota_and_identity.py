@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from domain.refusal_checks import assert_plain_message, assert_refused
 from mailwizard.domain.models import (
     Civility,
     HouseholdOverview,
@@ -25,7 +26,6 @@ from mailwizard.domain.quota import (
     remaining_secondary,
 )
 from mailwizard.errors import MailwizardError, Refused
-from refusal_checks import assert_plain_message, assert_refused
 
 # --- Quota ---
 

@@ -358,7 +358,7 @@ def test_suggestions_are_valid_and_untaken(
 
 
 LETTERS_AND_DIGIT_LOOKALIKES = st.one_of(
-    st.sampled_from("ajmnoÆƧƼꜬ"), st.characters(categories=("L",), max_codepoint=0x2FF)
+    st.sampled_from("ajmnoÆƧƼꜬ"), st.characters(categories=["L"], max_codepoint=0x2FF)
 )
 
 

@@ -32,7 +32,7 @@ from mailwizard.tui.screens.enrolment import EnrolmentScreen
 from mailwizard.tui.screens.error import ErrorScreen
 from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD, box_request
 from memory_keyring import MemoryKeyring
-from wizard_driver import (
+from tui.wizard_driver import (
     choose_address,
     fill_identity,
     fill_password,
@@ -129,7 +129,7 @@ def scene_app(scene: Scene, language: str, data_dir: Path) -> MailwizardApp:
     """A fresh directory in ``data_dir`` set up for ``scene``, and the app on it.
 
     Installs the scene's keyring for the whole process: never the user's own."""
-    keyring.set_keyring(MemoryKeyring() if scene.secure_keyring else null.Keyring())
+    keyring.set_keyring(MemoryKeyring() if scene.secure_keyring else null.Keyring())  # type: ignore[no-untyped-call]
     settings = Settings(language=language, data_dir=data_dir, kiosk=scene.kiosk)
     if scene.directory is Directory.UNREACHABLE:
         unreachable = settings.model_copy(update={"directory": UNREACHABLE_DIRECTORY})

@@ -16,7 +16,7 @@ from mailwizard.domain.access import Origin, OriginKind
 from mailwizard.tui.app import MailwizardApp
 from martin_household import HOLDER, HOLDER_PASSWORD
 from memory_keyring import MemoryKeyring
-from wizard_driver import field_reason, label_text, screen_name, settle, sign_in, type_into
+from tui.wizard_driver import field_reason, label_text, screen_name, settle, sign_in, type_into
 
 AppFactory = Callable[..., MailwizardApp]
 CONSOLE = Origin(OriginKind.CONSOLE)

@@ -13,7 +13,7 @@ from mailwizard.clock import utc_now
 from mailwizard.domain.access import Origin, OriginKind
 from mailwizard.tui.app import MailwizardApp
 from martin_household import HOLDER, HOLDER_PASSWORD
-from wizard_driver import field_reason, press_continue, screen_name, start_creation, type_into
+from tui.wizard_driver import field_reason, press_continue, screen_name, start_creation, type_into
 
 AppFactory = Callable[..., MailwizardApp]
 

@@ -22,7 +22,7 @@ from mailwizard.tui.app import MailwizardApp, build_app
 from mailwizard.tui.kiosk import ADMIN_KEY, ESCAPE_KEYS, KioskSupervisor
 from mailwizard.tui.themes import HIGH_CONTRAST
 from martin_household import HOLDER, HOLDER_PASSWORD
-from wizard_driver import (
+from tui.wizard_driver import (
     choose_address,
     fill_identity,
     fill_password,

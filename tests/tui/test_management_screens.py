@@ -16,7 +16,7 @@ from mailwizard.bootstrap import Services
 from mailwizard.errors import SignInFailed
 from mailwizard.tui.app import MailwizardApp
 from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD, box_request
-from wizard_driver import (
+from tui.wizard_driver import (
     field_reason,
     label_text,
     screen_name,

@@ -9,7 +9,7 @@ from textual.geometry import Size
 from textual.widgets import Input
 
 from mailwizard.tui.app import MailwizardApp
-from wizard_driver import reach_password_step, settle
+from tui.wizard_driver import reach_password_step, settle
 
 
 @pytest.mark.usefixtures("household")

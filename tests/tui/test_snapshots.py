@@ -13,14 +13,14 @@ import keyring
 import pytest
 from keyring.backends import null
 
-from scenes import SCENES, SIZE, Scene, scene_app
+from tui.scenes import SCENES, SIZE, Scene, scene_app
 
 
 @pytest.fixture(autouse=True)
 def null_keyring_afterwards() -> Iterator[None]:
     """Scenes install a keyring for the whole process; the next test gets the default."""
     yield
-    keyring.set_keyring(null.Keyring())
+    keyring.set_keyring(null.Keyring())  # type: ignore[no-untyped-call]
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])

@@ -14,8 +14,8 @@ from mailwizard.domain.access import Origin, OriginKind
 from mailwizard.startup import StartupSettings
 from mailwizard.tui.app import MailwizardApp, build_app, wizard_app
 from martin_household import HOLDER, HOLDER_PASSWORD
-from scenes import UNREACHABLE_DIRECTORY
-from wizard_driver import label_text, screen_name, settle, type_into
+from tui.scenes import UNREACHABLE_DIRECTORY
+from tui.wizard_driver import label_text, screen_name, settle, type_into
 
 
 @pytest.mark.usefixtures("household")

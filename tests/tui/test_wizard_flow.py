@@ -9,7 +9,7 @@ from textual.widgets import Button, DataTable, Input, RadioSet
 from mailwizard.bootstrap import Services
 from mailwizard.tui.app import MailwizardApp
 from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD, box_request
-from wizard_driver import (
+from tui.wizard_driver import (
     choose_address,
     choose_first_civility,
     continue_enabled,

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dovecot_server import Dovecot
 from mailwizard.tui.app import MailwizardApp
 from martin_household import NEW_PASSWORD
-from wizard_driver import fill_password, press_continue, reach_password_step, screen_name
+from tui.wizard_driver import fill_password, press_continue, reach_password_step, screen_name
 
 
 async def test_the_box_made_in_the_wizard_signs_in(

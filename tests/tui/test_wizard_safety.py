@@ -14,9 +14,8 @@ from mailwizard.bootstrap import Services
 from mailwizard.clock import utc_now
 from mailwizard.domain.access import Origin, OriginKind
 from mailwizard.tui.app import MailwizardApp
-from martin_household import HOLDER_PASSWORD, box_request
-from wizard_driver import (
-    HOLDER,
+from martin_household import HOLDER, HOLDER_PASSWORD, box_request
+from tui.wizard_driver import (
     field_reason,
     fill_password,
     label_text,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, Label, RadioSet
 
@@ -25,7 +28,7 @@ async def type_into(pilot: Pilot[None], selector: str, text: str) -> None:
     await pilot.pause()
 
 
-def screen_name(app: MailwizardApp) -> str:
+def screen_name(app: App[Any]) -> str:
     return type(app.screen).__name__
 
 
