@@ -15,7 +15,7 @@ from packaging.utils import canonicalize_name
 
 PYPROJECT = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
 CONSTRAINTS = [Requirement(line) for line in PYPROJECT["tool"]["uv"]["constraint-dependencies"]]
-APPLICABLE = {
+APPLICABLE: dict[str, Requirement] = {
     canonicalize_name(pin.name): pin
     for pin in CONSTRAINTS
     if pin.marker is None or pin.marker.evaluate()
@@ -29,7 +29,7 @@ def pinned_version(pin: Requirement) -> str:
 
 
 def installed() -> dict[str, str]:
-    found = {
+    found: dict[str, str] = {
         canonicalize_name(distribution.metadata["Name"]): distribution.version
         for distribution in metadata.distributions()
     }
