@@ -370,3 +370,57 @@ def test_a_box_deleted_already_says_so_and_until_when(lea: str, cli: Cli) -> Non
     assert again.stderr.startswith(f"{lea} is already deleted; its mail is kept until 20")
     suspended = cli("accounts", "suspend", "--owner", HOLDER, lea, env=OWNER_ENV)
     assert "already deleted" in suspended.stderr
+
+
+def test_a_bare_local_part_names_a_box_or_alias_of_the_household_in_every_command(
+    lea: str, cli: Cli, directory_url: str, answers_dir: Path
+) -> None:
+    def holder_runs(*args: str, env: dict[str, str] = OWNER_ENV) -> str:
+        outcome = cli(*args[:2], "--owner", HOLDER, *args[2:], env=env)
+        assert outcome.exit_code == 0, outcome.stderr
+        return outcome.stdout
+
+    assert holder_runs("alias", "add", "--box", "lea.martin", "lea") == "lea@famille-martin.fr\n"
+    assert holder_runs("alias", "add", "--box", "Jean.Martin", "papa") == "papa@famille-martin.fr\n"
+    assert mailboxes(cli)[HOLDER]["aliases"] == ["papa@famille-martin.fr"]
+    assert holder_runs("alias", "remove", "papa") == "papa@famille-martin.fr is removed.\n"
+    assert mailboxes(cli)[HOLDER]["aliases"] == []
+
+    assert holder_runs("accounts", "suspend", "lea.martin").startswith(f"{lea} is suspended")
+    assert mailboxes(cli)[lea]["active"] is False
+    assert holder_runs("accounts", "resume", "lea.martin") == f"{lea} can sign in again.\n"
+    assert mailboxes(cli)[lea]["active"] is True
+    new_password = {**OWNER_ENV, "MAILWIZARD_NEW_PASSWORD": OTHER_PASSWORD}
+    reset = holder_runs("accounts", "passwd", "lea.martin", env=new_password)
+    assert reset.startswith(f"{lea} has a new password")
+    signed_in = cli("accounts", "passwd", lea, env={"MAILWIZARD_PASSWORD": OTHER_PASSWORD,
+                    "MAILWIZARD_NEW_PASSWORD": NEW_PASSWORD})  # fmt: skip
+    assert signed_in.exit_code == 0, "the reset reached Léa's box"
+
+    path = write_answers(answers_dir / "hugo.toml", first_name="Hugo", last_name="Martin",
+                         address="Hugo.Martin")  # fmt: skip
+    created = cli("create", "--answers", str(path), env=CREATE_ENV)
+    assert created.exit_code == 0, created.stderr
+    assert "hugo.martin@famille-martin.fr" in mailboxes(cli)
+
+    unknown = refused_for_holder(cli, directory_url, "accounts delete", "--confirm", "zoe", "zoe")
+    assert unknown == "zoe@famille-martin.fr is not a box of your household."
+    mistyped = refused_for_holder(
+        cli, directory_url, "accounts delete", "--confirm", "lea", "lea.martin"
+    )
+    assert mistyped == f"Type {lea} exactly to confirm the deletion."
+    deleted = holder_runs("accounts", "delete", "--confirm", "lea.martin", "lea.martin")
+    assert deleted.startswith(f"{lea} is deleted; its mail is kept until")
+    assert lea not in mailboxes(cli)
+    both_ways = holder_runs("accounts", "delete", "--confirm", "hugo.martin@famille-martin.fr",
+                            "hugo.martin")  # fmt: skip
+    assert both_ways.startswith("hugo.martin@famille-martin.fr is deleted")
+
+
+@pytest.mark.parametrize("directory_engine", ["sqlite"])
+def test_init_takes_the_holders_bare_local_part_at_the_new_domain(cli: Cli) -> None:
+    outcome = cli("init", "--domain", "famille-martin.fr", "--address", "jean.martin",
+                  "--civility", "m", "--first-name", "Jean", "--last-name", "Martin",
+                  env={"MAILWIZARD_PASSWORD": HOLDER_PASSWORD})  # fmt: skip
+    assert outcome.exit_code == 0, outcome.stderr
+    assert list(mailboxes(cli)) == [HOLDER]

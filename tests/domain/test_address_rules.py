@@ -13,6 +13,7 @@ from mailwizard.domain.addresses import (
     Address,
     check_domain_name,
     check_local_part,
+    household_address,
     parse_address,
     taken_refusal,
 )
@@ -410,3 +411,22 @@ def test_check_local_part_agrees_with_the_rules(local_part: str) -> None:
         assert refusal.message.strip()
         if local_part == local_part.lower():
             assert not follows_local_part_rules(local_part), (local_part, refusal.code)
+
+
+@pytest.mark.parametrize(
+    ("typed", "domains", "meant"),
+    [
+        ("Lea.Martin ", ONE_DOMAIN, "lea.martin@famille-martin.fr"),
+        ("lea@famille-martin.fr", ONE_DOMAIN, "lea@famille-martin.fr"),
+        ("lea@gmail.com", TWO_DOMAINS, "lea@gmail.com"),
+        ("lea@", ONE_DOMAIN, "lea@"),
+    ],
+)
+def test_a_bare_local_part_stands_for_the_households_only_domain(
+    typed: str, domains: tuple[str, ...], meant: str
+) -> None:
+    assert household_address(typed, domains) == meant
+
+
+def test_a_bare_local_part_is_ambiguous_with_two_domains() -> None:
+    assert_refused(household_address("lea", TWO_DOMAINS), "address.no_domain")

@@ -16,7 +16,6 @@ from mailwizard.bootstrap import Services
 from mailwizard.cli.accounts import accounts, utc_timestamp
 from mailwizard.cli.secrets import read_password
 from mailwizard.cli.state import CliState, cli_origin, pass_state, warn_if_waiting
-from mailwizard.domain.addresses import normalise
 from mailwizard.domain.audit import shown_line
 from mailwizard.domain.models import AuditEntry
 from mailwizard.errors import UsageProblem
@@ -60,7 +59,8 @@ def remove_alias(state: CliState, owner: str, address: str) -> None:
     """Remove an alias; the address is free again at once."""
     services = state.services()
     holder = sign_in_holder(services, owner)
-    services.management.remove_alias(holder, address, cli_origin())
+    removed = services.management.remove_alias(holder, address, cli_origin())
+    click.echo(_("{alias} is removed.").format(alias=removed))
 
 
 @alias.command(name="list")
@@ -135,19 +135,19 @@ def change_password(state: CliState, owner: str | None, address: str) -> None:
     if owner is not None:
         holder = sign_in_holder(services, owner)
         password = _new_password()
-        after = services.management.reset_password(
+        replaced = services.management.reset_password(
             holder, address, password, password, cli_origin()
         )
         done = _("{address} has a new password; its user is told by e-mail, without it.")
     else:
         current = read_password("MAILWIZARD_PASSWORD", _("Current password:"))
         password = _new_password()
-        after = services.management.change_own_password(
+        replaced = services.management.change_own_password(
             address, current, password, password, cli_origin()
         )
         done = _("The password of {address} is changed.")
-    click.echo(done.format(address=normalise(address)))
-    warn_if_waiting(after)
+    click.echo(done.format(address=replaced.address))
+    warn_if_waiting(replaced.mail)
 
 
 @accounts.command(name="suspend")
@@ -158,10 +158,10 @@ def suspend_account(state: CliState, owner: str, address: str) -> None:
     """Stop a secondary box from signing in; its mail still arrives."""
     services = state.services()
     holder = sign_in_holder(services, owner)
-    services.management.set_active(holder, address, False, cli_origin())
+    suspended = services.management.set_active(holder, address, False, cli_origin())
     click.echo(
         _("{address} is suspended: its mail still arrives, but it cannot sign in.").format(
-            address=normalise(address)
+            address=suspended
         )
     )
 
@@ -174,8 +174,8 @@ def resume_account(state: CliState, owner: str, address: str) -> None:
     """Let a suspended box sign in again."""
     services = state.services()
     holder = sign_in_holder(services, owner)
-    services.management.set_active(holder, address, True, cli_origin())
-    click.echo(_("{address} can sign in again.").format(address=normalise(address)))
+    resumed = services.management.set_active(holder, address, True, cli_origin())
+    click.echo(_("{address} can sign in again.").format(address=resumed))
 
 
 def _entry_json(entry: AuditEntry) -> dict[str, str | None]:

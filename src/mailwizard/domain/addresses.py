@@ -134,18 +134,27 @@ def _foreign_domain(domains: Collection[str]) -> Refusal:
     )
 
 
-def parse_address(text: str, domains: Collection[str]) -> Address | Refusal:
-    """Reads a typed address; a bare local part takes the household's only domain."""
+def household_address(text: str, domains: Collection[str]) -> str | Refusal:
+    """An address of the household as a person types it, normalised: a bare local part
+    stands for the one at the household's only domain. Whether such a box or alias
+    exists is for the directory to say."""
     address = normalise(text)
-    if "@" not in address:
-        if len(domains) != 1:
-            return Refusal("address.no_domain", N_("Enter the whole address, with its @domain."))
-        (domain,) = domains
-        local_part = address
-    else:
-        local_part, _, domain = address.rpartition("@")
-        if domain not in domains:
-            return _foreign_domain(domains)
+    if "@" in address:
+        return address
+    if len(domains) != 1:
+        return Refusal("address.no_domain", N_("Enter the whole address, with its @domain."))
+    (domain,) = domains
+    return f"{address}@{domain}"
+
+
+def parse_address(text: str, domains: Collection[str]) -> Address | Refusal:
+    """Reads a typed address for a new box or alias (a bare local part included)."""
+    address = household_address(text, domains)
+    if isinstance(address, Refusal):
+        return address
+    local_part, _, domain = address.rpartition("@")
+    if domain not in domains:
+        return _foreign_domain(domains)
     if refusal := check_local_part(local_part):
         return refusal
     if len(local_part) + 1 + len(domain) > ADDRESS_MAX:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from mailwizard.clock import Clock, utc_now
-from mailwizard.domain.addresses import normalise, parse_address
+from mailwizard.domain.addresses import household_address, parse_address
 from mailwizard.domain.management import (
     already_deleted,
     check_deletion_confirmation,
@@ -57,6 +57,13 @@ class Deletion:
 
 
 @dataclass(frozen=True)
+class PasswordReplaced:
+    address: str
+    mail: AfterCommit
+    """The notice to the box's user."""
+
+
+@dataclass(frozen=True)
 class PurgeReport:
     archived: tuple[str, ...]
     purged: tuple[str, ...]
@@ -83,10 +90,18 @@ class ManagementService:
         self._policy = policy
         self._clock = clock
 
+    def _address_of_household(self, holder: SignedIn, text: str, field: str) -> str:
+        """What the holder typed for an address of the household, a bare local part
+        included, as the whole address."""
+        address = household_address(text, self._directory.domains(holder.household_id))
+        if isinstance(address, Refusal):
+            raise Refused(address, field=field)
+        return address
+
     def _secondary(self, holder: SignedIn, text: str) -> Credentials:
         """One of the holder's secondary boxes, not deleted."""
         require_holder(holder)
-        address = normalise(text)
+        address = self._address_of_household(holder, text, "address")
         credentials = self._directory.credentials(address)
         overview = self._directory.overview(holder.household_id)
         if credentials is None or overview.box(address) is None:
@@ -110,21 +125,25 @@ class ManagementService:
         alias = str(parsed)
         self._directory.add_alias(
             holder.household_id,
-            normalise(box_address),
+            self._address_of_household(holder, box_address, "box"),
             alias,
             self._policy.max_aliases,
             Audit(actor=holder.address, origin=audit_origin),
         )
         return alias
 
-    def remove_alias(self, holder: SignedIn, alias: str, audit_origin: str) -> None:
+    def remove_alias(self, holder: SignedIn, alias_text: str, audit_origin: str) -> str:
+        """Returns the alias removed, as written."""
         require_holder(holder)
+        alias = self._address_of_household(holder, alias_text, "alias")
         self._directory.remove_alias(
-            holder.household_id, normalise(alias), Audit(actor=holder.address, origin=audit_origin)
+            holder.household_id, alias, Audit(actor=holder.address, origin=audit_origin)
         )
+        return alias
 
-    def set_active(self, holder: SignedIn, address: str, active: bool, audit_origin: str) -> None:
-        """Suspends a secondary box (no sign-in, mail still received) or reactivates it."""
+    def set_active(self, holder: SignedIn, address: str, active: bool, audit_origin: str) -> str:
+        """Suspends a secondary box (no sign-in, mail still received) or reactivates it;
+        returns its address."""
         box = self._secondary(holder, address)
         self._directory.set_mailbox_active(
             holder.household_id,
@@ -132,6 +151,7 @@ class ManagementService:
             active,
             Audit(actor=holder.address, origin=audit_origin),
         )
+        return box.address
 
     def delete(
         self, holder: SignedIn, address: str, typed_confirmation: str, audit_origin: str
@@ -141,7 +161,8 @@ class ManagementService:
         deletion is committed, what cannot be done now is left to the outbox and the purge.
         Blocks on the disk and the network: run it in a worker."""
         box = self._secondary(holder, address)
-        if refusal := check_deletion_confirmation(typed_confirmation, box.address):
+        typed = self._address_of_household(holder, typed_confirmation, "confirmation")
+        if refusal := check_deletion_confirmation(typed, box.address):
             raise Refused(refusal, field="confirmation")
         purge_after = self._clock() + self._policy.keep_deleted
         context = mail_context(holder, box.address, box.identity) | {
@@ -166,16 +187,16 @@ class ManagementService:
 
     def reset_password(
         self, holder: SignedIn, address: str, password: str, confirmation: str, audit_origin: str
-    ) -> AfterCommit:
+    ) -> PasswordReplaced:
         """The holder gives a secondary box a new password, under the same policy as at
         its creation; its user is told by e-mail. Blocks for hashing."""
         box = self._secondary(holder, address)
         self._replace_password(holder, box, password, confirmation, "password_reset", audit_origin)
-        return self._mail.deliver_committed()
+        return PasswordReplaced(box.address, self._mail.deliver_committed())
 
     def change_own_password(
         self, address: str, current: str, password: str, confirmation: str, audit_origin: str
-    ) -> AfterCommit:
+    ) -> PasswordReplaced:
         """Any box's own user, who must give the current password (a failure counts
         towards the sign-in lock). Blocks for hashing."""
         account = self._signin.sign_in(address, current, audit_origin)
@@ -186,7 +207,7 @@ class ManagementService:
         self._replace_password(
             holder, box, password, confirmation, "password_changed", audit_origin
         )
-        return self._mail.deliver_committed()
+        return PasswordReplaced(box.address, self._mail.deliver_committed())
 
     def _holder_of(self, account: SignedIn) -> SignedIn:
         if account.role is Role.PRIMARY:

@@ -123,7 +123,7 @@ class BoxScreen(MailwizardModal[None]):
         alias, management = chosen.name, self._services.management
         origin = self.running_app.audit_origin
 
-        def removed(_result: None) -> None:
+        def removed(_alias: str) -> None:
             self.notify(_("{alias} is removed.").format(alias=alias), markup=False)
             self._reload()
 
@@ -156,7 +156,7 @@ class BoxScreen(MailwizardModal[None]):
         origin = self.running_app.audit_origin
         active = not box.active
 
-        def done(_result: None) -> None:
+        def done(_address: str) -> None:
             message = (
                 _("{box} can sign in again.")
                 if active

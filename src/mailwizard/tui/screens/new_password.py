@@ -3,6 +3,8 @@ their own (the current password first). Same policy and strength meter as at cre
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -14,12 +16,14 @@ from mailwizard.domain.models import Identity, Role
 from mailwizard.domain.passwords import PasswordAssessment, check_confirmation
 from mailwizard.errors import MailwizardError, SignInFailed
 from mailwizard.i18n import _
-from mailwizard.services.ports import AfterCommit
 from mailwizard.services.signin import SignedIn
 from mailwizard.tui.screens.box_dialog import BoxDialog
 from mailwizard.tui.screens.password import ASSESS_DELAY_SECONDS
 from mailwizard.tui.widgets.field import Field
 from mailwizard.tui.widgets.strength_meter import StrengthMeter
+
+if TYPE_CHECKING:
+    from mailwizard.services.management import PasswordReplaced
 
 
 class NewPasswordScreen(BoxDialog[bool]):
@@ -121,17 +125,17 @@ class NewPasswordScreen(BoxDialog[bool]):
         if self._own:
             current = self.query_one("#current", Input).value
 
-            def change() -> AfterCommit:
+            def change() -> PasswordReplaced:
                 return management.change_own_password(box, current, password, confirmation, origin)
         else:
 
-            def change() -> AfterCommit:
+            def change() -> PasswordReplaced:
                 return management.reset_password(account, box, password, confirmation, origin)
 
         self.query_one("#change", Button).disabled = True
         self.call_service(change, self._changed, self._refused, group="change")
 
-    def _changed(self, _after: AfterCommit) -> None:
+    def _changed(self, _replaced: PasswordReplaced) -> None:
         self.dismiss(True)
 
     def _refused(self, error: MailwizardError) -> None:
