@@ -19,6 +19,7 @@ from mailwizard.services.delivery import DeliveryService, MailSettings
 from mailwizard.services.devices import DeviceService
 from mailwizard.services.households import HouseholdService
 from mailwizard.services.management import ManagementPolicy, ManagementService
+from mailwizard.services.passphrases import PassphraseService
 from mailwizard.services.ports import Transport
 from mailwizard.services.provisioning import ProvisioningService
 from mailwizard.services.signin import SignInService, ThrottlePolicy
@@ -37,6 +38,7 @@ class Services:
     management: ManagementService
     devices: DeviceService
     delivery: DeliveryService
+    passphrases: PassphraseService
     engine: Engine
 
     def close(self) -> None:
@@ -60,6 +62,13 @@ def transport(settings: Settings) -> Transport:
     from mailwizard.delivery.maildir import MaildirTransport
 
     return MaildirTransport(settings.mail_folder, settings.mail_uid, settings.mail_gid)
+
+
+def passphrases(settings: Settings) -> PassphraseService:
+    """Needs no directory: ``mailwizard passphrase`` opens none."""
+    from mailwizard.word_lists import PackagedWordLists
+
+    return PassphraseService(PackagedWordLists(), settings.password_policy)
 
 
 def bootstrap(
@@ -148,5 +157,6 @@ def bootstrap(
             clock or utc_now,
         ),
         delivery=delivery,
+        passphrases=passphrases(settings),
         engine=engine,
     )

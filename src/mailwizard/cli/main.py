@@ -34,6 +34,7 @@ COMMAND_MODULES = {
     "server-config": "server_config",
     "config": "settings_command",
     "outbox": "outbox",
+    "passphrase": "passphrase",
     "totp": "totp",
     "secrets": "secrets_command",
     "serve": "serve",

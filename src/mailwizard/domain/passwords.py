@@ -156,17 +156,36 @@ def _readings(text: str) -> set[str]:
     return {text, text.translate(_LEET_AS_I), text.translate(_LEET_AS_L)}
 
 
-def _personal_refusal(password: str, words: Iterable[str]) -> Refusal | None:
-    readings = _readings(anyascii(password).lower())
+def _forms(word: str) -> set[str]:
+    return {form for reading in _readings(word) for form in (reading, reading[::-1])}
+
+
+def personal_word_in(text: str, words: Iterable[str]) -> str | None:
+    """The first of ``words`` (from ``personal_words``) that ``text`` holds, as typed,
+    backwards or in leetspeak."""
+    readings = _readings(anyascii(text).lower())
     for word in words:
-        forms = {form for reading in _readings(word) for form in (reading, reading[::-1])}
-        if any(form in reading for form in forms for reading in readings):
-            return Refusal(
-                "password.personal",
-                N_("The password must not contain a name or the address (“{word}”)."),
-                {"word": word},
-            )
+        if any(form in reading for form in _forms(word) for reading in readings):
+            return word
     return None
+
+
+def free_of_personal(candidates: Iterable[str], words: Iterable[str]) -> tuple[str, ...]:
+    """The ``candidates`` (plain lower-case letters) that hold none of ``words`` (from
+    ``personal_words``): what ``personal_word_in`` finds, with each word's forms made once."""
+    forms = {form for word in words for form in _forms(word)}
+    return tuple(c for c in candidates if not any(form in c for form in forms))
+
+
+def _personal_refusal(password: str, words: Iterable[str]) -> Refusal | None:
+    word = personal_word_in(password, words)
+    if word is None:
+        return None
+    return Refusal(
+        "password.personal",
+        N_("The password must not contain a name or the address (“{word}”)."),
+        {"word": word},
+    )
 
 
 REFUSED_STRENGTH: Final = 1

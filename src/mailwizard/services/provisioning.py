@@ -77,14 +77,19 @@ def password_assessment(
     address: str,
     holder: SignedIn | None = None,
 ) -> PasswordAssessment:
-    """``password`` for the box ``address`` of ``identity``; a secondary box's must not
-    hold its ``holder``'s names or address either."""
+    """``password`` for the box ``address`` of ``identity``."""
+    return assess_password(password, policy, personal_texts(identity, address, holder))
+
+
+def personal_texts(identity: Identity, address: str, holder: SignedIn | None) -> list[str]:
+    """What the password of the box ``address`` of ``identity`` must not hold: their names
+    and address, and for a secondary box its ``holder``'s too."""
     personal = [identity.first_name, identity.last_name, address.partition("@")[0]]
     if holder is not None and holder.address != address:
         holder_names = holder.identity
         personal += [holder_names.first_name, holder_names.last_name]
         personal.append(holder.address.partition("@")[0])
-    return assess_password(password, policy, personal)
+    return personal
 
 
 def require_acceptable_password(
