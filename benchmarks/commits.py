@@ -1,6 +1,6 @@
 """Commits per second: eight client processes creating boxes at once, hashes made beforehand.
 
-Every commit is ``Directory.create_secondary``, the transaction that the wizard's
+Every commit is ``Mailboxes.create_secondary``, the transaction that the wizard's
 Valider runs after hashing: quota check under the household's lock, the address
 registry insert, the box, its consent, two confirmation e-mails and the audit line.
 The clients compete on purpose: each household gets twelve attempts for nine places,
@@ -20,7 +20,8 @@ from sqlalchemy import func, select
 
 from mailwizard.backends import schema
 from mailwizard.backends.engine import open_engine
-from mailwizard.backends.sql_directory import SqlDirectory
+from mailwizard.backends.sql_households import SqlHouseholds
+from mailwizard.backends.sql_mailboxes import SqlMailboxes
 from mailwizard.domain.models import Identity
 from mailwizard.errors import Refused
 from mailwizard.services.ports import Audit, NewMailbox
@@ -83,7 +84,7 @@ def _client(
     reports: multiprocessing.Queue[ClientReport],
 ) -> None:
     engine = open_engine(url, create=False)
-    directory = SqlDirectory(engine)
+    mailboxes = SqlMailboxes(engine)
     report = ClientReport()
     start.wait()
     for attempt in attempts:
@@ -94,7 +95,7 @@ def _client(
             notice("welcome", attempt.address, "fr", context),
         ]
         try:
-            directory.create_secondary(
+            mailboxes.create_secondary(
                 attempt.household_id,
                 mailbox,
                 TERMS_VERSION,
@@ -113,9 +114,9 @@ def _client(
 def run_commits(url: str, password_hash: str) -> CommitFigures:
     """Creates the competing households in the directory at ``url``, then races."""
     engine = open_engine(url, create=False)
-    directory = SqlDirectory(engine)
+    households = SqlHouseholds(engine)
     household_ids = [
-        directory.create_household(
+        households.create_household(
             DOMAIN, _holder(number, password_hash), PLACES, Audit("benchmark", "benchmark")
         )
         for number in range(HOUSEHOLDS)

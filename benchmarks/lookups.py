@@ -14,6 +14,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+from mailwizard.backends.sql_accounts import SqlAccounts
 from mailwizard.bootstrap import Services, bootstrap
 from mailwizard.config import Settings
 from mailwizard.errors import Refused
@@ -54,7 +55,7 @@ def open_services(url: str, work: Path) -> Services:
 
 def a_holder(services: Services) -> SignedIn:
     """The holder of one of the million boxes' households, as the sign-in makes them."""
-    credentials = services.provisioning._directory.credentials(f"jean.martin@{DOMAIN}")
+    credentials = SqlAccounts(services.engine).credentials(f"jean.martin@{DOMAIN}")
     assert credentials is not None
     return SignedIn.from_credentials(credentials)
 

@@ -29,7 +29,7 @@ from sqlalchemy import Engine, func, insert, select, update
 
 from mailwizard.backends import schema
 from mailwizard.backends.engine import newest_revision, open_engine
-from mailwizard.backends.sql_box_changes import registry_row
+from mailwizard.backends.sql_addresses import registry_row
 from mailwizard.domain.addresses import mailbox_home
 from mailwizard.domain.suggestions import base_local_parts, candidates
 from mailwizard.hashing import Argon2idHasher

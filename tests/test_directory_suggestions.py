@@ -3,17 +3,18 @@ address, deleted or not, until it is removed or purged."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from hand_clock import HandClock
 from mailwizard.backends import schema
-from mailwizard.backends.sql_directory import SqlDirectory
+from mailwizard.backends.sql_addresses import SqlAddressRegistry
+from mailwizard.backends.sql_aliases import SqlAliases
+from mailwizard.backends.sql_mailboxes import SqlMailboxes
 from mailwizard.bootstrap import Services
 from mailwizard.domain.models import Identity
 from mailwizard.domain.suggestions import NumberRange, base_local_parts, split_number
@@ -34,57 +35,66 @@ def directory_engine(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def directory(services: Services, clock: HandClock) -> Iterator[SqlDirectory]:
-    yield SqlDirectory(services.engine, clock)
+def mailboxes(services: Services, clock: HandClock) -> SqlMailboxes:
+    return SqlMailboxes(services.engine, clock)
 
 
-def registered(directory: SqlDirectory) -> set[str]:
-    with directory._engine.connect() as connection:
+@pytest.fixture
+def aliases(services: Services, clock: HandClock) -> SqlAliases:
+    return SqlAliases(services.engine, clock)
+
+
+def registered(engine: Engine) -> set[str]:
+    with engine.connect() as connection:
         return set(connection.execute(select(schema.address.c.address)).scalars())
 
 
-def create_box(directory: SqlDirectory, holder: SignedIn, address: str) -> None:
+def create_box(mailboxes: SqlMailboxes, holder: SignedIn, address: str) -> None:
     box = NewMailbox(address, "{ARGON2ID}not-used-here", RELATIVE, "fr")
-    directory.create_secondary(holder.household_id, box, "1", [], AUDIT)
+    mailboxes.create_secondary(holder.household_id, box, "1", [], AUDIT)
 
 
-def add_aliases(directory: SqlDirectory, holder: SignedIn, *aliases: str) -> None:
-    for alias in aliases:
-        directory.add_alias(holder.household_id, HOLDER, alias, MANY_ALIASES, AUDIT)
+def add_aliases(aliases: SqlAliases, holder: SignedIn, *addresses: str) -> None:
+    for alias in addresses:
+        aliases.add_alias(holder.household_id, HOLDER, alias, MANY_ALIASES, AUDIT)
 
 
 def test_numbers_held_by_boxes_aliases_and_deleted_boxes_are_not_proposed(
-    services: Services, directory: SqlDirectory, holder: SignedIn, clock: HandClock
+    services: Services,
+    mailboxes: SqlMailboxes,
+    aliases: SqlAliases,
+    holder: SignedIn,
+    clock: HandClock,
 ) -> None:
     # Jean Martin's five patterns, all taken (jean.martin by the holder), then numbers
     # 2 and 3 of every pattern: boxes, aliases, a deleted box, and two that come free.
-    add_aliases(directory, holder, *at(DOMAIN, "j.martin", "martin.jean", "jean-martin"))
-    add_aliases(directory, holder, *at(DOMAIN, "jeanmartin", "j.martin2", "martin.jean2"))
-    add_aliases(directory, holder, *at(DOMAIN, "jean-martin2", "jeanmartin2", "j.martin3"))
-    add_aliases(directory, holder, *at(DOMAIN, "martin.jean3", "jean-martin3", "jeanmartin3"))
+    add_aliases(aliases, holder, *at(DOMAIN, "j.martin", "martin.jean", "jean-martin"))
+    add_aliases(aliases, holder, *at(DOMAIN, "jeanmartin", "j.martin2", "martin.jean2"))
+    add_aliases(aliases, holder, *at(DOMAIN, "jean-martin2", "jeanmartin2", "j.martin3"))
+    add_aliases(aliases, holder, *at(DOMAIN, "martin.jean3", "jean-martin3", "jeanmartin3"))
     for number in (2, 3, 4):
-        create_box(directory, holder, f"jean.martin{number}@{DOMAIN}")
+        create_box(mailboxes, holder, f"jean.martin{number}@{DOMAIN}")
     purge_after = clock() + timedelta(days=30)
     for deleted in (f"jean.martin3@{DOMAIN}", f"jean.martin4@{DOMAIN}"):
-        directory.delete_mailbox(holder.household_id, deleted, purge_after, [], AUDIT)
-    directory.purge_mailbox(f"jean.martin4@{DOMAIN}", AUDIT)
-    directory.remove_alias(holder.household_id, f"martin.jean2@{DOMAIN}", AUDIT)
+        mailboxes.delete_mailbox(holder.household_id, deleted, purge_after, [], AUDIT)
+    mailboxes.purge_mailbox(f"jean.martin4@{DOMAIN}", AUDIT)
+    aliases.remove_alias(holder.household_id, f"martin.jean2@{DOMAIN}", AUDIT)
 
     proposals = services.provisioning.suggest(holder, "Jean", "Martin")
 
     assert proposals == at(
         DOMAIN, "martin.jean2", "jean.martin4", "j.martin4", "martin.jean4", "jean-martin4"
     )
-    taken = registered(directory)
+    taken = registered(services.engine)
     assert f"jean.martin3@{DOMAIN}" in taken, "a deleted box keeps its address until its purge"
     assert proposals == first_untaken(base_local_parts("Jean", "Martin"), DOMAIN, taken)
 
 
 def test_a_proposal_taken_meanwhile_is_no_longer_proposed(
-    services: Services, directory: SqlDirectory, holder: SignedIn
+    services: Services, mailboxes: SqlMailboxes, holder: SignedIn
 ) -> None:
     first = services.provisioning.suggest(holder, "Léa", "Martin")
-    create_box(directory, holder, first[0])
+    create_box(mailboxes, holder, first[0])
     assert first[0] not in services.provisioning.suggest(holder, "Léa", "Martin")
 
 
@@ -107,7 +117,8 @@ NUMBERS = st.one_of(st.integers(0, 40), st.integers(0, 10**12))
     wanted=st.integers(1, 6),
 )
 def test_the_directory_finds_the_free_numbers_the_registry_leaves(
-    directory: SqlDirectory,
+    services: Services,
+    aliases: SqlAliases,
     holder: SignedIn,
     added: set[tuple[str, int]],
     asked: list[tuple[str, int, int]],
@@ -116,15 +127,15 @@ def test_the_directory_finds_the_free_numbers_the_registry_leaves(
     """Whatever holes the taken numbers leave, the directory's answer is the one found
     by checking number after number; and every address registered, box or alias,
     carries the stem and number it splits into."""
-    taken_before = registered(directory)
+    taken_before = registered(services.engine)
     new = {f"{stem}{number or ''}@{DOMAIN}" for stem, number in added} - taken_before
-    add_aliases(directory, holder, *sorted(new))
+    add_aliases(aliases, holder, *sorted(new))
     ranges = [NumberRange(stem, first, first + span) for stem, first, span in asked]
 
-    answer = directory.free_numbers(DOMAIN, ranges, wanted)
+    answer = SqlAddressRegistry(services.engine).free_numbers(DOMAIN, ranges, wanted)
 
     assert answer == free_numbers_among(taken_before | new, DOMAIN)(ranges, wanted)
-    with directory._engine.connect() as connection:
+    with services.engine.connect() as connection:
         rows = connection.execute(
             select(schema.address.c.address, schema.address.c.stem, schema.address.c.number)
         ).all()

@@ -11,11 +11,12 @@ from datetime import timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import ColumnElement, Connection, RowMapping, Table, func, select
+from sqlalchemy import ColumnElement, Connection, Engine, RowMapping, Table, func, select
 
 from hand_clock import HandClock
-from mailwizard.backends import schema
-from mailwizard.backends.sql_directory import SqlDirectory
+from mailwizard.backends import schema, sql_households, sql_mailboxes
+from mailwizard.backends.sql_households import SqlHouseholds
+from mailwizard.backends.sql_mailboxes import SqlMailboxes
 from mailwizard.bootstrap import Services
 from mailwizard.domain.addresses import mailbox_home
 from mailwizard.domain.models import Identity
@@ -37,24 +38,31 @@ def directory_engine(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def directory(services: Services, clock: HandClock) -> SqlDirectory:
-    return SqlDirectory(services.engine, clock)
+def households(services: Services, clock: HandClock) -> SqlHouseholds:
+    return SqlHouseholds(services.engine, clock)
+
+
+@pytest.fixture
+def mailboxes(services: Services, clock: HandClock) -> SqlMailboxes:
+    return SqlMailboxes(services.engine, clock)
 
 
 def box(address: str) -> NewMailbox:
     return NewMailbox(address, "{ARGON2ID}not-used-here", PERSON, "fr")
 
 
-def new_household(directory: SqlDirectory) -> tuple[int, str]:
+def new_household(households: SqlHouseholds) -> tuple[int, str]:
     domain = f"count{next(_domains)}.example"
-    household_id = directory.create_household(domain, box(f"holder@{domain}"), MAX_SECONDARY, AUDIT)
+    household_id = households.create_household(
+        domain, box(f"holder@{domain}"), MAX_SECONDARY, AUDIT
+    )
     return household_id, domain
 
 
-def counts(directory: SqlDirectory, household_id: int) -> tuple[int, int]:
+def counts(engine: Engine, household_id: int) -> tuple[int, int]:
     """The household's count, and its secondary boxes not deleted."""
     mailbox = schema.mailbox
-    with directory._engine.connect() as connection:
+    with engine.connect() as connection:
         kept = connection.execute(
             select(schema.household.c.secondary_count).where(schema.household.c.id == household_id)
         ).scalar_one()
@@ -100,16 +108,20 @@ STEPS = st.lists(
 )
 @given(steps=STEPS)
 def test_the_count_follows_creations_deletions_and_purges(
-    directory: SqlDirectory, clock: HandClock, steps: list[tuple[str, int]]
+    services: Services,
+    households: SqlHouseholds,
+    mailboxes: SqlMailboxes,
+    clock: HandClock,
+    steps: list[tuple[str, int]],
 ) -> None:
-    household_id, domain = new_household(directory)
+    household_id, domain = new_household(households)
     expected = Household()
     for step, number in steps:
         address = f"box{number}@{domain}"
         if step == "create":
             refusal = expected.creation_refusal(number)
             try:
-                directory.create_secondary(household_id, box(address), "1", [], AUDIT)
+                mailboxes.create_secondary(household_id, box(address), "1", [], AUDIT)
             except Refused as refused:
                 assert refused.code == refusal
                 if refusal == "quota.reached":
@@ -122,7 +134,7 @@ def test_the_count_follows_creations_deletions_and_purges(
                 expected.live.add(number)
         elif step == "delete":
             try:
-                directory.delete_mailbox(
+                mailboxes.delete_mailbox(
                     household_id, address, clock() + timedelta(days=30), [], AUDIT
                 )
             except Refused:
@@ -131,53 +143,56 @@ def test_the_count_follows_creations_deletions_and_purges(
                 expected.live.remove(number)
                 expected.deleted.add(number)
         elif step == "purge":
-            directory.purge_mailbox(address, AUDIT)
+            mailboxes.purge_mailbox(address, AUDIT)
             expected.deleted.discard(number)
         elif step == "suspend box":
             if number in expected.live:
-                directory.set_mailbox_active(household_id, address, False, AUDIT)
+                mailboxes.set_mailbox_active(household_id, address, False, AUDIT)
         else:
             expected.contract_active = not expected.contract_active
-            directory.set_contract_active(household_id, expected.contract_active, AUDIT)
-        assert counts(directory, household_id) == (len(expected.live), len(expected.live))
+            households.set_contract_active(household_id, expected.contract_active, AUDIT)
+        assert counts(services.engine, household_id) == (len(expected.live), len(expected.live))
 
 
 @pytest.mark.parametrize("directory_engine", ["postgresql"])
 def test_a_place_freed_between_the_count_and_the_lock_is_taken(
-    directory: SqlDirectory, clock: HandClock, monkeypatch: pytest.MonkeyPatch
+    services: Services,
+    households: SqlHouseholds,
+    mailboxes: SqlMailboxes,
+    clock: HandClock,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """On PostgreSQL a full household is not locked by the refused count: a deletion
     may commit before the creation locks it to read why, and the creation then goes on."""
-    household_id, domain = new_household(directory)
+    household_id, domain = new_household(households)
     for number in range(MAX_SECONDARY):
-        directory.create_secondary(household_id, box(f"box{number}@{domain}"), "1", [], AUDIT)
-    other = SqlDirectory(directory._engine, clock)
-    lock_household = directory._lock_household
+        mailboxes.create_secondary(household_id, box(f"box{number}@{domain}"), "1", [], AUDIT)
+    other = SqlMailboxes(services.engine, clock)
 
     def delete_first(connection: Connection, locked_id: int) -> RowMapping:
         other.delete_mailbox(household_id, f"box0@{domain}", clock() + timedelta(days=1), [], AUDIT)
-        return lock_household(connection, locked_id)
+        return sql_households.lock_household(connection, locked_id)
 
-    monkeypatch.setattr(directory, "_lock_household", delete_first)
-    directory.create_secondary(household_id, box(f"late@{domain}"), "1", [], AUDIT)
+    monkeypatch.setattr(sql_mailboxes, "lock_household", delete_first)
+    mailboxes.create_secondary(household_id, box(f"late@{domain}"), "1", [], AUDIT)
 
-    assert counts(directory, household_id) == (MAX_SECONDARY, MAX_SECONDARY)
+    assert counts(services.engine, household_id) == (MAX_SECONDARY, MAX_SECONDARY)
 
 
 def test_a_creation_writes_the_same_rows_on_both_engines(
-    directory: SqlDirectory, clock: HandClock
+    services: Services, households: SqlHouseholds, mailboxes: SqlMailboxes, clock: HandClock
 ) -> None:
     """PostgreSQL creates a box in one statement, SQLite step by step: the same rows."""
-    household_id, domain = new_household(directory)
+    household_id, domain = new_household(households)
     address = f"lea.martin2@{domain}"
     messages = [
         notice("holder_confirmation", f"holder@{domain}", "fr", {"address": address}),
         notice("welcome", address, "en", {"address": address}),
     ]
-    directory.create_secondary(household_id, box(address), "7", messages, AUDIT)
+    mailboxes.create_secondary(household_id, box(address), "7", messages, AUDIT)
 
     def rows(table: Table, *where: ColumnElement[bool]) -> list[dict[str, object]]:
-        with directory._engine.connect() as connection:
+        with services.engine.connect() as connection:
             return [dict(row) for row in connection.execute(select(table).where(*where)).mappings()]
 
     now = clock()

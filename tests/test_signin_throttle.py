@@ -16,7 +16,8 @@ import pytest
 
 from cli_harness import Cli, query, write_answers
 from hand_clock import HandClock
-from mailwizard.backends.sql_directory import SqlDirectory
+from mailwizard.backends.sql_accounts import SqlAccounts
+from mailwizard.backends.sql_audit import SqlAuditLog
 from mailwizard.backends.sql_throttle import SqlSignInThrottle
 from mailwizard.bootstrap import Services, bootstrap
 from mailwizard.clock import utc_now
@@ -147,7 +148,8 @@ def test_an_unknown_address_costs_one_verification_at_the_stored_hashes_cost(
 ) -> None:
     hasher = RecordingHasher()
     signin = SignInService(
-        SqlDirectory(services.engine, utc_now),
+        SqlAccounts(services.engine),
+        SqlAuditLog(services.engine, utc_now),
         hasher,
         SqlSignInThrottle(services.engine),
         ThrottlePolicy(1000, timedelta(minutes=15)),
@@ -184,7 +186,8 @@ def test_after_a_cost_change_an_unknown_address_costs_what_the_stored_hashes_cos
     raised = Settings(argon2_time_cost=3)
     hasher = RecordingHasher(raised)
     signin = SignInService(
-        SqlDirectory(services.engine, utc_now),
+        SqlAccounts(services.engine),
+        SqlAuditLog(services.engine, utc_now),
         hasher,
         SqlSignInThrottle(services.engine),
         ThrottlePolicy(1000, timedelta(minutes=15)),

@@ -21,7 +21,8 @@ from sqlalchemy import insert
 
 from cli_harness import Cli, dump_directory, write_answers
 from mailwizard.backends import schema
-from mailwizard.backends.sql_directory import SqlDirectory
+from mailwizard.backends.sql_accounts import SqlAccounts
+from mailwizard.backends.sql_audit import SqlAuditLog
 from mailwizard.bootstrap import Services
 from mailwizard.domain.addresses import RESERVED_LOCAL_PARTS
 from mailwizard.domain.audit import ORIGIN_MAX
@@ -100,10 +101,10 @@ def test_what_the_audit_log_keeps_is_visible_and_fits_its_columns(
     household_id = services.households.household_id(HOLDER)
     actor = f"eve{ESCAPES}\x00{'e' * 300}@{DOMAIN}"
     audit = Audit(actor=actor, origin=f"terminal, web {'9' * 300}")
-    SqlDirectory(services.engine).record_audit(
+    SqlAuditLog(services.engine).record_audit(
         household_id, audit, "signin.failed", f"t{ESCAPES}\x00"
     )
-    SqlDirectory(services.engine).record_audit(
+    SqlAuditLog(services.engine).record_audit(
         household_id, Audit(f"x{ESCAPES}", ESCAPES), "x" * 100, None
     )
     odd, failed = services.management.audit_log(household_id, 2)
@@ -226,7 +227,7 @@ def test_a_password_is_stored_in_its_nfc_form_and_signs_in_either_way(
     request = box_request(LEA, "Léa", "Martin")
     request = request.model_copy(update={"password": SecretStr(decomposed)})
     services.provisioning.commit(holder, request, "test")
-    stored = SqlDirectory(services.engine).credentials(LEA)
+    stored = SqlAccounts(services.engine).credentials(LEA)
     assert stored is not None
     argon2_hash = stored.password_hash.removeprefix(SCHEME_PREFIX)
     assert argon2.PasswordHasher().verify(argon2_hash, composed)

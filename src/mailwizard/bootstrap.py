@@ -83,9 +83,14 @@ def bootstrap(
     from mailwizard.backends.engine import open_engine
     from mailwizard.backends.mail_archive import MaildirArchive
     from mailwizard.backends.sealed_secrets import SecretSeal
+    from mailwizard.backends.sql_accounts import SqlAccounts
+    from mailwizard.backends.sql_addresses import SqlAddressRegistry
+    from mailwizard.backends.sql_aliases import SqlAliases
+    from mailwizard.backends.sql_audit import SqlAuditLog
     from mailwizard.backends.sql_authenticators import SqlAuthenticators
     from mailwizard.backends.sql_devices import SqlRememberedDevices
-    from mailwizard.backends.sql_directory import SqlDirectory
+    from mailwizard.backends.sql_households import SqlHouseholds
+    from mailwizard.backends.sql_mailboxes import SqlMailboxes
     from mailwizard.backends.sql_outbox import SqlOutbox
     from mailwizard.backends.sql_throttle import SqlCodeThrottle, SqlSignInThrottle
     from mailwizard.hashing import Argon2idHasher
@@ -97,7 +102,11 @@ def bootstrap(
         busy_timeout_seconds=settings.busy_timeout_seconds,
         directory_group=settings.directory_group,
     )
-    directory = SqlDirectory(engine, clock or utc_now)
+    households = SqlHouseholds(engine, clock or utc_now)
+    registry = SqlAddressRegistry(engine)
+    accounts = SqlAccounts(engine)
+    mailboxes = SqlMailboxes(engine, clock or utc_now)
+    audit_log = SqlAuditLog(engine, clock or utc_now)
     hasher = Argon2idHasher(
         time_cost=settings.argon2_time_cost,
         memory_kib=settings.argon2_memory_kib,
@@ -105,7 +114,8 @@ def bootstrap(
     )
     throttle = SqlSignInThrottle(engine)
     signin = SignInService(
-        directory,
+        accounts,
+        audit_log,
         hasher,
         throttle,
         ThrottlePolicy(
@@ -122,12 +132,18 @@ def bootstrap(
     return Services(
         settings=settings,
         households=HouseholdService(
-            directory, hasher, settings.password_policy, settings.max_secondary
+            households, registry, hasher, settings.password_policy, settings.max_secondary
         ),
-        provisioning=ProvisioningService(directory, hasher, settings.password_policy, delivery),
+        provisioning=ProvisioningService(
+            households, registry, mailboxes, hasher, settings.password_policy, delivery
+        ),
         signin=signin,
         management=ManagementService(
-            directory,
+            households,
+            accounts,
+            mailboxes,
+            SqlAliases(engine, clock or utc_now),
+            audit_log,
             hasher,
             signin,
             MaildirArchive(settings.mail_folder, clock or utc_now),
@@ -150,7 +166,8 @@ def bootstrap(
         devices=DeviceService(
             SqlRememberedDevices(engine),
             KeyringDevice(),
-            directory,
+            accounts,
+            audit_log,
             throttle,
             timedelta(days=settings.remember_device_days),
             platform.node() or "?",

@@ -1,1 +1,1 @@
-"""The directory on SQL engines: the schema, its migrations and the Directory adapter."""
+"""The directory on SQL engines: the schema, its migrations and an adapter per port."""

@@ -7,7 +7,7 @@ from sqlalchemy import Engine, or_, select, update
 from mailwizard.backends import schema
 from mailwizard.backends.engine import read_transaction, write_transaction
 from mailwizard.backends.sealed_secrets import SecretSeal, is_sealed
-from mailwizard.backends.sql_box_changes import write_audit
+from mailwizard.backends.sql_audit import write_audit
 from mailwizard.clock import Clock, utc_now
 from mailwizard.services.ports import Audit
 

@@ -1,4 +1,4 @@
-"""A new secondary box as rows, and on PostgreSQL as one statement.
+"""A new box as rows; a new secondary box, on PostgreSQL, as one statement.
 
 On PostgreSQL a box's creation is one statement of data-modifying CTEs: the household
 takes the place (a conditional UPDATE, which also locks it), the address is
@@ -16,6 +16,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    Connection,
     FromClause,
     Select,
     Table,
@@ -28,7 +29,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 
 from mailwizard.backends import schema
-from mailwizard.backends.sql_box_changes import audit_row, outbox_row, registry_row
+from mailwizard.backends.sql_addresses import register_address, registry_row
+from mailwizard.backends.sql_audit import audit_row
+from mailwizard.backends.sql_outbox import outbox_row
 from mailwizard.domain.addresses import mailbox_home
 from mailwizard.domain.models import Role
 from mailwizard.services.ports import Audit, NewMailbox, OutboxMessage
@@ -65,6 +68,20 @@ def mailbox_row(
         "language": mailbox.language,
         "created_at": now,
     }
+
+
+def insert_mailbox(
+    connection: Connection, household_id: int, mailbox: NewMailbox, role: Role, now: datetime
+) -> int | None:
+    """The new box's id; None if the address is taken."""
+    if not register_address(connection, mailbox.address, now):
+        return None
+    mailbox_id = connection.execute(
+        insert(schema.mailbox)
+        .returning(schema.mailbox.c.id)
+        .values(mailbox_row(household_id, mailbox, role, now))
+    ).scalar_one()
+    return int(mailbox_id)
 
 
 def consent_row(terms_version: str, audit: Audit, now: datetime) -> dict[str, object]:

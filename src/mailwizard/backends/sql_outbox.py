@@ -8,16 +8,42 @@ in the middle leaves it to be claimed again once the lease has run out.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, RowMapping, and_, func, or_, select, update
+from sqlalchemy import Connection, Engine, RowMapping, and_, func, insert, or_, select, update
 
 from mailwizard.backends import schema
 from mailwizard.backends.engine import read_transaction, write_transaction
-from mailwizard.services.ports import QueuedMessage, Waiting
+from mailwizard.services.ports import OutboxMessage, QueuedMessage, Waiting
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+
+
+def outbox_row(message: OutboxMessage, now: datetime) -> dict[str, object]:
+    """The outbox's row for ``message``, due at once."""
+    return {
+        "message_id": message.message_id,
+        "recipient": message.recipient,
+        "language": message.language,
+        "template": message.template,
+        "context": json.dumps(message.context, ensure_ascii=False),
+        "status": PENDING,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+
+
+def queue_messages(
+    connection: Connection, messages: Sequence[OutboxMessage], now: datetime
+) -> None:
+    """Writes an action's e-mails in the transaction of the action."""
+    if messages:
+        # One statement with a row per message: on PostgreSQL one round trip for all.
+        connection.execute(
+            insert(schema.outbox).values([outbox_row(message, now) for message in messages])
+        )
 
 
 def _queued(row: RowMapping) -> QueuedMessage:

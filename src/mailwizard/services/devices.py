@@ -19,10 +19,11 @@ from mailwizard.domain.models import Role
 from mailwizard.errors import DeviceForgotten, Refusal, Refused
 from mailwizard.i18n import N_
 from mailwizard.services.ports import (
+    Accounts,
     Audit,
+    AuditLog,
     DeviceKeyring,
     DeviceToken,
-    Directory,
     RememberedDevice,
     RememberedDevices,
     SignInThrottle,
@@ -53,7 +54,8 @@ class DeviceService:
         self,
         devices: RememberedDevices,
         keyring: DeviceKeyring,
-        directory: Directory,
+        accounts: Accounts,
+        audit_log: AuditLog,
         throttle: SignInThrottle,
         lifetime: timedelta,
         label: str,
@@ -61,7 +63,8 @@ class DeviceService:
     ) -> None:
         self._devices = devices
         self._keyring = keyring
-        self._directory = directory
+        self._accounts = accounts
+        self._audit_log = audit_log
         self._throttle = throttle
         self._lifetime = lifetime
         self._label = label
@@ -121,7 +124,7 @@ class DeviceService:
         hashed = token_hash(stored.token)
         now = self._clock()
         mailbox_id = self._devices.holder_of(hashed, now)
-        credentials = None if mailbox_id is None else self._directory.credentials(stored.address)
+        credentials = None if mailbox_id is None else self._accounts.credentials(stored.address)
         if (
             credentials is None
             or credentials.mailbox_id != mailbox_id
@@ -158,4 +161,4 @@ class DeviceService:
     def _audit(self, holder: SignedIn, origin: Origin, action: str, target: str | None) -> None:
         # Devices are remembered and forgotten from the wizard only.
         audit = Audit(actor=holder.address, origin=origin.in_the_terminal)
-        self._directory.record_audit(holder.household_id, audit, action, target)
+        self._audit_log.record_audit(holder.household_id, audit, action, target)

@@ -7,19 +7,21 @@ from mailwizard.domain.models import HouseholdOverview, Identity
 from mailwizard.domain.passwords import PasswordPolicy
 from mailwizard.errors import Refusal, Refused
 from mailwizard.i18n import N_
-from mailwizard.services.ports import Audit, Directory, NewMailbox, PasswordHasher
+from mailwizard.services.ports import AddressRegistry, Audit, Households, NewMailbox, PasswordHasher
 from mailwizard.services.provisioning import available_address, require_acceptable_password
 
 
 class HouseholdService:
     def __init__(
         self,
-        directory: Directory,
+        households: Households,
+        registry: AddressRegistry,
         hasher: PasswordHasher,
         policy: PasswordPolicy,
         max_secondary: int,
     ) -> None:
-        self._directory = directory
+        self._households = households
+        self._registry = registry
         self._hasher = hasher
         self._policy = policy
         self._max_secondary = max_secondary
@@ -40,7 +42,7 @@ class HouseholdService:
         if refusal := check_domain_name(domain):
             raise Refused(refusal, field="domain")
         domain = normalise(domain)
-        primary = available_address(self._directory, {domain}, address)
+        primary = available_address(self._registry, {domain}, address)
         require_acceptable_password(self._policy, password, identity, primary)
         holder = NewMailbox(
             address=primary,
@@ -48,17 +50,17 @@ class HouseholdService:
             identity=identity,
             language=language,
         )
-        household_id = self._directory.create_household(
+        household_id = self._households.create_household(
             domain, holder, self._max_secondary, Audit(actor=primary, origin=audit_origin)
         )
-        return self._directory.overview(household_id)
+        return self._households.overview(household_id)
 
     def first_run(self) -> bool:
         """True while the directory holds no household at all."""
-        return not self._directory.has_households()
+        return not self._households.has_households()
 
     def household_id(self, primary_address: str) -> int:
-        household_id = self._directory.household_of_primary(normalise(primary_address))
+        household_id = self._households.household_of_primary(normalise(primary_address))
         if household_id is None:
             raise Refused(
                 Refusal(
@@ -71,12 +73,12 @@ class HouseholdService:
         return household_id
 
     def overview(self, primary_address: str) -> HouseholdOverview:
-        return self._directory.overview(self.household_id(primary_address))
+        return self._households.overview(self.household_id(primary_address))
 
     def overview_of(self, household_id: int) -> HouseholdOverview:
-        return self._directory.overview(household_id)
+        return self._households.overview(household_id)
 
     def set_contract_active(self, primary_address: str, active: bool, audit_origin: str) -> None:
-        self._directory.set_contract_active(
+        self._households.set_contract_active(
             self.household_id(primary_address), active, Audit(actor="operator", origin=audit_origin)
         )

@@ -21,11 +21,15 @@ from mailwizard.domain.models import AuditEntry, Role
 from mailwizard.domain.passwords import PasswordPolicy, check_confirmation
 from mailwizard.errors import MailStoreUnavailable, Refusal, Refused
 from mailwizard.services.ports import (
+    Accounts,
     AfterCommit,
+    Aliases,
     Audit,
+    AuditLog,
     CommittedMail,
     Credentials,
-    Directory,
+    Households,
+    Mailboxes,
     MailStore,
     PasswordHasher,
 )
@@ -72,7 +76,11 @@ class PurgeReport:
 class ManagementService:
     def __init__(
         self,
-        directory: Directory,
+        households: Households,
+        accounts: Accounts,
+        mailboxes: Mailboxes,
+        aliases: Aliases,
+        audit_log: AuditLog,
         hasher: PasswordHasher,
         signin: SignInService,
         store: MailStore,
@@ -82,7 +90,11 @@ class ManagementService:
         clock: Clock = utc_now,
     ) -> None:
         self._mail = mail
-        self._directory = directory
+        self._households = households
+        self._accounts = accounts
+        self._mailboxes = mailboxes
+        self._aliases = aliases
+        self._audit_log = audit_log
         self._hasher = hasher
         self._signin = signin
         self._store = store
@@ -93,7 +105,7 @@ class ManagementService:
     def _address_of_household(self, holder: SignedIn, text: str, field: str) -> str:
         """What the holder typed for an address of the household, a bare local part
         included, as the whole address."""
-        address = household_address(text, self._directory.domains(holder.household_id))
+        address = household_address(text, self._households.domains(holder.household_id))
         if isinstance(address, Refusal):
             raise Refused(address, field=field)
         return address
@@ -102,8 +114,8 @@ class ManagementService:
         """One of the holder's secondary boxes, not deleted."""
         require_holder(holder)
         address = self._address_of_household(holder, text, "address")
-        credentials = self._directory.credentials(address)
-        overview = self._directory.overview(holder.household_id)
+        credentials = self._accounts.credentials(address)
+        overview = self._households.overview(holder.household_id)
         if credentials is None or overview.box(address) is None:
             deleted = next((box for box in overview.deleted if box.address == address), None)
             if deleted is not None:
@@ -119,11 +131,11 @@ class ManagementService:
         """An alias at one of the household's domains for one of its boxes, primary
         included; returns the alias as written."""
         require_holder(holder)
-        parsed = parse_address(alias_text, self._directory.domains(holder.household_id))
+        parsed = parse_address(alias_text, self._households.domains(holder.household_id))
         if isinstance(parsed, Refusal):
             raise Refused(parsed, field="alias")
         alias = str(parsed)
-        self._directory.add_alias(
+        self._aliases.add_alias(
             holder.household_id,
             self._address_of_household(holder, box_address, "box"),
             alias,
@@ -136,7 +148,7 @@ class ManagementService:
         """Returns the alias removed, as written."""
         require_holder(holder)
         alias = self._address_of_household(holder, alias_text, "alias")
-        self._directory.remove_alias(
+        self._aliases.remove_alias(
             holder.household_id, alias, Audit(actor=holder.address, origin=audit_origin)
         )
         return alias
@@ -145,7 +157,7 @@ class ManagementService:
         """Suspends a secondary box (no sign-in, mail still received) or reactivates it;
         returns its address."""
         box = self._secondary(holder, address)
-        self._directory.set_mailbox_active(
+        self._mailboxes.set_mailbox_active(
             holder.household_id,
             box.address,
             active,
@@ -168,7 +180,7 @@ class ManagementService:
         context = mail_context(holder, box.address, box.identity) | {
             "purge_date": purge_after.strftime("%Y-%m-%d")
         }
-        self._directory.delete_mailbox(
+        self._mailboxes.delete_mailbox(
             holder.household_id,
             box.address,
             purge_after,
@@ -200,7 +212,7 @@ class ManagementService:
         """Any box's own user, who must give the current password (a failure counts
         towards the sign-in lock). Blocks for hashing."""
         account = self._signin.sign_in(address, current, audit_origin)
-        box = self._directory.credentials(account.address)
+        box = self._accounts.credentials(account.address)
         if box is None:
             raise Refused(unknown_mailbox(account.address), field="address")
         holder = self._holder_of(account)
@@ -212,8 +224,8 @@ class ManagementService:
     def _holder_of(self, account: SignedIn) -> SignedIn:
         if account.role is Role.PRIMARY:
             return account
-        primary = self._directory.overview(account.household_id).primary
-        holder = self._directory.credentials(primary.address)
+        primary = self._households.overview(account.household_id).primary
+        holder = self._accounts.credentials(primary.address)
         assert holder is not None, "every household has its primary box"
         return SignedIn(
             mailbox_id=holder.mailbox_id,
@@ -239,7 +251,7 @@ class ManagementService:
         if refusal := check_confirmation(password, confirmation):
             raise Refused(refusal, field="confirmation")
         actor = box.address if template == "password_changed" else holder.address
-        self._directory.replace_password(
+        self._mailboxes.replace_password(
             box.household_id,
             box.address,
             self._hasher.hash(password),
@@ -256,7 +268,7 @@ class ManagementService:
 
     def audit_log(self, household_id: int, limit: int | None = None) -> list[AuditEntry]:
         """Newest first."""
-        return self._directory.audit_entries(household_id, limit)
+        return self._audit_log.audit_entries(household_id, limit)
 
     def purge(self, audit_origin: str) -> PurgeReport:
         """Archives what deleted boxes still hold and erases those whose time is up;
@@ -264,10 +276,10 @@ class ManagementService:
         archived: list[str] = []
         purged: list[str] = []
         now = self._clock()
-        for box in self._directory.deleted_mailboxes():
+        for box in self._mailboxes.deleted_mailboxes():
             if box.purge_after <= now:
                 self._store.remove(box.address)
-                self._directory.purge_mailbox(box.address, Audit(PURGE_ACTOR, audit_origin))
+                self._mailboxes.purge_mailbox(box.address, Audit(PURGE_ACTOR, audit_origin))
                 purged.append(box.address)
             elif self._store.archive(box.address):
                 archived.append(box.address)

@@ -104,8 +104,8 @@ class Audit:
     origin: str
 
 
-class Directory(Protocol):
-    """The mail-account directory that Dovecot authenticates against."""
+class Households(Protocol):
+    """Households: the first run that makes one, its domains, its contract, its boxes."""
 
     def create_household(
         self, domain: str, holder: NewMailbox, max_secondary: int, audit: Audit
@@ -113,20 +113,17 @@ class Directory(Protocol):
 
     def has_households(self) -> bool: ...
 
-    def credentials(self, address: str) -> Credentials | None: ...
-
-    def sign_in_lookup(self, address: str) -> SignInLookup:
-        """The box of ``address``, or for an unknown address the hash its decoy
-        verification is to cost as much as: in one query either way."""
-        ...
-
-    def set_password_hash(self, mailbox_id: int, password_hash: str) -> None: ...
-
     def household_of_primary(self, address: str) -> int | None: ...
 
     def domains(self, household_id: int) -> tuple[str, ...]: ...
 
     def overview(self, household_id: int) -> HouseholdOverview: ...
+
+    def set_contract_active(self, household_id: int, active: bool, audit: Audit) -> None: ...
+
+
+class AddressRegistry(Protocol):
+    """Every address a box or an alias holds, whatever the household, deleted boxes too."""
 
     def taken(self, addresses: Collection[str]) -> set[str]: ...
 
@@ -137,6 +134,23 @@ class Directory(Protocol):
         holds, box or alias, deleted or not, in increasing order."""
         ...
 
+
+class Accounts(Protocol):
+    """The boxes as a sign-in sees them: an address, a password hash, whose it is."""
+
+    def credentials(self, address: str) -> Credentials | None: ...
+
+    def sign_in_lookup(self, address: str) -> SignInLookup:
+        """The box of ``address``, or for an unknown address the hash its decoy
+        verification is to cost as much as: in one query either way."""
+        ...
+
+    def set_password_hash(self, mailbox_id: int, password_hash: str) -> None: ...
+
+
+class Mailboxes(Protocol):
+    """A household's secondary boxes, from their creation to their purge."""
+
     def create_secondary(
         self,
         household_id: int,
@@ -145,17 +159,6 @@ class Directory(Protocol):
         messages: Sequence[OutboxMessage],
         audit: Audit,
     ) -> datetime: ...
-
-    def set_contract_active(self, household_id: int, active: bool, audit: Audit) -> None: ...
-
-    def add_alias(
-        self, household_id: int, mailbox_address: str, alias: str, max_aliases: int, audit: Audit
-    ) -> None:
-        """Registers ``alias`` for one of the household's boxes, under the same uniqueness
-        as boxes; refuses past ``max_aliases`` for that box."""
-        ...
-
-    def remove_alias(self, household_id: int, alias: str, audit: Audit) -> None: ...
 
     def set_mailbox_active(
         self, household_id: int, address: str, active: bool, audit: Audit
@@ -186,20 +189,38 @@ class Directory(Protocol):
         """Also forgets every device remembered for the box."""
         ...
 
-    def record_audit(
-        self, household_id: int | None, audit: Audit, action: str, target: str | None
-    ) -> None: ...
-
-    def audit_entries(self, household_id: int, limit: int | None) -> list[AuditEntry]:
-        """Newest first."""
-        ...
-
     def deleted_mailboxes(self) -> list[DeletedMailbox]:
         """Every household's deleted boxes awaiting their purge, oldest first."""
         ...
 
     def purge_mailbox(self, address: str, audit: Audit) -> None:
         """Removes what is left of a deleted box; its address may be used again."""
+        ...
+
+
+class Aliases(Protocol):
+    """Further addresses of a household's boxes."""
+
+    def add_alias(
+        self, household_id: int, mailbox_address: str, alias: str, max_aliases: int, audit: Audit
+    ) -> None:
+        """Registers ``alias`` for one of the household's boxes, under the same uniqueness
+        as boxes; refuses past ``max_aliases`` for that box."""
+        ...
+
+    def remove_alias(self, household_id: int, alias: str, audit: Audit) -> None: ...
+
+
+class AuditLog(Protocol):
+    """Who did what, from where: the changes write their own line in their transaction,
+    this records what changes nothing in the directory (a failed sign-in, a device)."""
+
+    def record_audit(
+        self, household_id: int | None, audit: Audit, action: str, target: str | None
+    ) -> None: ...
+
+    def audit_entries(self, household_id: int, limit: int | None) -> list[AuditEntry]:
+        """Newest first."""
         ...
 
 

@@ -20,10 +20,12 @@ from mailwizard.domain.suggestions import base_local_parts, choose_suggestions
 from mailwizard.errors import Notice, Refusal, Refused
 from mailwizard.i18n import N_
 from mailwizard.services.ports import (
+    AddressRegistry,
     AfterCommit,
     Audit,
     CommittedMail,
-    Directory,
+    Households,
+    Mailboxes,
     NewMailbox,
     OutboxMessage,
     PasswordHasher,
@@ -49,13 +51,13 @@ class CreatedMailbox:
     """Its confirmation e-mails, delivered or waiting in the outbox."""
 
 
-def available_address(directory: Directory, domains: Collection[str], text: str) -> str:
+def available_address(registry: AddressRegistry, domains: Collection[str], text: str) -> str:
     """The normalised address, if its syntax is right and nobody holds it."""
     parsed = parse_address(text, domains)
     if isinstance(parsed, Refusal):
         raise Refused(parsed, field="address")
     address = str(parsed)
-    if directory.taken([address]):
+    if registry.taken([address]):
         raise Refused(taken_refusal(address), field="address")
     return address
 
@@ -107,12 +109,16 @@ def require_acceptable_password(
 class ProvisioningService:
     def __init__(
         self,
-        directory: Directory,
+        households: Households,
+        registry: AddressRegistry,
+        mailboxes: Mailboxes,
         hasher: PasswordHasher,
         policy: PasswordPolicy,
         mail: CommittedMail,
     ) -> None:
-        self._directory = directory
+        self._households = households
+        self._registry = registry
+        self._mailboxes = mailboxes
         self._hasher = hasher
         self._policy = policy
         self._mail = mail
@@ -120,7 +126,7 @@ class ProvisioningService:
     def prerequisites(self, holder: SignedIn) -> HouseholdOverview:
         """Step 2's gate: the holder's primary box, an active contract, room left."""
         require_holder(holder)
-        overview = self._directory.overview(holder.household_id)
+        overview = self._households.overview(holder.household_id)
         refusal = check_contract(overview.contract_active) or check_quota(
             len(overview.secondary), overview.max_secondary
         )
@@ -141,16 +147,16 @@ class ProvisioningService:
         """Available proposals at the household's first domain: the directory finds the
         free numbers of every pattern in one query (two or three for numbers past six
         digits)."""
-        domain = self._directory.domains(household_id)[0]
+        domain = self._households.domains(household_id)[0]
         return choose_suggestions(
             base_local_parts(first_name, last_name),
             domain,
-            partial(self._directory.free_numbers, domain),
+            partial(self._registry.free_numbers, domain),
         )
 
     def check_address(self, holder: SignedIn, text: str) -> str:
         return available_address(
-            self._directory, self._directory.domains(holder.household_id), text
+            self._registry, self._households.domains(holder.household_id), text
         )
 
     def assess_password(
@@ -183,7 +189,7 @@ class ProvisioningService:
             identity=identity,
             language=request.language,
         )
-        created_at = self._directory.create_secondary(
+        created_at = self._mailboxes.create_secondary(
             holder.household_id,
             mailbox,
             TERMS_VERSION,

@@ -11,9 +11,10 @@ from mailwizard.domain.models import Identity, Role
 from mailwizard.errors import SignInFailed
 from mailwizard.i18n import N_
 from mailwizard.services.ports import (
+    Accounts,
     Audit,
+    AuditLog,
     Credentials,
-    Directory,
     Lock,
     PasswordHasher,
     SignInThrottle,
@@ -61,13 +62,15 @@ class ThrottlePolicy:
 class SignInService:
     def __init__(
         self,
-        directory: Directory,
+        accounts: Accounts,
+        audit_log: AuditLog,
         hasher: PasswordHasher,
         throttle: SignInThrottle,
         policy: ThrottlePolicy,
         clock: Clock = utc_now,
     ) -> None:
-        self._directory = directory
+        self._accounts = accounts
+        self._audit_log = audit_log
         self._hasher = hasher
         self._throttle = throttle
         self._policy = policy
@@ -83,7 +86,7 @@ class SignInService:
         one likes, verify at most ``max_failures`` passwords before the lock.
         """
         typed = typed_address(address)
-        lookup = self._directory.sign_in_lookup(typed)
+        lookup = self._accounts.sign_in_lookup(typed)
         credentials = lookup.credentials
         attempt = reserve_patiently(self._throttle, typed, self._clock, self._policy.max_failures)
         if isinstance(attempt, Lock):
@@ -104,12 +107,12 @@ class SignInService:
             locks_until = self._throttle.failed(
                 typed, self._clock(), self._policy.max_failures, self._policy.lock
             )
-            self._directory.record_audit(household_id, audit, "signin.failed", typed)
+            self._audit_log.record_audit(household_id, audit, "signin.failed", typed)
             if locks_until is not None:
-                self._directory.record_audit(household_id, audit, "signin.locked", typed)
+                self._audit_log.record_audit(household_id, audit, "signin.locked", typed)
                 raise locked_out(locks_until)
             raise SignInFailed(N_("The address or the password is incorrect."))
         self._throttle.succeeded(typed, self._clock())
         if self._hasher.needs_rehash(credentials.password_hash):
-            self._directory.set_password_hash(credentials.mailbox_id, self._hasher.hash(password))
+            self._accounts.set_password_hash(credentials.mailbox_id, self._hasher.hash(password))
         return SignedIn.from_credentials(credentials)
