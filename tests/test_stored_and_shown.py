@@ -143,7 +143,7 @@ def test_audit_lines_written_by_anyone_are_shown_with_their_controls_escaped(
     assert terminal_safe(shown.stdout)
     escaped = "\\x1b[2J\\x1b]0;owned\\x07\\x9b31m\\u202e"
     assert f"(terminal, ssh {escaped}\\x0d\\x0aforged line\\u2028)" in shown.stdout
-    assert f"failed sign-in as x{escaped}\\U000e0041" in shown.stdout
+    assert f"failed attempt to sign in to x{escaped}\\U000e0041" in shown.stdout
     assert f"odd{escaped} x{escaped}" in shown.stdout
     assert len(shown.stdout.splitlines()) == 3, "one line per entry, however it was written"
     as_json = cli("audit", "--owner", HOLDER, "--json")

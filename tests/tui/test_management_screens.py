@@ -209,6 +209,27 @@ async def test_the_activity_lists_every_entry_newest_first(
         ]
 
 
+@pytest.mark.parametrize(
+    ("language", "what", "who"),
+    [
+        ("en", "failed attempt to sign in to {lea}", "someone not signed in"),
+        ("fr", "tentative de connexion à {lea} échouée", "une personne non connectée"),
+    ],
+)
+async def test_a_failed_sign_in_is_shown_as_an_attempt_on_the_address_not_by_its_holder(
+    lea: str, make_app: AppFactory, language: str, what: str, who: str
+) -> None:
+    app = make_app(language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, lea, "not the password")
+        await sign_in(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        newest = [str(cell) for cell in table.get_row_at(0)]
+        assert newest[1:3] == [what.format(lea=lea), who]
+
+
 async def test_the_same_person_advice_leads_to_an_alias_of_the_primary_box(
     household: str, services: Services, make_app: AppFactory
 ) -> None:
@@ -240,7 +261,7 @@ async def test_the_activity_shows_control_characters_escaped_never_raw(
         "household_id": services.households.household_id(HOLDER),
         "actor": f"eve{escapes}@famille-martin.fr",
         "origin": f"terminal, ssh {escapes}\r\nforged",
-        "action": "signin.failed",
+        "action": "alias.added",
         "target": f"x{escapes}",
     }
     with services.engine.begin() as connection:
@@ -250,7 +271,7 @@ async def test_the_activity_shows_control_characters_escaped_never_raw(
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
         recent = label_text(app, "#recent-activity")
-        assert f"failed sign-in as x{shown}" in recent
+        assert f"added the alias x{shown}" in recent
         assert f"(terminal, ssh {shown}\\x0d\\x0aforged)" in recent
         assert all(line.isprintable() for line in recent.splitlines())
         await pilot.press("l")
@@ -258,7 +279,7 @@ async def test_the_activity_shows_control_characters_escaped_never_raw(
         table = app.screen.query_one(DataTable)
         cells = [str(cell) for cell in table.get_row_at(0)]
         assert cells[1:] == [
-            f"failed sign-in as x{shown}",
+            f"added the alias x{shown}",
             f"eve{shown}@famille-martin.fr",
             f"terminal, ssh {shown}\\x0d\\x0aforged",
         ]

@@ -55,6 +55,7 @@ async def test_first_run_then_sign_in_then_create(make_app: AppFactory, services
         await pilot.click("#create")
         await settle(pilot)
         assert screen_name(app) == "IdentityScreen"
+        assert label_text(app, ".step-number") == "Step 1 of 4", "at home the gate asks nothing"
         await fill_identity(pilot)
         assert screen_name(app) == "AddressScreen"
         await choose_address(pilot)
@@ -65,6 +66,7 @@ async def test_first_run_then_sign_in_then_create(make_app: AppFactory, services
         assert continue_enabled(app)
         await press_continue(pilot)
         assert screen_name(app) == "ReviewScreen"
+        assert label_text(app, ".step-number") == "Step 4 of 4"
         await press_continue(pilot)
 
         assert screen_name(app) == "ManagementScreen"

@@ -92,7 +92,7 @@ async def test_every_screen_speaks_french_when_asked(household: str, make_app: A
         assert "9 adresses secondaires restantes sur 9" in label_text(app, "#remaining")
         await pilot.click("#create")
         await settle(pilot)
-        assert label_text(app, ".step-number") == "Étape 3 sur 6"
+        assert label_text(app, ".step-number") == "Étape 1 sur 4"
         await pilot.press("escape")
         await settle(pilot)
         assert screen_name(app) == "ManagementScreen"
@@ -137,6 +137,7 @@ async def test_away_from_home_the_gate_asks_for_the_authenticator_code(
     async with app.run_test(size=(80, 24)) as pilot:
         await start_creation(pilot)
         assert screen_name(app) == "GateScreen"
+        assert label_text(app, ".step-number") == "Step 1 of 5", "the code is a step of its own"
         assert "authenticator" in field_reason(app, "totp_code")
         await type_into(pilot, "#totp_code", "000000")
         await press_continue(pilot)
@@ -144,6 +145,7 @@ async def test_away_from_home_the_gate_asks_for_the_authenticator_code(
         await type_into(pilot, "#totp_code", app_on_the_phone.now())
         await press_continue(pilot)
         assert screen_name(app) == "IdentityScreen"
+        assert label_text(app, ".step-number") == "Step 2 of 5"
 
 
 async def test_away_from_home_without_an_authenticator_the_gate_refuses(

@@ -20,8 +20,8 @@ ACTIONS: Final = {
     "password.changed": N_("changed the password of {target}"),
     "alias.added": N_("added the alias {target}"),
     "alias.removed": N_("removed the alias {target}"),
-    "signin.failed": N_("failed sign-in as {target}"),
-    "signin.locked": N_("sign-in locked for {target}"),
+    "signin.failed": N_("failed attempt to sign in to {target}"),
+    "signin.locked": N_("sign-in to {target} locked after failed attempts"),
     "totp.enrolled": N_("set up strong identification"),
     "totp.disabled": N_("turned strong identification off"),
     "totp.failed": N_("wrong code from the authenticator app"),
@@ -112,7 +112,18 @@ def shown_origin(origin: str) -> str:
     return ", ".join(shown)
 
 
+ATTEMPTS: Final = frozenset({"signin.failed", "signin.locked"})
+"""Actions of someone not signed in: the recorded actor is only the address they typed,
+so it is not shown as the one who acted; the address is the target."""
+
+
+def shown_actor(entry: AuditEntry) -> str:
+    if entry.action in ATTEMPTS:
+        return _("someone not signed in")
+    return visible(entry.actor)
+
+
 def shown_line(entry: AuditEntry) -> tuple[str, str, str]:
     """What a terminal shows of ``entry``: what was done, by whom, from where, each
     ``visible`` (whatever the rows hold, written by this version or not)."""
-    return describe(entry), visible(entry.actor), shown_origin(entry.origin)
+    return describe(entry), shown_actor(entry), shown_origin(entry.origin)

@@ -1,4 +1,4 @@
-"""Steps 2 to 6 of the creation, over one ``WizardState`` that survives going back.
+"""The steps of the creation, over one ``WizardState`` that survives going back.
 
 Each step is a screen that dismisses with an outcome; this module decides what comes
 next. The order of the steps is plain data.
@@ -33,8 +33,6 @@ class Step(StrEnum):
 
 
 STEP_ORDER: Final = (Step.GATE, Step.IDENTITY, Step.ADDRESS, Step.PASSWORD, Step.REVIEW)
-NUMBERED_STEPS: Final = 6
-"""The provider's help page numbers its steps so: 1 is the management page, 6 the review."""
 
 FIELD_STEPS: Final = {
     "civility": Step.IDENTITY,
@@ -47,8 +45,10 @@ FIELD_STEPS: Final = {
 }
 
 
-def step_number(step: Step) -> int:
-    return STEP_ORDER.index(step) + 2
+def numbered_steps(at_home: bool) -> tuple[Step, ...]:
+    """The steps the person goes through, counted from 1: at home the gate asks nothing
+    (it lets the holder through, or says why not), so it is no step of theirs."""
+    return STEP_ORDER[1:] if at_home else STEP_ORDER
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,7 @@ class WizardContext:
     origin: Origin
     holder: SignedIn
     language: str
+    numbered: tuple[Step, ...]
 
 
 class CreationFlow:
@@ -105,6 +106,7 @@ class CreationFlow:
             app.origin,
             holder,
             app.language,
+            numbered_steps(services.access.at_home(app.origin)),
         )
         self._finished = finished
         self.state = WizardState()

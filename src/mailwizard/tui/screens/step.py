@@ -1,4 +1,4 @@
-"""What steps 2 to 6 share: the step number and title, Back and Continue, Escape."""
+"""What the steps of the creation share: the step number and title, Back and Continue, Escape."""
 
 from __future__ import annotations
 
@@ -12,12 +12,10 @@ from mailwizard.domain.wizard import WizardState
 from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_, _
 from mailwizard.tui.flow import (
-    NUMBERED_STEPS,
     Backward,
     Step,
     StepOutcome,
     WizardContext,
-    step_number,
 )
 from mailwizard.tui.support import MailwizardScreen, show_beside_field
 
@@ -39,12 +37,13 @@ class StepScreen(MailwizardScreen[StepOutcome]):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="step-heading"):
             yield Label(_(self.TITLE_TEXT), classes="screen-title")
-            yield Label(
-                _("Step {number} of {total}").format(
-                    number=step_number(self.STEP), total=NUMBERED_STEPS
-                ),
-                classes="step-number",
-            )
+            numbered = self.context.numbered
+            if self.STEP in numbered:
+                number, total = numbered.index(self.STEP) + 1, len(numbered)
+                yield Label(
+                    _("Step {number} of {total}").format(number=number, total=total),
+                    classes="step-number",
+                )
         with VerticalScroll(classes="form"):
             yield from self.compose_form()
             yield Label("", id="step-error", classes="field-error", markup=False)

@@ -13,10 +13,12 @@ from mailwizard.i18n import N_, _
 from mailwizard.tui.widgets.field import Field
 
 CIVILITY_CAPTIONS = {
-    Civility.MADAME: N_("Madame"),
-    Civility.MONSIEUR: N_("Monsieur"),
-    Civility.NEUTRAL: N_("Neutral"),
+    Civility.MADAME: N_("Ms"),
+    Civility.MONSIEUR: N_("Mr"),
+    Civility.NEUTRAL: N_("Mx"),
 }
+"""The titles an English form offers; French shows Madame, Monsieur, Neutre. "Ms", not
+"Mrs": like Madame, it says nothing of marriage."""
 
 
 class IdentityFields(Vertical):
