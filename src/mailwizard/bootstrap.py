@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from mailwizard.clock import Clock, utc_now
 from mailwizard.config import Settings
 from mailwizard.services.access import AccessService
+from mailwizard.services.activation import ActivationService
 from mailwizard.services.delivery import DeliveryService, MailSettings
 from mailwizard.services.devices import DeviceService
 from mailwizard.services.households import HouseholdService
@@ -37,6 +38,7 @@ class Services:
     access: AccessService
     management: ManagementService
     devices: DeviceService
+    activation: ActivationService
     delivery: DeliveryService
     passphrases: PassphraseService
     engine: Engine
@@ -84,6 +86,7 @@ def bootstrap(
     from mailwizard.backends.mail_archive import MaildirArchive
     from mailwizard.backends.sealed_secrets import SecretSeal
     from mailwizard.backends.sql_accounts import SqlAccounts
+    from mailwizard.backends.sql_activation import SqlActivations
     from mailwizard.backends.sql_addresses import SqlAddressRegistry
     from mailwizard.backends.sql_aliases import SqlAliases
     from mailwizard.backends.sql_audit import SqlAuditLog
@@ -113,16 +116,11 @@ def bootstrap(
         parallelism=settings.argon2_parallelism,
     )
     throttle = SqlSignInThrottle(engine)
-    signin = SignInService(
-        accounts,
-        audit_log,
-        hasher,
-        throttle,
-        ThrottlePolicy(
-            settings.signin_max_failures, timedelta(minutes=settings.signin_lock_minutes)
-        ),
-        clock or utc_now,
+    signin_policy = ThrottlePolicy(
+        settings.signin_max_failures, timedelta(minutes=settings.signin_lock_minutes)
     )
+    signin = SignInService(accounts, audit_log, hasher, throttle, signin_policy, clock or utc_now)
+    activation_lifetime = timedelta(hours=settings.activation_hours)
     delivery = DeliveryService(
         SqlOutbox(engine),
         transport(settings),
@@ -135,7 +133,14 @@ def bootstrap(
             households, registry, hasher, settings.password_policy, settings.max_secondary
         ),
         provisioning=ProvisioningService(
-            households, registry, mailboxes, hasher, settings.password_policy, delivery
+            households,
+            registry,
+            mailboxes,
+            hasher,
+            settings.password_policy,
+            delivery,
+            activation_lifetime,
+            clock or utc_now,
         ),
         signin=signin,
         management=ManagementService(
@@ -171,6 +176,18 @@ def bootstrap(
             throttle,
             timedelta(days=settings.remember_device_days),
             platform.node() or "?",
+            clock or utc_now,
+        ),
+        activation=ActivationService(
+            SqlActivations(engine, clock or utc_now),
+            households,
+            audit_log,
+            hasher,
+            throttle,
+            signin_policy,
+            settings.password_policy,
+            activation_lifetime,
+            delivery,
             clock or utc_now,
         ),
         delivery=delivery,

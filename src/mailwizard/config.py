@@ -196,6 +196,13 @@ class Settings(BaseSettings):
         le=365,
         description="How long a device whose holder ticked “remember this device” stays so.",
     )
+    activation_hours: float = Field(
+        default=72,
+        gt=0,
+        le=24 * 90,
+        description="How long an activation code, for a relative to choose their box's "
+        "password, stays valid.",
+    )
     busy_timeout_seconds: float = Field(
         default=30.0,
         gt=0,

@@ -10,7 +10,9 @@ taken one.
 
 ``mailbox`` has the columns Dovecot's SQL driver reads (username, password, maildir,
 active). A deleted box keeps its row, inactive, until its purge: until then its address
-stays taken, so nobody else receives mail meant for its former user.
+stays taken, so nobody else receives mail meant for its former user. A box created for
+its user to choose the password awaits its activation while it has an
+``activation_hash`` and no ``activated_at`` (see migration 0010).
 
 ``household.secondary_count`` is how many of its secondary boxes are not deleted: the
 creation of a box adds one and checks the quota in the same conditional UPDATE, which
@@ -125,6 +127,9 @@ mailbox = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("deleted_at", UtcDateTime, nullable=True),
     Column("purge_after", UtcDateTime, nullable=True, index=True),
+    Column("activation_hash", Text, nullable=True),
+    Column("activation_expires_at", UtcDateTime, nullable=True),
+    Column("activated_at", UtcDateTime, nullable=True),
     Index("ix_mailbox_household_id_role", "household_id", "role"),
     Index(
         "uq_mailbox_one_primary",

@@ -67,6 +67,10 @@ def mailbox_row(
         "last_name": mailbox.identity.last_name,
         "language": mailbox.language,
         "created_at": now,
+        "activation_hash": None if mailbox.activation is None else mailbox.activation.code_hash,
+        "activation_expires_at": None
+        if mailbox.activation is None
+        else mailbox.activation.expires_at,
     }
 
 
@@ -106,7 +110,8 @@ def _row_of_parameters(
 _ADDRESS_COLUMNS = ("address", "domain", "stem", "number", "created_at")
 _MAILBOX_COLUMNS = (
     "username", "password", "maildir", "active", "household_id", "role", "civility",
-    "first_name", "last_name", "language", "created_at",
+    "first_name", "last_name", "language", "created_at", "activation_hash",
+    "activation_expires_at",
 )  # fmt: skip
 _CONSENT_COLUMNS = ("terms_version", "accepted_at", "accepted_by")
 _OUTBOX_COLUMNS = (

@@ -28,6 +28,11 @@ class CreateAnswers(BaseModel):
     accept_terms: StrictBool = Field(
         default=False, description="Accept the current terms of use: only true accepts them."
     )
+    activation: StrictBool = Field(
+        default=False,
+        description="true: the new user chooses the password with an activation code, "
+        "printed after the address, instead of MAILWIZARD_NEW_PASSWORD.",
+    )
     language: Literal["en", "fr"] | None = Field(
         default=None, description="Language of the new user's e-mails; default: the interface's."
     )

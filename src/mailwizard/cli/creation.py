@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from mailwizard import i18n
+from mailwizard.cli.activation import show_code
 from mailwizard.cli.answers import SUGGEST, read_answers
 from mailwizard.cli.secrets import read_password
 from mailwizard.cli.state import CliState, cli_origin, pass_state, warn_if_waiting
@@ -65,15 +66,18 @@ def create(state: CliState, answers_path: Path) -> None:
     """Create a secondary box from an answers file; print its address.
 
     The holder's password comes from MAILWIZARD_OWNER_PASSWORD, the new box's from
-    MAILWIZARD_NEW_PASSWORD (or prompts, in a terminal). Away from the home network, the
-    authenticator's code comes from MAILWIZARD_TOTP_CODE.
+    MAILWIZARD_NEW_PASSWORD (or prompts, in a terminal); with "activation = true" its
+    user chooses it instead, with the activation code printed on a second line. Away
+    from the home network, the authenticator's code comes from MAILWIZARD_TOTP_CODE.
     """
     answers = read_answers(answers_path)
     identity = given_identity(answers.civility, answers.first_name, answers.last_name)
     owner_password = read_password("MAILWIZARD_OWNER_PASSWORD", _("Password of the holder:"))
-    new_password = read_password(
-        "MAILWIZARD_NEW_PASSWORD", _("Password of the new box:"), confirm=True
-    )
+    new_password = None
+    if not answers.activation:
+        new_password = read_password(
+            "MAILWIZARD_NEW_PASSWORD", _("Password of the new box:"), confirm=True
+        )
     services = state.services()
     provisioning = services.provisioning
     holder = services.signin.sign_in(answers.owner, owner_password, cli_origin())
@@ -107,6 +111,8 @@ def create(state: CliState, answers_path: Path) -> None:
     )
     created = provisioning.commit(holder, request, cli_origin())
     click.echo(created.address)
+    if created.activation is not None:
+        show_code(created.activation)
     warn_if_waiting(created.mail)
 
 

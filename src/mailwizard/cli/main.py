@@ -23,6 +23,8 @@ from mailwizard.startup import APP_NAME, ENVIRONMENT_PREFIX
 COMMAND_MODULES = {
     "init": "creation",
     "create": "creation",
+    "activate": "activation",
+    "activation-code": "activation",
     "accounts": "management",
     "suggest": "accounts",
     "contract": "accounts",

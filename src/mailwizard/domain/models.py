@@ -99,7 +99,8 @@ class MailboxRequest(BaseModel):
 
     identity: Identity
     address: str
-    password: SecretStr
+    password: SecretStr | None
+    """None: the box awaits its user, who chooses the password with an activation code."""
     accepted_terms_version: str | None
     language: str
 

@@ -82,6 +82,16 @@ TEMPLATES: Final = {
             "Nobody will ever ask you for your password by e-mail.\n"
         ),
     ),
+    "holder_activated": Template(
+        "holder",
+        N_("{first_name} {last_name} activated {address}"),
+        N_(
+            "Hello {holder_name},\n\n"
+            "{first_name} {last_name} used the activation code you gave them and chose the "
+            "password of {address}: the box is open, and only they know its password.\n\n"
+            "If you did not expect this, contact your provider's support.\n"
+        ),
+    ),
     "password_changed": Template(
         "user",
         N_("Your password was changed"),

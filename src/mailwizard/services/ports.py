@@ -13,11 +13,22 @@ from mailwizard.domain.suggestions import NumberRange
 
 
 @dataclass(frozen=True)
+class PendingActivation:
+    """The hash of a box's one-time activation code, and when the code runs out."""
+
+    code_hash: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
 class NewMailbox:
     address: str
     password_hash: str
     identity: Identity
     language: str
+    activation: PendingActivation | None = None
+    """For a box whose user chooses the password: until then, ``password_hash`` is the
+    hash of a secret nobody keeps."""
 
 
 @dataclass(frozen=True)
@@ -432,3 +443,55 @@ class DeviceKeyring(Protocol):
     def store(self, token: DeviceToken) -> None: ...
 
     def erase(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class ActivationLookup:
+    """A box created with an activation code, its holder, and what became of the code."""
+
+    mailbox_id: int
+    household_id: int
+    address: str
+    identity: Identity
+    language: str
+    code_hash: str
+    expires_at: datetime
+    activated_at: datetime | None
+    holder_address: str
+    holder_identity: Identity
+    holder_language: str
+
+
+class Activations(Protocol):
+    """The boxes created for their users to choose the password, from the code the
+    holder gives them until they use it."""
+
+    def lookup(self, address: str) -> ActivationLookup | None:
+        """The box of ``address`` if it was created with an activation code and is not
+        deleted."""
+        ...
+
+    def activate(
+        self,
+        mailbox_id: int,
+        password_hash: str,
+        now: datetime,
+        messages: Sequence[OutboxMessage],
+        audit: Audit,
+    ) -> bool:
+        """Gives the box its user's password and uses its code up, with its e-mails and
+        audit line; False, changing nothing, when the box no longer awaits activation at
+        ``now`` (used meanwhile, run out, deleted)."""
+        ...
+
+    def reissue(
+        self, household_id: int, address: str, activation: PendingActivation, audit: Audit
+    ) -> bool:
+        """Replaces the code of one of the household's boxes that still awaits its
+        activation (or whose code ran out); False, changing nothing, for any other box."""
+        ...
+
+    def awaiting(self, household_id: int) -> dict[str, datetime]:
+        """The household's boxes not yet activated, each with the end of its code (past,
+        for a code that ran out)."""
+        ...

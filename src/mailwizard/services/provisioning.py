@@ -6,12 +6,15 @@ commit runs all of them again: what the UI showed may be stale by then.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.utils import make_msgid
 from functools import partial
+from typing import Protocol
 
+from mailwizard.clock import Clock, utc_now
 from mailwizard.domain.addresses import parse_address, taken_refusal
 from mailwizard.domain.models import HouseholdOverview, Identity, MailboxRequest, Role, validated
 from mailwizard.domain.passwords import PasswordAssessment, PasswordPolicy, assess_password
@@ -19,6 +22,7 @@ from mailwizard.domain.quota import check_contract, check_quota
 from mailwizard.domain.suggestions import base_local_parts, choose_suggestions
 from mailwizard.errors import Notice, Refusal, Refused
 from mailwizard.i18n import N_
+from mailwizard.services.activation_codes import IssuedCode, issue_code
 from mailwizard.services.ports import (
     AddressRegistry,
     AfterCommit,
@@ -49,6 +53,8 @@ class CreatedMailbox:
     advice: Notice | None
     mail: AfterCommit
     """Its confirmation e-mails, delivered or waiting in the outbox."""
+    activation: IssuedCode | None = None
+    """For a box whose user chooses the password: the code to give them, shown once."""
 
 
 def available_address(registry: AddressRegistry, domains: Collection[str], text: str) -> str:
@@ -72,18 +78,28 @@ def require_holder(account: SignedIn) -> None:
         )
 
 
+class HolderNames(Protocol):
+    """Whose names and address a relative's password must not hold either."""
+
+    @property
+    def address(self) -> str: ...
+
+    @property
+    def identity(self) -> Identity: ...
+
+
 def password_assessment(
     policy: PasswordPolicy,
     password: str,
     identity: Identity,
     address: str,
-    holder: SignedIn | None = None,
+    holder: HolderNames | None = None,
 ) -> PasswordAssessment:
     """``password`` for the box ``address`` of ``identity``."""
     return assess_password(password, policy, personal_texts(identity, address, holder))
 
 
-def personal_texts(identity: Identity, address: str, holder: SignedIn | None) -> list[str]:
+def personal_texts(identity: Identity, address: str, holder: HolderNames | None) -> list[str]:
     """What the password of the box ``address`` of ``identity`` must not hold: their names
     and address, and for a secondary box its ``holder``'s too."""
     personal = [identity.first_name, identity.last_name, address.partition("@")[0]]
@@ -99,7 +115,7 @@ def require_acceptable_password(
     password: str,
     identity: Identity,
     address: str,
-    holder: SignedIn | None = None,
+    holder: HolderNames | None = None,
 ) -> None:
     assessment = password_assessment(policy, password, identity, address, holder)
     if not assessment.acceptable:
@@ -115,6 +131,8 @@ class ProvisioningService:
         hasher: PasswordHasher,
         policy: PasswordPolicy,
         mail: CommittedMail,
+        activation_lifetime: timedelta,
+        clock: Clock = utc_now,
     ) -> None:
         self._households = households
         self._registry = registry
@@ -122,6 +140,8 @@ class ProvisioningService:
         self._hasher = hasher
         self._policy = policy
         self._mail = mail
+        self._activation_lifetime = activation_lifetime
+        self._clock = clock
 
     def prerequisites(self, holder: SignedIn) -> HouseholdOverview:
         """Step 2's gate: the holder's primary box, an active contract, room left."""
@@ -181,13 +201,20 @@ class ProvisioningService:
                 Refusal("terms.not_accepted", N_("Read and accept the terms of use to continue.")),
                 field="terms",
             )
-        password = request.password.get_secret_value()
-        require_acceptable_password(self._policy, password, identity, address, holder)
+        issued, pending = None, None
+        if request.password is None:
+            # Its user chooses the password with the code; until then nobody knows one.
+            password = secrets.token_urlsafe(32)
+            issued, pending = issue_code(self._hasher, self._activation_lifetime, self._clock())
+        else:
+            password = request.password.get_secret_value()
+            require_acceptable_password(self._policy, password, identity, address, holder)
         mailbox = NewMailbox(
             address=address,
             password_hash=self._hasher.hash(password),
             identity=identity,
             language=request.language,
+            activation=pending,
         )
         created_at = self._mailboxes.create_secondary(
             holder.household_id,
@@ -201,10 +228,11 @@ class ProvisioningService:
             created_at,
             self.same_person_advice(holder, identity),
             self._mail.deliver_committed(),
+            issued,
         )
 
 
-def mail_context(holder: SignedIn, address: str, identity: Identity) -> dict[str, str]:
+def mail_context(holder: HolderNames, address: str, identity: Identity) -> dict[str, str]:
     """What every e-mail about a box may say: whose box, and whose household."""
     return {
         "address": address,
