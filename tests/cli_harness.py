@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -66,6 +67,22 @@ class Cli:
             stdin=subprocess.DEVNULL,
         )
         return Outcome(completed.returncode, completed.stdout, completed.stderr)
+
+
+def at_the_same_instant(count: int, *args: str, env: Mapping[str, str]) -> list[dict[str, object]]:
+    """``mailwizard ARGS`` run by ``count`` processes together (see simultaneous_cli.py):
+    each one's exit code and standard error."""
+    completed = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("simultaneous_cli.py")), str(count), *args],
+        env={**os.environ, **env},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=True,
+    )
+    outcomes: list[dict[str, object]] = json.loads(completed.stdout)
+    return outcomes
 
 
 def write_answers(path: Path, **answers: object) -> Path:

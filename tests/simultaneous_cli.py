@@ -23,6 +23,7 @@ from pathlib import Path
 PRELOADED = (
     "mailwizard.cli.main",
     "mailwizard.cli.management",
+    "mailwizard.cli.activation",
     "mailwizard.config",
     "mailwizard.bootstrap",
     "mailwizard.backends.engine",
@@ -33,6 +34,7 @@ PRELOADED = (
     "mailwizard.backends.sql_households",
     "mailwizard.backends.sql_mailboxes",
     "mailwizard.backends.sql_throttle",
+    "mailwizard.backends.sql_activation",
     "mailwizard.backends.sql_authenticators",
     "mailwizard.backends.sql_devices",
     "mailwizard.backends.sql_outbox",

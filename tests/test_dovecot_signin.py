@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import grp
+import smtplib
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,44 @@ def test_a_suspended_box_is_refused_until_reactivated_and_a_deleted_one_for_good
     assert cli("accounts", "resume", "--owner", HOLDER, lea, env=owner).exit_code == 1
     assert not dovecot.login(lea, NEW_PASSWORD)
     assert dovecot.login(HOLDER, HOLDER_PASSWORD)
+
+
+def test_a_box_awaiting_activation_receives_mail_but_signs_in_only_after_it(
+    household: str, cli: Cli, answers_dir: Path, dovecot: Dovecot, directory_url: str
+) -> None:
+    """Dovecot takes Léa's mail at once, but refuses every sign-in (her code, the
+    password she will choose, even a password whose hash the box held) until she chose
+    her password with the code; then that password opens the box, with the mail that
+    waited for her."""
+    path = write_answers(answers_dir / "lea.toml", first_name="Léa", last_name="Martin",
+                         address="suggest", activation=True)  # fmt: skip
+    owner = {"MAILWIZARD_OWNER_PASSWORD": HOLDER_PASSWORD}
+    created = cli("create", "--answers", str(path), env=owner)
+    assert created.exit_code == 0, created.stderr
+    lea, line = created.stdout.splitlines()
+    code = line.removeprefix("activation code: ")
+    with smtplib.LMTP("127.0.0.1", dovecot.lmtp_port) as lmtp:
+        lmtp.sendmail(HOLDER, [lea], f"To: {lea}\r\nSubject: Waiting for you\r\n\r\nHello.\r\n")
+
+    for attempt in (code, NEW_PASSWORD, ""):
+        assert not dovecot.login(lea, attempt)
+    engine = create_engine(directory_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as connection:
+        hash_of = text("SELECT password FROM mailbox WHERE username = :a")
+        held = connection.execute(hash_of, {"a": lea}).scalar_one()
+        holder_hash = connection.execute(hash_of, {"a": HOLDER}).scalar_one()
+        swap = text("UPDATE mailbox SET password = :p WHERE username = :a")
+        connection.execute(swap, {"p": holder_hash, "a": lea})
+    assert not dovecot.login(lea, HOLDER_PASSWORD), "awaiting: refused whatever its hash"
+    with engine.begin() as connection:
+        connection.execute(swap, {"p": held, "a": lea})
+    engine.dispose()
+    activation = {"MAILWIZARD_ACTIVATION_CODE": code, "MAILWIZARD_NEW_PASSWORD": NEW_PASSWORD}
+    opened = cli("activate", lea, env=activation)
+    assert opened.exit_code == 0, opened.stderr
+
+    assert dovecot.login(lea, NEW_PASSWORD)
+    assert not dovecot.login(lea, code)
+    assert any(
+        b"Subject: Waiting for you" in message for message in dovecot.inbox(lea, NEW_PASSWORD)
+    )

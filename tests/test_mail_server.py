@@ -185,3 +185,33 @@ def test_port_25_refuses_unknown_and_deleted_boxes_relaying_and_forged_senders(
     assert servers.signs_in(lea, NEW_PASSWORD)
     assert parsed(servers.wait_for(lea, NEW_PASSWORD, "While suspended"))["From"] == OUTSIDER
     assert servers.search(HOLDER, HOLDER_PASSWORD, "From a suspended box") == []
+
+
+def test_a_box_awaiting_activation_takes_mail_but_submits_only_once_activated(
+    servers: MailServers, cli: Cli, answers_dir: Path
+) -> None:
+    """Mail from outside reaches Léa's box before she opened it; neither submission nor
+    IMAP let anyone in until she chose her password with the code; then both do."""
+    path = write_answers(answers_dir / "lea.toml", first_name="Léa", last_name="Martin",
+                         address="suggest", activation=True)  # fmt: skip
+    created = cli("create", "--answers", str(path), env=OWNER_ENV)
+    assert created.exit_code == 0, created.stderr
+    lea, line = created.stdout.splitlines()
+    code = line.removeprefix("activation code: ")
+
+    early = servers.send(OUTSIDER, lea, "Before activation")
+    assert early.ok, early.text + servers.logs()
+    for password in (code, NEW_PASSWORD):
+        refused_submission = servers.submit(lea, password, HOLDER, "Not yet")
+        assert refused(refused_submission, "535", "authentication failed"), refused_submission.text
+
+    activation = {"MAILWIZARD_ACTIVATION_CODE": code, "MAILWIZARD_NEW_PASSWORD": NEW_PASSWORD}
+    opened = cli("activate", lea, env=activation)
+    assert opened.exit_code == 0, opened.stderr
+    assert parsed(servers.wait_for(lea, NEW_PASSWORD, "Before activation"))["To"] == lea
+    sent = servers.submit(lea, NEW_PASSWORD, HOLDER, "Now I can write")
+    assert sent.ok, sent.text + servers.logs()
+    assert parsed(servers.wait_for(HOLDER, HOLDER_PASSWORD, "Now I can write"))["From"] == lea
+    told = parsed(servers.wait_for(HOLDER, HOLDER_PASSWORD, "activated"))
+    assert told["Subject"] == f"Léa Martin activated {lea}"
+    assert servers.search(HOLDER, HOLDER_PASSWORD, "Not yet") == []

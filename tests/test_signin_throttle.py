@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import os
 import statistics
-import subprocess
-import sys
 import time
 from contextlib import suppress
 from datetime import timedelta
@@ -14,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_harness import Cli, query, write_answers
+from cli_harness import Cli, at_the_same_instant, query, write_answers
 from hand_clock import HandClock
 from mailwizard.backends.sql_accounts import SqlAccounts
 from mailwizard.backends.sql_audit import SqlAuditLog
@@ -254,18 +250,10 @@ def test_forty_processes_guessing_at_once_verify_at_most_five_passwords(
     """Forty processes send a wrong holder's password at the same instant: the tries are
     counted before the passwords are verified, so five are verified (each logged as a
     failed sign-in) and the others find the address locked; the right one then too."""
-    command = [sys.executable, str(Path(__file__).with_name("simultaneous_cli.py")),
-               str(GUESSERS), "accounts", "suspend", "--owner", HOLDER, LEA]  # fmt: skip
-    completed = subprocess.run(
-        command,
-        env={**os.environ, "MAILWIZARD_OWNER_PASSWORD": WRONG},
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=True,
-    )
-    outcomes = json.loads(completed.stdout)
+    outcomes = at_the_same_instant(
+        GUESSERS, "accounts", "suspend", "--owner", HOLDER, LEA,
+        env={"MAILWIZARD_OWNER_PASSWORD": WRONG},
+    )  # fmt: skip
     assert [o["exit_code"] for o in outcomes] == [1] * GUESSERS, outcomes
     ((verified,),) = query(
         directory_url, "SELECT count(*) FROM audit_log WHERE action = 'signin.failed'"
