@@ -219,7 +219,7 @@ def test_create_prints_the_address_then_the_code_and_activate_opens_the_box(
     assert (wrong.exit_code, wrong.stderr) == (
         1, "The address or the activation code is incorrect.\n"
     )  # fmt: skip
-    reissued = cli("activation-code", "--owner", HOLDER, LEA, env=OWNER_ENV)
+    reissued = cli("activation-code", "--owner", HOLDER, "lea.martin", env=OWNER_ENV)
     assert reissued.exit_code == 0, reissued.stderr
     new = reissued.stdout.strip().removeprefix("activation code: ")
     assert CODE_SHAPE.fullmatch(new) and new != code
@@ -272,9 +272,9 @@ def test_forty_processes_guessing_codes_at_once_verify_at_most_five(
     wrong = next(c for c in iter(new_code, None) if c != code)
     guess = {"MAILWIZARD_ACTIVATION_CODE": wrong, "MAILWIZARD_NEW_PASSWORD": NEW_PASSWORD}
     outcomes = at_the_same_instant(GUESSERS, "activate", LEA, env=guess)
-    assert [o["exit_code"] for o in outcomes] == [1] * GUESSERS, outcomes
+    assert [o.exit_code for o in outcomes] == [1] * GUESSERS, outcomes
     assert audit_actions(directory_url).count("activation.failed") == 5
-    locked = [o for o in outcomes if "Too many wrong codes" in o["stderr"]]
+    locked = [o for o in outcomes if "Too many wrong codes" in o.stderr]
     assert len(locked) == GUESSERS - 4, "the fifth failure and every try after it: locked"
 
     right = cli("activate", LEA, env={"MAILWIZARD_ACTIVATION_CODE": code,

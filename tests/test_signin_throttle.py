@@ -254,12 +254,12 @@ def test_forty_processes_guessing_at_once_verify_at_most_five_passwords(
         GUESSERS, "accounts", "suspend", "--owner", HOLDER, LEA,
         env={"MAILWIZARD_OWNER_PASSWORD": WRONG},
     )  # fmt: skip
-    assert [o["exit_code"] for o in outcomes] == [1] * GUESSERS, outcomes
+    assert [o.exit_code for o in outcomes] == [1] * GUESSERS, outcomes
     ((verified,),) = query(
         directory_url, "SELECT count(*) FROM audit_log WHERE action = 'signin.failed'"
     )
     assert verified == 5
-    locked = [o for o in outcomes if "Too many failed attempts" in o["stderr"]]
+    locked = [o for o in outcomes if "Too many failed attempts" in o.stderr]
     assert len(locked) == GUESSERS - 4, "the fifth failure and every try after it: locked"
 
     right = cli("accounts", "suspend", "--owner", HOLDER, LEA,

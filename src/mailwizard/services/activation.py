@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from mailwizard.clock import Clock, utc_now
 from mailwizard.domain.activation import typed_code
-from mailwizard.domain.addresses import normalise, typed_address
+from mailwizard.domain.addresses import household_address, typed_address
 from mailwizard.domain.models import Identity, Role
 from mailwizard.domain.passwords import PasswordAssessment, PasswordPolicy, check_confirmation
 from mailwizard.errors import Refusal, Refused
@@ -208,7 +208,9 @@ class ActivationService:
         """A new code for one of the holder's boxes that awaits its activation; the old
         code no longer opens it. Blocks for hashing."""
         require_holder(holder)
-        box = normalise(address)
+        box = household_address(address, self._directory.domains(holder.household_id))
+        if isinstance(box, Refusal):
+            raise Refused(box, field="address")
         issued, pending = issue_code(self._hasher, self._lifetime, self._clock())
         audit = Audit(actor=holder.address, origin=audit_origin)
         if not self._activations.reissue(holder.household_id, box, pending, audit):
