@@ -208,7 +208,7 @@ class ActivationService:
         """A new code for one of the holder's boxes that awaits its activation; the old
         code no longer opens it. Blocks for hashing."""
         require_holder(holder)
-        box = household_address(address, self._directory.domains(holder.household_id))
+        box = household_address(address, self._households.domains(holder.household_id))
         if isinstance(box, Refusal):
             raise Refused(box, field="address")
         issued, pending = issue_code(self._hasher, self._lifetime, self._clock())
