@@ -64,6 +64,8 @@ class Workspace:
     smtp_port: int
     submission_port: int
     imap_port: int
+    imaps_port: int
+    """IMAP with TLS from the first byte (Debian's 993), for clients told to use SSL."""
 
     @property
     def directory_file(self) -> Path:
@@ -177,7 +179,7 @@ def mail_workspace() -> Iterator[Workspace]:
     root = Path(tempfile.mkdtemp(prefix="mailwizard-mail-servers-"))
     try:
         root.chmod(0o755)
-        workspace = Workspace(root, free_port(), free_port(), free_port())
+        workspace = Workspace(root, free_port(), free_port(), free_port(), free_port())
         workspace.mail_root.mkdir()
         os.chown(workspace.mail_root, NOBODY, NOBODY)
         workspace.generated.mkdir(mode=0o755)
@@ -258,7 +260,9 @@ service imap-login {{
     port = {workspace.imap_port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {workspace.imaps_port}
+    ssl = yes
   }}
 }}
 service anvil {{

@@ -16,6 +16,7 @@ from mailwizard.clock import Clock, utc_now
 from mailwizard.config import Settings
 from mailwizard.services.access import AccessService
 from mailwizard.services.activation import ActivationService
+from mailwizard.services.client_setup import ClientSetupService
 from mailwizard.services.delivery import DeliveryService, MailSettings
 from mailwizard.services.devices import DeviceService
 from mailwizard.services.households import HouseholdService
@@ -41,6 +42,7 @@ class Services:
     activation: ActivationService
     delivery: DeliveryService
     passphrases: PassphraseService
+    client_setup: ClientSetupService
     engine: Engine
 
     def close(self) -> None:
@@ -124,7 +126,7 @@ def bootstrap(
     delivery = DeliveryService(
         SqlOutbox(engine),
         transport(settings),
-        MailSettings(settings.mail_from, settings.imap_host, settings.smtp_host),
+        MailSettings(settings.mail_from, settings.announced_servers),
         clock or utc_now,
     )
     return Services(
@@ -192,5 +194,6 @@ def bootstrap(
         ),
         delivery=delivery,
         passphrases=passphrases(settings),
+        client_setup=ClientSetupService(households, accounts, settings.announced_servers),
         engine=engine,
     )

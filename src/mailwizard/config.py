@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import platformdirs
-from pydantic import AfterValidator, Field, SecretStr, ValidationError
+from pydantic import AfterValidator, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -24,6 +24,7 @@ from pydantic_settings import (
 
 from mailwizard.bounded_files import NESTED_TOO_DEEP, FileRefused, read_bounded
 from mailwizard.domain.access import DEFAULT_TRUSTED_NETWORKS
+from mailwizard.domain.mail_clients import AnnouncedServers, ImapSecurity, submission_port
 from mailwizard.domain.management import DEFAULT_MAX_ALIASES
 from mailwizard.domain.passwords import PasswordPolicy
 from mailwizard.domain.quota import DEFAULT_MAX_SECONDARY
@@ -156,10 +157,24 @@ class Settings(BaseSettings):
         description="Sender of confirmation e-mails; default: postmaster@DOMAIN.",
     )
     imap_host: str | None = Field(
-        default=None, description="IMAP server named in the welcome e-mail; default: mail.DOMAIN."
+        default=None,
+        description="IMAP server named to the boxes' users (welcome e-mail and card, "
+        "client-config); default: mail.DOMAIN.",
+    )
+    imap_security: ImapSecurity = Field(
+        default=ImapSecurity.STARTTLS,
+        description="How clients reach IMAP: starttls (port 143) or ssl (TLS at once, 993).",
+    )
+    imap_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="IMAP port named to the boxes' users; default: 143, or 993 with ssl.",
     )
     smtp_host: str | None = Field(
-        default=None, description="SMTP server named in the welcome e-mail; default: mail.DOMAIN."
+        default=None,
+        description="Submission server named to the boxes' users (port from "
+        "submission_service, STARTTLS); default: mail.DOMAIN.",
     )
     trusted_networks: list[Annotated[str, AfterValidator(_network)]] = Field(
         default_factory=lambda: list(DEFAULT_TRUSTED_NETWORKS),
@@ -240,6 +255,23 @@ class Settings(BaseSettings):
         default="default",
         description="The screen's colours; high-contrast also helps people who see poorly.",
     )
+
+    @field_validator("submission_service")
+    @classmethod
+    def _submission_port_known(cls, value: str) -> str:
+        submission_port(value)  # its ValueError says what is accepted
+        return value
+
+    @property
+    def announced_servers(self) -> AnnouncedServers:
+        """The servers, ports and security the boxes' users are told."""
+        return AnnouncedServers(
+            imap_host=self.imap_host,
+            imap_port=self.imap_port,
+            imap_security=self.imap_security,
+            smtp_host=self.smtp_host,
+            smtp_port=submission_port(self.submission_service),
+        )
 
     @property
     def totp_key(self) -> Path:

@@ -150,6 +150,16 @@ class SqlHouseholds:
     def domains(self, household_id: int) -> tuple[str, ...]:
         return self._cached_domains(household_id)
 
+    def all_domains(self) -> tuple[str, ...]:
+        with read_transaction(self._engine) as connection:
+            return tuple(
+                connection.execute(
+                    select(schema.household_domain.c.domain).order_by(
+                        schema.household_domain.c.domain
+                    )
+                ).scalars()
+            )
+
     def _read_domains(self, household_id: int) -> tuple[str, ...]:
         with read_transaction(self._engine) as connection:
             return _domains(connection, household_id)

@@ -27,6 +27,8 @@ COMMAND_MODULES = {
     "activation-code": "activation",
     "accounts": "management",
     "suggest": "accounts",
+    "client-config": "client_setup",
+    "card": "client_setup",
     "contract": "accounts",
     "alias": "management",
     "audit": "management",

@@ -4,8 +4,6 @@ without an exported variable to remember."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -16,6 +14,7 @@ from pydantic import SecretStr
 
 from mailwizard.bounded_files import INPUT_MAX_BYTES, NESTED_TOO_DEEP, FileRefused, read_bounded
 from mailwizard.cli.state import CliState, pass_state
+from mailwizard.cli.whole_files import replace_whole
 from mailwizard.config import Settings, load_settings
 from mailwizard.errors import DirectoryUnavailable, UsageProblem
 from mailwizard.i18n import N_, _
@@ -72,17 +71,7 @@ def _serialised(path: Path, content: dict[str, Any]) -> bytes:
 def _replace(path: Path, content: bytes) -> None:
     """0600, as it may hold a kiosk PIN; written whole through a renamed temporary file."""
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        descriptor, draft = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        try:
-            with os.fdopen(descriptor, "wb") as stream:
-                stream.write(content)
-                stream.flush()
-                os.fsync(stream.fileno())
-            Path(draft).replace(path)
-        except BaseException:
-            Path(draft).unlink(missing_ok=True)
-            raise
+        replace_whole(path, content, mode=0o600, folder_mode=0o700)
     except OSError as error:
         raise DirectoryUnavailable(
             N_("Cannot write the settings file {path}: {reason}"),

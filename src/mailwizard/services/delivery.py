@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Final
 
 from mailwizard.clock import Clock, utc_now
+from mailwizard.domain.mail_clients import AnnouncedServers
 from mailwizard.domain.models import HouseholdOverview
 from mailwizard.errors import MailwizardError
 from mailwizard.services.mail_templates import compose
@@ -49,8 +50,7 @@ class FlushReport:
 @dataclass(frozen=True)
 class MailSettings:
     sender: str | None
-    imap_host: str | None
-    smtp_host: str | None
+    servers: AnnouncedServers
 
 
 class DeliveryService:
@@ -92,8 +92,7 @@ class DeliveryService:
             email = compose(
                 message,
                 sender=self._mail.sender or f"postmaster@{domain}",
-                imap_host=self._mail.imap_host or f"mail.{domain}",
-                smtp_host=self._mail.smtp_host or f"mail.{domain}",
+                servers=self._mail.servers.for_domain(domain),
             )
             try:
                 self._transport.deliver(message.recipient, email)

@@ -12,6 +12,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Final, Literal
 
+from mailwizard.domain.mail_clients import SECURITY_NAMES, ClientSettings
 from mailwizard.i18n import N_, catalog
 from mailwizard.services.ports import QueuedMessage
 
@@ -45,8 +46,9 @@ TEMPLATES: Final = {
             "To read your mail, sign in with:\n"
             "  address: {address}\n"
             "  password: the one chosen when the box was created\n"
-            "  incoming mail (IMAP): {imap_host}\n"
-            "  outgoing mail (SMTP): {smtp_host}\n\n"
+            "  user name: your whole address, {address}\n"
+            "  incoming mail (IMAP): {imap_host}, port {imap_port}, {imap_security}\n"
+            "  outgoing mail (SMTP): {smtp_host}, port {smtp_port}, STARTTLS\n\n"
             "Nobody will ever ask you for your password by e-mail.\n"
         ),
     ),
@@ -109,11 +111,19 @@ def _address(display_name: str, address: str) -> Address:
     return Address(display_name=display_name, username=local_part, domain=domain)
 
 
-def compose(message: QueuedMessage, sender: str, imap_host: str, smtp_host: str) -> EmailMessage:
-    """The e-mail for one outbox row, headers and body in the recipient's language."""
+def compose(message: QueuedMessage, sender: str, servers: ClientSettings) -> EmailMessage:
+    """The e-mail for one outbox row, headers and body in the recipient's language; the
+    ``servers`` are those the welcome card and the device files announce."""
     template = TEMPLATES[message.template]
     translations = catalog(message.language)
-    context = {**message.context, "imap_host": imap_host, "smtp_host": smtp_host}
+    context = {
+        **message.context,
+        "imap_host": servers.imap_host,
+        "imap_port": str(servers.imap_port),
+        "imap_security": SECURITY_NAMES[servers.imap_security],
+        "smtp_host": servers.smtp_host,
+        "smtp_port": str(servers.smtp_port),
+    }
     reader = (
         context["holder_name"]
         if template.reader == "holder"

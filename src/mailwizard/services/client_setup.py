@@ -1,0 +1,52 @@
+"""Setting up a relative's devices: the autoconfig file and Apple profile of each domain,
+and a box's welcome card."""
+
+from __future__ import annotations
+
+from mailwizard.domain.mail_clients import AnnouncedServers
+from mailwizard.errors import Refusal, Refused
+from mailwizard.i18n import N_
+from mailwizard.services.client_files import (
+    AUTOCONFIG_PATH,
+    PROFILE_PATH,
+    apple_profile,
+    autoconfig_xml,
+)
+from mailwizard.services.ports import Accounts, Households
+from mailwizard.services.welcome_card import ActivationDetails, CardReader, welcome_card
+
+
+class ClientSetupService:
+    def __init__(
+        self, households: Households, accounts: Accounts, servers: AnnouncedServers
+    ) -> None:
+        self._households = households
+        self._accounts = accounts
+        self._servers = servers
+
+    def client_files(self, language: str) -> dict[str, dict[str, bytes]]:
+        """For each domain of the directory, its files by path under the web root of
+        ``autoconfig.DOMAIN``; the profile's own words in ``language``."""
+        files = {}
+        for domain in self._households.all_domains():
+            settings = self._servers.for_domain(domain)
+            files[domain] = {
+                AUTOCONFIG_PATH: autoconfig_xml(settings),
+                PROFILE_PATH: apple_profile(settings, language),
+            }
+        return files
+
+    def welcome_card(self, address: str, activation: ActivationDetails | None = None) -> str:
+        """The card of the box ``address`` (not deleted), in its user's language."""
+        box = self._accounts.credentials(address.strip().lower())
+        if box is None or self._households.overview(box.household_id).box(box.address) is None:
+            raise Refused(
+                Refusal(
+                    "card.unknown_box",
+                    N_("There is no box at {address}."),
+                    {"address": address},
+                )
+            )
+        reader = CardReader(box.address, box.identity.first_name, box.language)
+        servers = self._servers.for_domain(box.address.partition("@")[2])
+        return welcome_card(reader, servers, activation)
