@@ -16,7 +16,7 @@ import pytest
 from cli_harness import Cli, write_answers
 from dovecot_server import require_server
 from mailwizard.bootstrap import Services
-from mailwizard.services.welcome_card import ActivationDetails
+from mailwizard.services.activation_codes import IssuedCode
 from martin_household import CREATE_ENV, DOMAIN, HOLDER_PASSWORD, NEW_PASSWORD
 from web_kiosk import CHROMEDRIVER, CHROMIUM, chromium_options
 
@@ -101,7 +101,7 @@ def test_a_box_awaiting_activation_has_its_code_and_expiry_on_the_card(
     services: Services, cli: Cli, answers_dir: Path, tmp_path: Path, browser: Any
 ) -> None:
     lea = created_box(cli, answers_dir, "en")
-    activation = ActivationDetails("KXR7-M4PQ-T9WA", datetime(2026, 12, 4, 9, 30, tzinfo=UTC))
+    activation = IssuedCode("KXR7-M4PQ-T9WA", datetime(2026, 12, 4, 9, 30, tzinfo=UTC))
     card = tmp_path / "card.html"
     card.write_text(services.client_setup.welcome_card(lea, activation), encoding="utf-8")
     browser.get(card.as_uri())

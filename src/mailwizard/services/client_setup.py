@@ -6,6 +6,7 @@ from __future__ import annotations
 from mailwizard.domain.mail_clients import AnnouncedServers
 from mailwizard.errors import Refusal, Refused
 from mailwizard.i18n import N_
+from mailwizard.services.activation_codes import IssuedCode
 from mailwizard.services.client_files import (
     AUTOCONFIG_PATH,
     PROFILE_PATH,
@@ -13,7 +14,7 @@ from mailwizard.services.client_files import (
     autoconfig_xml,
 )
 from mailwizard.services.ports import Accounts, Households
-from mailwizard.services.welcome_card import ActivationDetails, CardReader, welcome_card
+from mailwizard.services.welcome_card import CardReader, welcome_card
 
 
 class ClientSetupService:
@@ -36,7 +37,7 @@ class ClientSetupService:
             }
         return files
 
-    def welcome_card(self, address: str, activation: ActivationDetails | None = None) -> str:
+    def welcome_card(self, address: str, activation: IssuedCode | None = None) -> str:
         """The card of the box ``address`` (not deleted), in its user's language."""
         box = self._accounts.credentials(address.strip().lower())
         if box is None or self._households.overview(box.household_id).box(box.address) is None:

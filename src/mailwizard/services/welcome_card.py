@@ -4,22 +4,13 @@ relative needs to read their mail on a phone or in Thunderbird — and never a p
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from html import escape
 from typing import Final
 
 from mailwizard.domain.mail_clients import SECURITY_NAMES, ClientSettings
 from mailwizard.i18n import N_, catalog
+from mailwizard.services.activation_codes import IssuedCode
 from mailwizard.services.client_files import profile_url
-
-
-@dataclass(frozen=True)
-class ActivationDetails:
-    """For a box awaiting activation: the one-time code its user signs up with, and until
-    when it works. Only the creation knows the code; the card prints it once."""
-
-    code: str
-    expires_at: datetime
 
 
 @dataclass(frozen=True)
@@ -98,9 +89,11 @@ def _qr_svg(url: str, title: str) -> str:
 
 
 def welcome_card(
-    reader: CardReader, servers: ClientSettings, activation: ActivationDetails | None = None
+    reader: CardReader, servers: ClientSettings, activation: IssuedCode | None = None
 ) -> str:
-    """The card as a self-contained HTML page (the QR code inline, as SVG)."""
+    """The card as a self-contained HTML page (the QR code inline, as SVG); for a box
+    awaiting activation, with the ``activation`` code its creation issued, and its
+    expiry."""
     translations = catalog(reader.language)
 
     def text(key: str, **values: str) -> str:
