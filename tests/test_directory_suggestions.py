@@ -18,7 +18,7 @@ from mailwizard.backends.sql_mailboxes import SqlMailboxes
 from mailwizard.bootstrap import Services
 from mailwizard.domain.models import Identity
 from mailwizard.domain.suggestions import NumberRange, base_local_parts, split_number
-from mailwizard.services.ports import Audit, NewMailbox
+from mailwizard.services.ports import Audit, Credentials, NewMailbox, OutboxMessage
 from mailwizard.services.signin import SignedIn
 from martin_household import DOMAIN, HOLDER
 from suggestion_oracle import at, first_untaken, free_numbers_among
@@ -42,6 +42,10 @@ def mailboxes(services: Services, clock: HandClock) -> SqlMailboxes:
 @pytest.fixture
 def aliases(services: Services, clock: HandClock) -> SqlAliases:
     return SqlAliases(services.engine, clock)
+
+
+def no_messages(deleted: Credentials) -> list[OutboxMessage]:
+    return []
 
 
 def registered(engine: Engine) -> set[str]:
@@ -76,7 +80,7 @@ def test_numbers_held_by_boxes_aliases_and_deleted_boxes_are_not_proposed(
         create_box(mailboxes, holder, f"jean.martin{number}@{DOMAIN}")
     purge_after = clock() + timedelta(days=30)
     for deleted in (f"jean.martin3@{DOMAIN}", f"jean.martin4@{DOMAIN}"):
-        mailboxes.delete_mailbox(holder.household_id, deleted, purge_after, [], AUDIT)
+        mailboxes.delete_mailbox(holder.household_id, deleted, purge_after, no_messages, AUDIT)
     mailboxes.purge_mailbox(f"jean.martin4@{DOMAIN}", AUDIT)
     aliases.remove_alias(holder.household_id, f"martin.jean2@{DOMAIN}", AUDIT)
 

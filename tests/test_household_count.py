@@ -21,7 +21,7 @@ from mailwizard.bootstrap import Services
 from mailwizard.domain.addresses import mailbox_home
 from mailwizard.domain.models import Identity
 from mailwizard.errors import Refused
-from mailwizard.services.ports import Audit, NewMailbox
+from mailwizard.services.ports import Audit, Credentials, NewMailbox, OutboxMessage
 from mailwizard.services.provisioning import notice
 
 AUDIT = Audit(actor="test", origin="test")
@@ -45,6 +45,10 @@ def households(services: Services, clock: HandClock) -> SqlHouseholds:
 @pytest.fixture
 def mailboxes(services: Services, clock: HandClock) -> SqlMailboxes:
     return SqlMailboxes(services.engine, clock)
+
+
+def no_messages(deleted: Credentials) -> list[OutboxMessage]:
+    return []
 
 
 def box(address: str) -> NewMailbox:
@@ -135,7 +139,7 @@ def test_the_count_follows_creations_deletions_and_purges(
         elif step == "delete":
             try:
                 mailboxes.delete_mailbox(
-                    household_id, address, clock() + timedelta(days=30), [], AUDIT
+                    household_id, address, clock() + timedelta(days=30), no_messages, AUDIT
                 )
             except Refused:
                 assert number not in expected.live
@@ -170,7 +174,9 @@ def test_a_place_freed_between_the_count_and_the_lock_is_taken(
     other = SqlMailboxes(services.engine, clock)
 
     def delete_first(connection: Connection, locked_id: int) -> RowMapping:
-        other.delete_mailbox(household_id, f"box0@{domain}", clock() + timedelta(days=1), [], AUDIT)
+        other.delete_mailbox(
+            household_id, f"box0@{domain}", clock() + timedelta(days=1), no_messages, AUDIT
+        )
         return sql_households.lock_household(connection, locked_id)
 
     monkeypatch.setattr(sql_mailboxes, "lock_household", delete_first)

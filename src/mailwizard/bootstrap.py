@@ -132,7 +132,7 @@ def bootstrap(
     return Services(
         settings=settings,
         households=HouseholdService(
-            households, registry, hasher, settings.password_policy, settings.max_secondary
+            households, hasher, settings.password_policy, settings.max_secondary
         ),
         provisioning=ProvisioningService(
             households,

@@ -10,7 +10,7 @@ from mailwizard.domain.models import Civility, Identity, Role
 from mailwizard.services.ports import Credentials, SignInLookup
 
 
-def _credentials(row: RowMapping) -> Credentials:
+def credentials_of(row: RowMapping) -> Credentials:
     return Credentials(
         mailbox_id=row["id"],
         household_id=row["household_id"],
@@ -40,7 +40,7 @@ class SqlAccounts:
                 .mappings()
                 .first()
             )
-        return None if row is None else _credentials(row)
+        return None if row is None else credentials_of(row)
 
     def sign_in_lookup(self, address: str) -> SignInLookup:
         # The box at or after the address in the index's order, then the first box (for
@@ -68,7 +68,7 @@ class SqlAccounts:
             return SignInLookup(None, None)
         if row["username"] != address:
             return SignInLookup(None, row["password"])
-        return SignInLookup(_credentials(row), row["password"])
+        return SignInLookup(credentials_of(row), row["password"])
 
     def set_password_hash(self, mailbox_id: int, password_hash: str) -> None:
         with write_transaction(self._engine) as connection:
@@ -77,3 +77,18 @@ class SqlAccounts:
                 .where(schema.mailbox.c.id == mailbox_id)
                 .values(password=password_hash)
             )
+
+    def primary_of(self, household_id: int) -> Credentials:
+        mailbox = schema.mailbox
+        with read_transaction(self._engine) as connection:
+            row = (
+                connection.execute(
+                    select(mailbox).where(
+                        mailbox.c.household_id == household_id,
+                        mailbox.c.role == Role.PRIMARY.value,
+                    )
+                )
+                .mappings()
+                .one()
+            )
+        return credentials_of(row)

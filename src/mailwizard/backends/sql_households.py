@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from sqlalchemy import Connection, Engine, RowMapping, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, RowMapping, insert, select, update
 
 from mailwizard.backends import schema
 from mailwizard.backends.engine import read_transaction, write_transaction
@@ -14,7 +14,7 @@ from mailwizard.backends.sql_audit import write_audit
 from mailwizard.backends.sql_creation import insert_mailbox
 from mailwizard.clock import Clock, utc_now
 from mailwizard.domain.addresses import taken_refusal
-from mailwizard.domain.management import primary_untouchable, unknown_mailbox
+from mailwizard.domain.management import already_deleted, primary_untouchable, unknown_mailbox
 from mailwizard.domain.models import (
     Civility,
     DeletedMailbox,
@@ -40,26 +40,38 @@ def lock_household(connection: Connection, household_id: int) -> RowMapping:
     )
 
 
-def household_box(connection: Connection, household_id: int, address: str) -> RowMapping:
-    """The household's box at ``address``, not deleted; refused otherwise."""
-    row = (
+def _box_row(
+    connection: Connection, household_id: int, address: str, *where: ColumnElement[bool]
+) -> RowMapping | None:
+    return (
         connection.execute(
             select(schema.mailbox).where(
                 schema.mailbox.c.username == address,
                 schema.mailbox.c.household_id == household_id,
-                LIVE_BOX,
+                *where,
             )
         )
         .mappings()
         .first()
     )
+
+
+def household_box(connection: Connection, household_id: int, address: str) -> RowMapping:
+    """The household's box at ``address``, not deleted; refused otherwise."""
+    row = _box_row(connection, household_id, address, LIVE_BOX)
     if row is None:
         raise Refused(unknown_mailbox(address), field="address")
     return row
 
 
 def secondary_box(connection: Connection, household_id: int, address: str) -> RowMapping:
-    row = household_box(connection, household_id, address)
+    """The household's secondary box at ``address``, not deleted; refused otherwise,
+    saying so of a box already deleted and of the primary box."""
+    row = _box_row(connection, household_id, address)
+    if row is None:
+        raise Refused(unknown_mailbox(address), field="address")
+    if row["deleted_at"] is not None:
+        raise Refused(already_deleted(address, row["purge_after"]), field="address")
     if row["role"] != Role.SECONDARY.value:
         raise Refused(primary_untouchable(address), field="address")
     return row

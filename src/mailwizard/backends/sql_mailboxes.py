@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from mailwizard.backends import schema
 from mailwizard.backends.engine import read_transaction, write_transaction
+from mailwizard.backends.sql_accounts import credentials_of
 from mailwizard.backends.sql_aliases import drop_aliases
 from mailwizard.backends.sql_audit import write_audit
 from mailwizard.backends.sql_creation import (
@@ -31,7 +32,7 @@ from mailwizard.domain.addresses import taken_refusal
 from mailwizard.domain.models import DeletedMailbox, Role
 from mailwizard.domain.quota import check_contract, check_quota
 from mailwizard.errors import Refused
-from mailwizard.services.ports import Audit, NewMailbox, OutboxMessage
+from mailwizard.services.ports import Audit, BoxMessages, NewMailbox, OutboxMessage
 
 
 def _try_create(connection: Connection, creation: Creation) -> tuple[bool, int | None]:
@@ -105,7 +106,7 @@ class SqlMailboxes:
         household_id: int,
         address: str,
         purge_after: datetime,
-        messages: Sequence[OutboxMessage],
+        messages: BoxMessages,
         audit: Audit,
     ) -> None:
         household = schema.household
@@ -119,6 +120,7 @@ class SqlMailboxes:
                 .values(secondary_count=household.c.secondary_count - 1)
             )
             box = secondary_box(connection, household_id, address)
+            notices = messages(credentials_of(box))
             connection.execute(
                 update(schema.mailbox)
                 .where(schema.mailbox.c.id == box["id"])
@@ -128,7 +130,7 @@ class SqlMailboxes:
                 select(schema.alias.c.address).where(schema.alias.c.mailbox_id == box["id"])
             ).scalars()
             drop_aliases(connection, list(aliases))
-            queue_messages(connection, messages, now)
+            queue_messages(connection, notices, now)
             write_audit(connection, household_id, audit, "mailbox.deleted", address, now)
 
     def replace_password(
@@ -136,12 +138,16 @@ class SqlMailboxes:
         household_id: int,
         address: str,
         password_hash: str,
-        messages: Sequence[OutboxMessage],
+        messages: BoxMessages,
         audit: Audit,
+        *,
+        by_holder: bool,
     ) -> None:
-        now = self._clock()
         with write_transaction(self._engine) as connection:
-            box = household_box(connection, household_id, address)
+            find_box = secondary_box if by_holder else household_box
+            box = find_box(connection, household_id, address)
+            notices = messages(credentials_of(box))
+            now = self._clock()
             connection.execute(
                 update(schema.mailbox)
                 .where(schema.mailbox.c.id == box["id"])
@@ -153,9 +159,8 @@ class SqlMailboxes:
                     schema.remembered_device.c.mailbox_id == box["id"]
                 )
             )
-            queue_messages(connection, messages, now)
-            # The user changing their own password, or the holder resetting it for them.
-            action = "password.changed" if audit.actor == address else "password.reset"
+            queue_messages(connection, notices, now)
+            action = "password.reset" if by_holder else "password.changed"
             write_audit(connection, household_id, audit, action, address, now)
 
     def deleted_mailboxes(self) -> list[DeletedMailbox]:

@@ -7,21 +7,19 @@ from mailwizard.domain.models import HouseholdOverview, Identity
 from mailwizard.domain.passwords import PasswordPolicy
 from mailwizard.errors import Refusal, Refused
 from mailwizard.i18n import N_
-from mailwizard.services.ports import AddressRegistry, Audit, Households, NewMailbox, PasswordHasher
-from mailwizard.services.provisioning import available_address, require_acceptable_password
+from mailwizard.services.ports import Audit, Households, NewMailbox, PasswordHasher
+from mailwizard.services.provisioning import new_address, require_acceptable_password
 
 
 class HouseholdService:
     def __init__(
         self,
         households: Households,
-        registry: AddressRegistry,
         hasher: PasswordHasher,
         policy: PasswordPolicy,
         max_secondary: int,
     ) -> None:
         self._households = households
-        self._registry = registry
         self._hasher = hasher
         self._policy = policy
         self._max_secondary = max_secondary
@@ -42,7 +40,7 @@ class HouseholdService:
         if refusal := check_domain_name(domain):
             raise Refused(refusal, field="domain")
         domain = normalise(domain)
-        primary = available_address(self._registry, {domain}, address)
+        primary = new_address(address, {domain})
         require_acceptable_password(self._policy, password, identity, primary)
         holder = NewMailbox(
             address=primary,

@@ -11,12 +11,7 @@ from datetime import datetime, timedelta
 
 from mailwizard.clock import Clock, utc_now
 from mailwizard.domain.addresses import household_address, parse_address
-from mailwizard.domain.management import (
-    already_deleted,
-    check_deletion_confirmation,
-    primary_untouchable,
-    unknown_mailbox,
-)
+from mailwizard.domain.management import check_deletion_confirmation
 from mailwizard.domain.models import AuditEntry, Role
 from mailwizard.domain.passwords import PasswordPolicy, check_confirmation
 from mailwizard.errors import MailStoreUnavailable, Refusal, Refused
@@ -26,11 +21,13 @@ from mailwizard.services.ports import (
     Aliases,
     Audit,
     AuditLog,
+    BoxMessages,
     CommittedMail,
     Credentials,
     Households,
     Mailboxes,
     MailStore,
+    OutboxMessage,
     PasswordHasher,
 )
 from mailwizard.services.provisioning import (
@@ -110,21 +107,6 @@ class ManagementService:
             raise Refused(address, field=field)
         return address
 
-    def _secondary(self, holder: SignedIn, text: str) -> Credentials:
-        """One of the holder's secondary boxes, not deleted."""
-        require_holder(holder)
-        address = self._address_of_household(holder, text, "address")
-        credentials = self._accounts.credentials(address)
-        overview = self._households.overview(holder.household_id)
-        if credentials is None or overview.box(address) is None:
-            deleted = next((box for box in overview.deleted if box.address == address), None)
-            if deleted is not None:
-                raise Refused(already_deleted(address, deleted.purge_after), field="address")
-            raise Refused(unknown_mailbox(address), field="address")
-        if credentials.role is Role.PRIMARY:
-            raise Refused(primary_untouchable(address), field="address")
-        return credentials
-
     def add_alias(
         self, holder: SignedIn, box_address: str, alias_text: str, audit_origin: str
     ) -> str:
@@ -156,14 +138,15 @@ class ManagementService:
     def set_active(self, holder: SignedIn, address: str, active: bool, audit_origin: str) -> str:
         """Suspends a secondary box (no sign-in, mail still received) or reactivates it;
         returns its address."""
-        box = self._secondary(holder, address)
+        require_holder(holder)
+        box_address = self._address_of_household(holder, address, "address")
         self._mailboxes.set_mailbox_active(
             holder.household_id,
-            box.address,
+            box_address,
             active,
             Audit(actor=holder.address, origin=audit_origin),
         )
-        return box.address
+        return box_address
 
     def delete(
         self, holder: SignedIn, address: str, typed_confirmation: str, audit_origin: str
@@ -172,39 +155,54 @@ class ManagementService:
         (the user's goes into the box) and packs the box's mail away, at best: once the
         deletion is committed, what cannot be done now is left to the outbox and the purge.
         Blocks on the disk and the network: run it in a worker."""
-        box = self._secondary(holder, address)
-        typed = self._address_of_household(holder, typed_confirmation, "confirmation")
-        if refusal := check_deletion_confirmation(typed, box.address):
-            raise Refused(refusal, field="confirmation")
+        require_holder(holder)
+        box_address = self._address_of_household(holder, address, "address")
+        typed = household_address(typed_confirmation, self._households.domains(holder.household_id))
         purge_after = self._clock() + self._policy.keep_deleted
-        context = mail_context(holder, box.address, box.identity) | {
-            "purge_date": purge_after.strftime("%Y-%m-%d")
-        }
-        self._mailboxes.delete_mailbox(
-            holder.household_id,
-            box.address,
-            purge_after,
-            [
+
+        def notices(box: Credentials) -> list[OutboxMessage]:
+            if isinstance(typed, Refusal):
+                raise Refused(typed, field="confirmation")
+            if refusal := check_deletion_confirmation(typed, box.address):
+                raise Refused(refusal, field="confirmation")
+            context = mail_context(holder, box.address, box.identity) | {
+                "purge_date": purge_after.strftime("%Y-%m-%d")
+            }
+            return [
                 notice("holder_deletion", holder.address, holder.language, context),
                 notice("deletion", box.address, box.language, context),
-            ],
+            ]
+
+        self._mailboxes.delete_mailbox(
+            holder.household_id,
+            box_address,
+            purge_after,
+            notices,
             Audit(actor=holder.address, origin=audit_origin),
         )
         mail = self._mail.deliver_committed()
         try:
-            self._store.archive(box.address)
+            self._store.archive(box_address)
         except MailStoreUnavailable as error:
-            return Deletion(box.address, purge_after, mail, AfterCommit(error.message))
-        return Deletion(box.address, purge_after, mail, AfterCommit())
+            return Deletion(box_address, purge_after, mail, AfterCommit(error.message))
+        return Deletion(box_address, purge_after, mail, AfterCommit())
 
     def reset_password(
         self, holder: SignedIn, address: str, password: str, confirmation: str, audit_origin: str
     ) -> PasswordReplaced:
         """The holder gives a secondary box a new password, under the same policy as at
         its creation; its user is told by e-mail. Blocks for hashing."""
-        box = self._secondary(holder, address)
-        self._replace_password(holder, box, password, confirmation, "password_reset", audit_origin)
-        return PasswordReplaced(box.address, self._mail.deliver_committed())
+        require_holder(holder)
+        box_address = self._address_of_household(holder, address, "address")
+        self._mailboxes.replace_password(
+            holder.household_id,
+            box_address,
+            self._hasher.hash(password),
+            self._password_notice(holder, password, confirmation, "password_reset"),
+            Audit(actor=holder.address, origin=audit_origin),
+            by_holder=True,
+        )
+        return PasswordReplaced(box_address, self._mail.deliver_committed())
 
     def change_own_password(
         self, address: str, current: str, password: str, confirmation: str, audit_origin: str
@@ -212,59 +210,36 @@ class ManagementService:
         """Any box's own user, who must give the current password (a failure counts
         towards the sign-in lock). Blocks for hashing."""
         account = self._signin.sign_in(address, current, audit_origin)
-        box = self._accounts.credentials(account.address)
-        if box is None:
-            raise Refused(unknown_mailbox(account.address), field="address")
-        holder = self._holder_of(account)
-        self._replace_password(
-            holder, box, password, confirmation, "password_changed", audit_origin
-        )
-        return PasswordReplaced(box.address, self._mail.deliver_committed())
-
-    def _holder_of(self, account: SignedIn) -> SignedIn:
-        if account.role is Role.PRIMARY:
-            return account
-        primary = self._households.overview(account.household_id).primary
-        holder = self._accounts.credentials(primary.address)
-        assert holder is not None, "every household has its primary box"
-        return SignedIn(
-            mailbox_id=holder.mailbox_id,
-            household_id=holder.household_id,
-            address=holder.address,
-            role=holder.role,
-            identity=holder.identity,
-            language=holder.language,
-        )
-
-    def _replace_password(
-        self,
-        holder: SignedIn,
-        box: Credentials,
-        password: str,
-        confirmation: str,
-        template: str,
-        audit_origin: str,
-    ) -> None:
-        require_acceptable_password(
-            self._password_policy, password, box.identity, box.address, holder
-        )
-        if refusal := check_confirmation(password, confirmation):
-            raise Refused(refusal, field="confirmation")
-        actor = box.address if template == "password_changed" else holder.address
+        holder = account
+        if account.role is not Role.PRIMARY:
+            holder = SignedIn.from_credentials(self._accounts.primary_of(account.household_id))
         self._mailboxes.replace_password(
-            box.household_id,
-            box.address,
+            account.household_id,
+            account.address,
             self._hasher.hash(password),
-            [
-                notice(
-                    template,
-                    box.address,
-                    box.language,
-                    mail_context(holder, box.address, box.identity),
-                )
-            ],
-            Audit(actor=actor, origin=audit_origin),
+            self._password_notice(holder, password, confirmation, "password_changed"),
+            Audit(actor=account.address, origin=audit_origin),
+            by_holder=False,
         )
+        return PasswordReplaced(account.address, self._mail.deliver_committed())
+
+    def _password_notice(
+        self, holder: SignedIn, password: str, confirmation: str, template: str
+    ) -> BoxMessages:
+        """The box's e-mail about its new password, once the password is found right for
+        the box: the same policy as at its creation. The hash is made before the
+        transaction, so that no writer waits on it; a refused password costs it."""
+
+        def notices(box: Credentials) -> list[OutboxMessage]:
+            require_acceptable_password(
+                self._password_policy, password, box.identity, box.address, holder
+            )
+            if refusal := check_confirmation(password, confirmation):
+                raise Refused(refusal, field="confirmation")
+            context = mail_context(holder, box.address, box.identity)
+            return [notice(template, box.address, box.language, context)]
+
+        return notices
 
     def audit_log(self, household_id: int, limit: int | None = None) -> list[AuditEntry]:
         """Newest first."""

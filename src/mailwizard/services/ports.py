@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -162,9 +162,21 @@ class Accounts(Protocol):
 
     def set_password_hash(self, mailbox_id: int, password_hash: str) -> None: ...
 
+    def primary_of(self, household_id: int) -> Credentials: ...
+
+
+BoxMessages = Callable[[Credentials], Sequence[OutboxMessage]]
+"""The e-mails of a change to one box, made from the box as the change's transaction
+found it once the directory's own checks passed. The service checks there what the
+use case asks of that box: a ``Refused`` it raises leaves the directory as it was."""
+
 
 class Mailboxes(Protocol):
-    """A household's secondary boxes, from their creation to their purge."""
+    """A household's boxes, from their creation to their purge. Each change checks, in
+    its own transaction, that the box is one of the household's that the change may
+    touch: a deleted box says until when its mail is kept, the primary box cannot be
+    suspended, deleted or reset by the holder. A new password also forgets every
+    device remembered for the box."""
 
     def create_secondary(
         self,
@@ -186,7 +198,7 @@ class Mailboxes(Protocol):
         household_id: int,
         address: str,
         purge_after: datetime,
-        messages: Sequence[OutboxMessage],
+        messages: BoxMessages,
         audit: Audit,
     ) -> None:
         """Deactivates a secondary box at once, frees its aliases and its quota slot; its
@@ -198,10 +210,13 @@ class Mailboxes(Protocol):
         household_id: int,
         address: str,
         password_hash: str,
-        messages: Sequence[OutboxMessage],
+        messages: BoxMessages,
         audit: Audit,
+        *,
+        by_holder: bool,
     ) -> None:
-        """Also forgets every device remembered for the box."""
+        """A box's own user gives it a new password, or the holder (``by_holder``) gives
+        one to a secondary box."""
         ...
 
     def deleted_mailboxes(self) -> list[DeletedMailbox]:

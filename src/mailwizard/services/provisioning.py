@@ -57,15 +57,13 @@ class CreatedMailbox:
     """For a box whose user chooses the password: the code to give them, shown once."""
 
 
-def available_address(registry: AddressRegistry, domains: Collection[str], text: str) -> str:
-    """The normalised address, if its syntax is right and nobody holds it."""
+def new_address(text: str, domains: Collection[str]) -> str:
+    """The normalised address, if its syntax is right for a new box; whether it is free,
+    the transaction that registers it says."""
     parsed = parse_address(text, domains)
     if isinstance(parsed, Refusal):
         raise Refused(parsed, field="address")
-    address = str(parsed)
-    if registry.taken([address]):
-        raise Refused(taken_refusal(address), field="address")
-    return address
+    return str(parsed)
 
 
 def require_holder(account: SignedIn) -> None:
@@ -175,9 +173,11 @@ class ProvisioningService:
         )
 
     def check_address(self, holder: SignedIn, text: str) -> str:
-        return available_address(
-            self._registry, self._households.domains(holder.household_id), text
-        )
+        """Step 4's early answer: the address, if its syntax is right and nobody holds it."""
+        address = new_address(text, self._households.domains(holder.household_id))
+        if self._registry.taken([address]):
+            raise Refused(taken_refusal(address), field="address")
+        return address
 
     def assess_password(
         self, password: str, identity: Identity, address: str, holder: SignedIn | None = None
@@ -191,11 +191,13 @@ class ProvisioningService:
     ) -> CreatedMailbox:
         """Re-validates every answer, then writes the box, its consent and both
         confirmation e-mails in one transaction, then delivers those at best: once the
-        transaction is committed, the box exists whatever the delivery does. Blocks for
-        hashing and delivery: run it in a worker."""
-        self.prerequisites(holder)
+        transaction is committed, the box exists whatever the delivery does. What the
+        directory holds (the contract, the quota, whether the address is free) is
+        checked by that transaction alone, where nothing can change it meanwhile.
+        Blocks for hashing and delivery: run it in a worker."""
+        require_holder(holder)
         identity = validated(Identity, **request.identity.model_dump())
-        address = self.check_address(holder, request.address)
+        address = new_address(request.address, self._households.domains(holder.household_id))
         if request.accepted_terms_version != TERMS_VERSION:
             raise Refused(
                 Refusal("terms.not_accepted", N_("Read and accept the terms of use to continue.")),
