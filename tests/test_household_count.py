@@ -208,6 +208,7 @@ def test_a_creation_writes_the_same_rows_on_both_engines(
         "maildir": mailbox_home(address), "active": True, "household_id": household_id,
         "role": "secondary", "civility": "neutral", "first_name": "Camille", "last_name": "Petit",
         "language": "fr", "created_at": now, "deleted_at": None, "purge_after": None,
+        "activation_hash": None, "activation_expires_at": None, "activated_at": None,
     }  # fmt: skip
     assert rows(schema.address, schema.address.c.address == address) == [
         {"address": address, "domain": domain, "created_at": now, "stem": "lea.martin", "number": 2}
