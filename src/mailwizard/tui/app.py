@@ -24,17 +24,27 @@ from mailwizard.i18n import N_, _
 from mailwizard.logs import log_unexpected_error, unexpected_error_notice
 from mailwizard.startup import StartupSettings
 from mailwizard.tui.kiosk import ADMIN_KEY, ESCAPE_KEYS, KioskSupervisor
-from mailwizard.tui.support import translated
+from mailwizard.tui.messages import (
+    CreationAsked,
+    DirectoryRetry,
+    HouseholdFounded,
+    SignedIn,
+    SignedOut,
+)
+from mailwizard.tui.screens.sign_in import SignInScreen, SignInServices
+from mailwizard.tui.support import UnexpectedError, translated
 from mailwizard.tui.themes import HIGH_CONTRAST, THEMES
 
 if TYPE_CHECKING:
     # Loading these takes longer than drawing the first screen: they come later.
     from mailwizard.bootstrap import Services
     from mailwizard.config import Settings
-    from mailwizard.services.signin import SignedIn
+    from mailwizard.services.provisioning import CreatedMailbox
+    from mailwizard.services.signin import SignedIn as Account
     from mailwizard.tui.collector import IdleCollector
     from mailwizard.tui.flow import CreationFlow
     from mailwizard.tui.screens.kiosk_dialogs import CountdownScreen
+    from mailwizard.tui.screens.management import ManagementScreen
 
 OpenServices = Callable[[], "Services"]
 
@@ -68,6 +78,7 @@ class MailwizardApp(App[None]):
         """None until the directory is open, a moment after the first screen shows."""
         self.active_flow: CreationFlow | None = None
         """The wizard under way, whose answers a kiosk wipes when it resets."""
+        self._household_page: ManagementScreen | None = None
         self._configured_theme = THEMES[startup.theme]
         self.kiosk = KioskSupervisor(self, startup.kiosk_idle_seconds) if startup.kiosk else None
         self._countdown: CountdownScreen | None = None
@@ -83,11 +94,12 @@ class MailwizardApp(App[None]):
     def active_bindings(self) -> dict[str, ActiveBinding]:
         return translated(super().active_bindings)
 
+    # The other screens are imported where they are first shown: loading them all, and
+    # the services and models they use, would hold up the first frame.
+
     def get_default_screen(self) -> Screen[None]:
         # The form itself rather than a blank screen with the form pushed over it: the
         # first frame is laid out once instead of three times.
-        from mailwizard.tui.screens.sign_in import SignInScreen
-
         return SignInScreen()
 
     def _show(self, screen: Screen[None]) -> None:
@@ -131,7 +143,10 @@ class MailwizardApp(App[None]):
             problem = _("This terminal cannot reach the account directory. Please try again later.")
         if isinstance(self.screen, UnavailableScreen):
             return
-        self._show(UnavailableScreen(problem))
+        self._show(UnavailableScreen(problem, kiosk=self.kiosk is not None))
+
+    def on_directory_retry(self, _message: DirectoryRetry) -> None:
+        self.open_directory()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(
@@ -200,8 +215,6 @@ class MailwizardApp(App[None]):
         self.show_sign_in()
 
     def opened(self, services: Services, first_run: bool) -> None:
-        from mailwizard.tui.screens.sign_in import SignInScreen
-
         self.services = services
         self.set_timer(WARM_UP_DELAY_SECONDS, self._warm_up)
         if self.kiosk is not None:
@@ -210,29 +223,89 @@ class MailwizardApp(App[None]):
         if first_run and self.kiosk is None:
             from mailwizard.tui.screens.first_run import FirstRunScreen
 
-            self._show(FirstRunScreen(services))
+            self._show(FirstRunScreen(services.households))
         elif isinstance(self.screen, SignInScreen):
-            self.screen.directory_opened()
+            self.screen.directory_opened(self._sign_in_services())
         else:
             self.show_sign_in()
 
+    def _opened(self) -> Services:
+        assert self.services is not None, "a screen that needs the directory came before it"
+        return self.services
+
+    def _sign_in_services(self) -> SignInServices:
+        services = self._opened()
+        days = services.settings.remember_device_days
+        return SignInServices(services.signin, services.devices, days)
+
     def show_sign_in(self, address: str = "") -> None:
-        from mailwizard.tui.screens.sign_in import SignInScreen
+        self._household_page = None
+        self._show(SignInScreen(address, self._sign_in_services()))
 
-        self._show(SignInScreen(address))
+    def on_household_founded(self, message: HouseholdFounded) -> None:
+        self.show_sign_in(message.primary_address)
 
-    def show_management(self, holder: SignedIn, created: str | None = None) -> None:
+    def on_signed_out(self, _message: SignedOut) -> None:
+        self.show_sign_in()
+
+    def on_signed_in(self, message: SignedIn) -> None:
+        from mailwizard.domain.models import Role  # pydantic: not before the first frame
+
+        if message.account.role is Role.PRIMARY:
+            self._show_household(message.account)
+        else:
+            self._show_own_box(message.account)
+
+    def _show_household(self, holder: Account) -> None:
         from mailwizard.tui.screens.management import ManagementScreen
 
-        assert self.services is not None
-        self._show(ManagementScreen(self.services, holder, created))
+        services = self._opened()
+        self._household_page = ManagementScreen(
+            holder,
+            households=services.households,
+            management=services.management,
+            provisioning=services.provisioning,
+            access=services.access,
+            devices=services.devices,
+            delivery=services.delivery,
+            keep_deleted_days=services.settings.keep_deleted_days,
+        )
+        self._show(self._household_page)
 
-    def show_own_box(self, account: SignedIn) -> None:
+    def _show_own_box(self, account: Account) -> None:
         """A secondary box's user: their own box only."""
         from mailwizard.tui.screens.own_box import OwnBoxScreen
 
-        assert self.services is not None
-        self._show(OwnBoxScreen(self.services, account))
+        services = self._opened()
+        self._show(OwnBoxScreen(account, services.management, services.provisioning))
+
+    def on_creation_asked(self, message: CreationAsked) -> None:
+        from mailwizard.tui.flow import CreationFlow
+        from mailwizard.tui.steps import WizardContext, numbered_steps
+
+        services = self._opened()
+        context = WizardContext(
+            services.provisioning,
+            services.access,
+            services.management,
+            self.origin,
+            message.holder,
+            self.language,
+            numbered_steps(services.access.at_home(self.origin)),
+        )
+        self.active_flow = CreationFlow(self, context, self._creation_ended)
+        self.active_flow.start()
+
+    def _creation_ended(self, created: CreatedMailbox | None) -> None:
+        self.active_flow = None
+        if created is None:
+            return
+        self.session_completed()
+        if self._household_page is not None:
+            self._household_page.box_created(created.address)
+
+    def on_unexpected_error(self, message: UnexpectedError) -> None:
+        self.show_unexpected_error(message.log_path)
 
     def show_unexpected_error(self, log_path: Path) -> None:
         from mailwizard.tui.screens.error import ErrorScreen

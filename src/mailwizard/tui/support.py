@@ -1,22 +1,24 @@
-"""What every screen shares: translated key hints, and service calls in worker threads."""
+"""What every screen shares: translated key hints, what it may know of the session, and
+service calls in worker threads."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, TypeVar
+from pathlib import Path
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from textual import events
 from textual.binding import ActiveBinding
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, get_current_worker
 
-from mailwizard.errors import MailwizardError
+from mailwizard.domain.access import Origin
+from mailwizard.errors import MailwizardError, Refused
 from mailwizard.i18n import _
 from mailwizard.logs import log_unexpected_error
-
-if TYPE_CHECKING:
-    from mailwizard.tui.app import MailwizardApp
+from mailwizard.tui.widgets.field import Field
 
 ResultT = TypeVar("ResultT")
 ScreenResultT = TypeVar("ScreenResultT")
@@ -32,21 +34,45 @@ def translated(bindings: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
     }
 
 
+@runtime_checkable
+class Session(Protocol):
+    """What a screen may know of the program running it: where the person sits and
+    which language they read. The application is one."""
+
+    @property
+    def origin(self) -> Origin: ...
+
+    @property
+    def audit_origin(self) -> str:
+        """What the audit log records as "from where" for this session."""
+        ...
+
+    @property
+    def language(self) -> str: ...
+
+
+class UnexpectedError(Message):
+    """A service call failed in a way no rule foresaw; the details are in ``log_path``."""
+
+    def __init__(self, log_path: Path) -> None:
+        super().__init__()
+        self.log_path = log_path
+
+
 class ServiceScreen(Screen[ScreenResultT]):
     """A screen that runs blocking service calls (hashing, the directory, delivery) off
-    the event loop, and knows the application with its real type.
+    the event loop.
 
     The answer comes back on the event loop: ``done`` with the result, ``refused``
-    with an error meant for the user; anything else opens the error screen. An answer
-    for a screen that has gone, or from a call that a newer one replaced, is dropped.
+    with an error meant for the user; anything else posts ``UnexpectedError`` to the
+    application, which opens the error screen. An answer for a screen that has gone,
+    or from a call that a newer one replaced, is dropped.
     """
 
     @property
-    def running_app(self) -> MailwizardApp:
-        from mailwizard.tui.app import MailwizardApp
-
+    def session(self) -> Session:
         app = self.app
-        assert isinstance(app, MailwizardApp)
+        assert isinstance(app, Session)
         return app
 
     @property
@@ -64,7 +90,7 @@ class ServiceScreen(Screen[ScreenResultT]):
         *,
         group: str,
     ) -> Worker[None]:
-        app = self.running_app
+        app = self.app
 
         def answered(result: ResultT) -> None:
             if self.is_attached:
@@ -88,7 +114,7 @@ class ServiceScreen(Screen[ScreenResultT]):
             except Exception as error:
                 log_path = log_unexpected_error("unexpected error in a service call", error)
                 app.call_from_thread(failed)
-                app.call_from_thread(app.show_unexpected_error, log_path)
+                app.post_message(UnexpectedError(log_path))
             else:
                 if not worker.is_cancelled:
                     app.call_from_thread(answered, result)
@@ -123,8 +149,8 @@ class MailwizardModal(ServiceScreen[ScreenResultT], ModalScreen[ScreenResultT]):
 
 def show_beside_field(screen: Screen[Any], error: MailwizardError) -> bool:
     """Puts a refusal under the field it names; False when no such field is shown."""
-    from mailwizard.errors import Refused
-    from mailwizard.tui.widgets.field import Field
+    # The civility's radio buttons come with pydantic's models, which the sign-in form,
+    # drawn first, does without: they are loaded when a refusal is first shown.
     from mailwizard.tui.widgets.identity_fields import IdentityFields
 
     field = error.field if isinstance(error, Refused) else None

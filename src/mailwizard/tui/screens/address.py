@@ -11,8 +11,8 @@ from textual.widgets.option_list import Option
 
 from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_, _
-from mailwizard.tui.flow import Forward, Step
 from mailwizard.tui.screens.step import StepScreen
+from mailwizard.tui.steps import Forward, Step
 from mailwizard.tui.widgets.field import Field
 
 CHECK_DELAY_SECONDS = 0.3

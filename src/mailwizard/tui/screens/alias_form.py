@@ -38,9 +38,9 @@ class AddAliasScreen(BoxDialog[str]):
     @on(Button.Pressed, "#add")
     @on(Input.Submitted, "#alias")
     def add(self) -> None:
-        management, holder, box = self.services.management, self.account, self.box
+        management, holder, box = self.management, self.account, self.box
         typed = self.query_one("#alias", Input).value
-        origin = self.running_app.audit_origin
+        origin = self.session.audit_origin
         self.call_service(
             lambda: management.add_alias(holder, box, typed, origin),
             self._added,

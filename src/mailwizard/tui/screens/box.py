@@ -11,11 +11,16 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, ListItem, ListView
 
-from mailwizard.bootstrap import Services
 from mailwizard.domain.models import HouseholdOverview, Identity, MailboxSummary
 from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_, _
+from mailwizard.services.households import HouseholdService
+from mailwizard.services.management import ManagementService
+from mailwizard.services.provisioning import ProvisioningService
 from mailwizard.services.signin import SignedIn
+from mailwizard.tui.screens.alias_form import AddAliasScreen
+from mailwizard.tui.screens.delete_box import DeleteBoxScreen
+from mailwizard.tui.screens.new_password import NewPasswordScreen
 from mailwizard.tui.support import MailwizardModal
 
 
@@ -33,11 +38,23 @@ class BoxScreen(MailwizardModal[None]):
         Binding("p", "new_password", N_("New password")),
     ]
 
-    def __init__(self, services: Services, holder: SignedIn, box: MailboxSummary) -> None:
+    def __init__(
+        self,
+        holder: SignedIn,
+        box: MailboxSummary,
+        *,
+        households: HouseholdService,
+        management: ManagementService,
+        provisioning: ProvisioningService,
+        keep_deleted_days: int,
+    ) -> None:
         super().__init__()
-        self._services = services
         self._holder = holder
         self._box = box
+        self._households = households
+        self._management = management
+        self._provisioning = provisioning
+        self._keep_deleted_days = keep_deleted_days
 
     def compose(self) -> ComposeResult:
         box = self._box
@@ -81,7 +98,7 @@ class BoxScreen(MailwizardModal[None]):
             )
 
     def _reload(self) -> None:
-        households, household_id = self._services.households, self._holder.household_id
+        households, household_id = self._households, self._holder.household_id
         self.call_service(
             lambda: households.overview_of(household_id), self._reloaded, self._failed,
             group="reload",
@@ -103,15 +120,14 @@ class BoxScreen(MailwizardModal[None]):
 
     @on(Button.Pressed, "#add-alias")
     def action_add_alias(self) -> None:
-        from mailwizard.tui.screens.alias_form import AddAliasScreen
-
         def added(alias: str | None) -> None:
             if alias is not None:
                 self.notify(_("{alias} now delivers into {box}.").format(
                     alias=alias, box=self._box.address), markup=False)  # fmt: skip
                 self._reload()
 
-        self.app.push_screen(AddAliasScreen(self._services, self._holder, self._box.address), added)
+        dialog = AddAliasScreen(self._management, self._holder, self._box.address)
+        self.app.push_screen(dialog, added)
 
     @on(Button.Pressed, "#remove-alias")
     def remove_alias(self) -> None:
@@ -120,8 +136,8 @@ class BoxScreen(MailwizardModal[None]):
         chosen = aliases.highlighted_child or next(iter(aliases.query(ListItem)), None)
         if chosen is None or chosen.name is None:
             return
-        alias, management = chosen.name, self._services.management
-        origin = self.running_app.audit_origin
+        alias, management = chosen.name, self._management
+        origin = self.session.audit_origin
 
         def removed(_alias: str) -> None:
             self.notify(_("{alias} is removed.").format(alias=alias), markup=False)
@@ -134,8 +150,6 @@ class BoxScreen(MailwizardModal[None]):
 
     @on(Button.Pressed, "#new-password")
     def action_new_password(self) -> None:
-        from mailwizard.tui.screens.new_password import NewPasswordScreen
-
         box = self._box
         identity = Identity.model_construct(
             civility=box.civility, first_name=box.first_name, last_name=box.last_name
@@ -147,13 +161,16 @@ class BoxScreen(MailwizardModal[None]):
                             markup=False)  # fmt: skip
 
         self.app.push_screen(
-            NewPasswordScreen(self._services, self._holder, box.address, identity), changed
+            NewPasswordScreen(
+                self._management, self._provisioning, self._holder, box.address, identity
+            ),
+            changed,
         )
 
     @on(Button.Pressed, "#suspend")
     def toggle_suspension(self) -> None:
-        management, holder, box = self._services.management, self._holder, self._box
-        origin = self.running_app.audit_origin
+        management, holder, box = self._management, self._holder, self._box
+        origin = self.session.audit_origin
         active = not box.active
 
         def done(_address: str) -> None:
@@ -172,8 +189,6 @@ class BoxScreen(MailwizardModal[None]):
 
     @on(Button.Pressed, "#delete")
     def delete(self) -> None:
-        from mailwizard.tui.screens.delete_box import DeleteBoxScreen
-
         box = self._box.address
 
         def deleted(purge_after: datetime | None) -> None:
@@ -182,4 +197,5 @@ class BoxScreen(MailwizardModal[None]):
                     box=box, date=purge_after.strftime("%Y-%m-%d")), markup=False)  # fmt: skip
                 self.dismiss(None)
 
-        self.app.push_screen(DeleteBoxScreen(self._services, self._holder, box), deleted)
+        dialog = DeleteBoxScreen(self._management, self._holder, box, self._keep_deleted_days)
+        self.app.push_screen(dialog, deleted)

@@ -9,9 +9,9 @@ from textual import on
 from textual.binding import Binding, BindingType
 from textual.widgets import Button, Label
 
-from mailwizard.bootstrap import Services
 from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_
+from mailwizard.services.management import ManagementService
 from mailwizard.services.signin import SignedIn
 from mailwizard.tui.support import MailwizardModal, show_beside_field
 
@@ -26,9 +26,9 @@ class BoxDialog(MailwizardModal[DialogResultT | None]):
     DEFAULT_CLASSES = "dialog-screen"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", N_("Back"))]
 
-    def __init__(self, services: Services, account: SignedIn, box: str) -> None:
+    def __init__(self, management: ManagementService, account: SignedIn, box: str) -> None:
         super().__init__()
-        self.services = services
+        self.management = management
         self.account = account
         self.box = box
 

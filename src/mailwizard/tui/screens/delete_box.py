@@ -13,7 +13,8 @@ from textual.widgets import Button, Input, Label
 from mailwizard.domain.management import check_deletion_confirmation
 from mailwizard.errors import MailwizardError
 from mailwizard.i18n import _
-from mailwizard.services.management import Deletion
+from mailwizard.services.management import Deletion, ManagementService
+from mailwizard.services.signin import SignedIn
 from mailwizard.tui.screens.box_dialog import BoxDialog
 from mailwizard.tui.widgets.field import Field
 
@@ -21,8 +22,14 @@ from mailwizard.tui.widgets.field import Field
 class DeleteBoxScreen(BoxDialog[datetime]):
     """Dismisses with the date of the purge once the box is deleted."""
 
+    def __init__(
+        self, management: ManagementService, holder: SignedIn, box: str, keep_days: int
+    ) -> None:
+        super().__init__(management, holder, box)
+        self._keep_days = keep_days
+
     def compose(self) -> ComposeResult:
-        days = self.services.settings.keep_deleted_days
+        days = self._keep_days
         with Vertical(classes="dialog danger"):
             yield Label(_("Delete {box}").format(box=self.box), classes="screen-title",
                         markup=False)  # fmt: skip
@@ -55,12 +62,12 @@ class DeleteBoxScreen(BoxDialog[datetime]):
     @on(Button.Pressed, "#delete")
     @on(Input.Submitted, "#confirmation")
     def delete(self) -> None:
-        services, holder, box = self.services, self.account, self.box
+        management, holder, box = self.management, self.account, self.box
         typed = self.query_one("#confirmation", Input).value
-        origin = self.running_app.audit_origin
+        origin = self.session.audit_origin
 
         def delete() -> Deletion:
-            return services.management.delete(holder, box, typed, origin)
+            return management.delete(holder, box, typed, origin)
 
         self.query_one("#delete", Button).disabled = True
         self.call_service(delete, self._deleted, self._refused, group="delete")

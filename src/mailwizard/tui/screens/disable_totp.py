@@ -59,7 +59,7 @@ class DisableTotpScreen(MailwizardModal[bool]):
     def confirm(self) -> None:
         password = self.query_one("#password", Input).value
         code = self.query_one("#totp_code", Input).value
-        access, holder, origin = self._access, self._holder, self.running_app.audit_origin
+        access, holder, origin = self._access, self._holder, self.session.audit_origin
         self.call_service(
             lambda: access.disable(holder, password, code, origin),
             self._disabled,

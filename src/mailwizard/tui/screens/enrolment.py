@@ -61,7 +61,7 @@ class EnrolmentScreen(MailwizardScreen[bool]):
     def confirm(self) -> None:
         code = self.query_one("#totp_code", Input).value
         access, holder, enrolment = self._access, self._holder, self._enrolment
-        origin = self.running_app.audit_origin
+        origin = self.session.audit_origin
         self.call_service(
             lambda: access.confirm_enrolment(holder, enrolment, code, origin),
             self._enrolled,

@@ -7,13 +7,14 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Input, Label, LoadingIndicator
 
-from mailwizard.bootstrap import Services
 from mailwizard.domain.addresses import check_domain_name
 from mailwizard.domain.models import HouseholdOverview
 from mailwizard.domain.passwords import check_confirmation
 from mailwizard.domain.wizard import IdentityDraft
 from mailwizard.errors import MailwizardError
 from mailwizard.i18n import _
+from mailwizard.services.households import HouseholdService
+from mailwizard.tui.messages import HouseholdFounded
 from mailwizard.tui.support import MailwizardScreen, show_beside_field
 from mailwizard.tui.widgets.field import Field
 from mailwizard.tui.widgets.identity_fields import IdentityFields
@@ -22,9 +23,9 @@ from mailwizard.tui.widgets.identity_fields import IdentityFields
 class FirstRunScreen(MailwizardScreen[None]):
     CSS_PATH = "first_run.tcss"
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, households: HouseholdService) -> None:
         super().__init__()
-        self._services = services
+        self._households = households
         self._draft = IdentityDraft()
 
     def compose(self) -> ComposeResult:
@@ -70,11 +71,11 @@ class FirstRunScreen(MailwizardScreen[None]):
             show_beside_field(self, error)
             return
         domain, address = fields["domain"].value, fields["address"].value
-        language = self.running_app.language
-        origin = self.running_app.audit_origin
+        language = self.session.language
+        origin = self.session.audit_origin
         self._busy(True)
         self.call_service(
-            lambda: self._services.households.initialise(
+            lambda: self._households.initialise(
                 domain, identity, address, password, language, origin
             ),
             self._created,
@@ -91,7 +92,7 @@ class FirstRunScreen(MailwizardScreen[None]):
 
     def _created(self, overview: HouseholdOverview) -> None:
         self.app.notify(_("The household is ready. Sign in with the primary address."))
-        self.running_app.show_sign_in(overview.primary.address)
+        self.post_message(HouseholdFounded(overview.primary.address))
 
     def _refused(self, error: MailwizardError) -> None:
         self._busy(False)

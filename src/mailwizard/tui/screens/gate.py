@@ -13,8 +13,8 @@ from textual.widgets import Button, Input, Label
 from mailwizard.domain.models import HouseholdOverview
 from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_, _
-from mailwizard.tui.flow import Forward, Step
 from mailwizard.tui.screens.step import StepScreen
+from mailwizard.tui.steps import Forward, Step
 from mailwizard.tui.widgets.field import Field
 
 
@@ -36,7 +36,7 @@ class GateScreen(StepScreen):
     def _check(self, code: str | None) -> None:
         self.busy(True)
         context = self.context
-        audit_origin = self.running_app.audit_origin
+        audit_origin = self.context.audit_origin
 
         def check() -> HouseholdOverview:
             context.access.check_creation_access(context.holder, context.origin, code, audit_origin)

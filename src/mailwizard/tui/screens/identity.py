@@ -11,8 +11,9 @@ from mailwizard.domain.models import Civility
 from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_, _
 from mailwizard.services.provisioning import ProvisioningService
-from mailwizard.tui.flow import Backward, Forward, Step
+from mailwizard.tui.screens.alias_form import AddAliasScreen
 from mailwizard.tui.screens.step import StepScreen
+from mailwizard.tui.steps import Backward, Forward, Step
 from mailwizard.tui.widgets.field import Field
 from mailwizard.tui.widgets.identity_fields import IdentityFields
 
@@ -56,10 +57,7 @@ class IdentityScreen(StepScreen):
     @on(Button.Pressed, "#alias")
     def _alias(self) -> None:
         """The advice taken: an alias of the holder's own box, and the wizard ends there."""
-        from mailwizard.tui.screens.alias_form import AddAliasScreen
-
-        services, holder = self.running_app.services, self.context.holder
-        assert services is not None
+        context, holder = self.context, self.context.holder
 
         def added(alias: str | None) -> None:
             if alias is not None:
@@ -67,7 +65,8 @@ class IdentityScreen(StepScreen):
                 self.notify(message.format(alias=alias, box=holder.address), markup=False)
                 self.dismiss(Backward())
 
-        self.app.push_screen(AddAliasScreen(services, holder, holder.address), added)
+        dialog = AddAliasScreen(context.management, holder, holder.address)
+        self.app.push_screen(dialog, added)
 
     def keep_answers(self) -> None:
         self.query_one(IdentityFields).fill(self.state.identity)

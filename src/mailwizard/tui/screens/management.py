@@ -9,17 +9,25 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Footer, Label
 
-from mailwizard.bootstrap import Services
 from mailwizard.domain.audit import shown_line
 from mailwizard.domain.models import AuditEntry, HouseholdOverview
 from mailwizard.domain.quota import check_contract, check_quota
 from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_, _, ngettext
-from mailwizard.services.access import Enrolment
+from mailwizard.services.access import AccessService, Enrolment
+from mailwizard.services.delivery import DeliveryService
+from mailwizard.services.devices import DeviceService
+from mailwizard.services.households import HouseholdService
+from mailwizard.services.management import ManagementService
 from mailwizard.services.ports import QueuedMessage
-from mailwizard.services.provisioning import CreatedMailbox
+from mailwizard.services.provisioning import ProvisioningService
 from mailwizard.services.signin import SignedIn
-from mailwizard.tui.screens.box import box_kind
+from mailwizard.tui.messages import CreationAsked, SignedOut
+from mailwizard.tui.screens.activity import ActivityScreen
+from mailwizard.tui.screens.box import BoxScreen, box_kind
+from mailwizard.tui.screens.disable_totp import DisableTotpScreen
+from mailwizard.tui.screens.enrolment import EnrolmentScreen
+from mailwizard.tui.screens.remembered_devices import RememberedDevicesScreen
 from mailwizard.tui.support import MailwizardScreen
 
 RECENT_ENTRIES = 3
@@ -41,11 +49,28 @@ class ManagementScreen(MailwizardScreen[None]):
         Binding("ctrl+o", "sign_out", N_("Sign out")),
     ]
 
-    def __init__(self, services: Services, holder: SignedIn, created: str | None = None) -> None:
+    def __init__(
+        self,
+        holder: SignedIn,
+        *,
+        households: HouseholdService,
+        management: ManagementService,
+        provisioning: ProvisioningService,
+        access: AccessService,
+        devices: DeviceService,
+        delivery: DeliveryService,
+        keep_deleted_days: int,
+    ) -> None:
         super().__init__()
-        self._services = services
         self._holder = holder
-        self._created = created
+        self._households = households
+        self._management = management
+        self._provisioning = provisioning
+        self._access = access
+        self._devices = devices
+        self._delivery = delivery
+        self._keep_deleted_days = keep_deleted_days
+        self._created: str | None = None
         self._overview: HouseholdOverview | None = None
 
     def compose(self) -> ComposeResult:
@@ -77,12 +102,13 @@ class ManagementScreen(MailwizardScreen[None]):
         self.refresh_boxes()
 
     def refresh_boxes(self) -> None:
-        services, household_id = self._services, self._holder.household_id
+        households, management, delivery = self._households, self._management, self._delivery
+        household_id = self._holder.household_id
 
         def load() -> tuple[HouseholdOverview, list[QueuedMessage], list[AuditEntry]]:
-            overview = services.households.overview_of(household_id)
-            recent = services.management.audit_log(household_id, RECENT_ENTRIES)
-            return overview, services.delivery.failures(overview), recent
+            overview = households.overview_of(household_id)
+            recent = management.audit_log(household_id, RECENT_ENTRIES)
+            return overview, delivery.failures(overview), recent
 
         self.call_service(load, self._show, self._failed, group="list")
 
@@ -158,35 +184,35 @@ class ManagementScreen(MailwizardScreen[None]):
 
     @on(DataTable.RowSelected, "#boxes")
     def open_box(self, event: DataTable.RowSelected) -> None:
-        from mailwizard.tui.screens.box import BoxScreen
-
         box = None if self._overview is None else self._overview.box(str(event.row_key.value))
         if box is not None:
-            screen = BoxScreen(self._services, self._holder, box)
+            screen = BoxScreen(
+                self._holder,
+                box,
+                households=self._households,
+                management=self._management,
+                provisioning=self._provisioning,
+                keep_deleted_days=self._keep_deleted_days,
+            )
             self.app.push_screen(screen, lambda _result: self.refresh_boxes())
 
     def action_activity(self) -> None:
-        from mailwizard.tui.screens.activity import ActivityScreen
-
-        self.app.push_screen(ActivityScreen(self._services.management, self._holder.household_id))
+        self.app.push_screen(ActivityScreen(self._management, self._holder.household_id))
 
     @on(Button.Pressed, "#create")
     def action_create(self) -> None:
         if self._overview is None or self.query_one("#create", Button).disabled:
             return
-        from mailwizard.tui.flow import CreationFlow
+        self.post_message(CreationAsked(self._holder))
 
-        CreationFlow(self.running_app, self._services, self._holder, self._finished).start()
-
-    def _finished(self, created: CreatedMailbox | None) -> None:
-        if created is not None:
-            self.running_app.session_completed()
-            self._created = created.address
-            self.refresh_boxes()
+    def box_created(self, address: str) -> None:
+        """The creation wizard ended with ``address`` created: shown highlighted."""
+        self._created = address
+        self.refresh_boxes()
 
     def action_strong_identification(self) -> None:
         """Enrols an authenticator, or, when one is enrolled, offers to turn it off."""
-        access, holder, origin = self._services.access, self._holder, self.running_app.origin
+        access, holder, origin = self._access, self._holder, self.session.origin
 
         def enrolment() -> Enrolment | None:
             return None if access.enrolled(holder) else access.start_enrolment(holder, origin)
@@ -194,8 +220,6 @@ class ManagementScreen(MailwizardScreen[None]):
         self.call_service(enrolment, self._enrol, self._failed, group="enrol")
 
     def _enrol(self, enrolment: Enrolment | None) -> None:
-        from mailwizard.tui.screens.enrolment import EnrolmentScreen
-
         if enrolment is None:
             self._offer_to_disable()
             return
@@ -205,24 +229,20 @@ class ManagementScreen(MailwizardScreen[None]):
                 message = _("Strong identification is on for {address}.")
                 self.notify(message.format(address=self._holder.address), markup=False)
 
-        self.app.push_screen(EnrolmentScreen(self._services.access, self._holder, enrolment), done)
+        self.app.push_screen(EnrolmentScreen(self._access, self._holder, enrolment), done)
 
     def _offer_to_disable(self) -> None:
-        from mailwizard.tui.screens.disable_totp import DisableTotpScreen
-
         def done(disabled: bool | None) -> None:
             if disabled:
                 message = _("Strong identification is off for {address}.")
                 self.notify(message.format(address=self._holder.address), markup=False)
 
-        self.app.push_screen(DisableTotpScreen(self._services.access, self._holder), done)
+        self.app.push_screen(DisableTotpScreen(self._access, self._holder), done)
 
     @on(Button.Pressed, "#remembered-devices")
     def action_remembered_devices(self) -> None:
-        from mailwizard.tui.screens.remembered_devices import RememberedDevicesScreen
-
-        self.app.push_screen(RememberedDevicesScreen(self._services.devices, self._holder))
+        self.app.push_screen(RememberedDevicesScreen(self._devices, self._holder))
 
     @on(Button.Pressed, "#sign-out")
     def action_sign_out(self) -> None:
-        self.running_app.show_sign_in()
+        self.post_message(SignedOut())

@@ -3,27 +3,23 @@ their own (the current password first). Same policy and strength meter as at cre
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label
 
-from mailwizard.bootstrap import Services
 from mailwizard.domain.models import Identity, Role
 from mailwizard.domain.passwords import PasswordAssessment, check_confirmation
 from mailwizard.errors import MailwizardError, SignInFailed
 from mailwizard.i18n import _
+from mailwizard.services.management import ManagementService, PasswordReplaced
+from mailwizard.services.provisioning import ProvisioningService
 from mailwizard.services.signin import SignedIn
 from mailwizard.tui.screens.box_dialog import BoxDialog
 from mailwizard.tui.screens.password import ASSESS_DELAY_SECONDS
 from mailwizard.tui.widgets.field import Field
 from mailwizard.tui.widgets.strength_meter import StrengthMeter
-
-if TYPE_CHECKING:
-    from mailwizard.services.management import PasswordReplaced
 
 
 class NewPasswordScreen(BoxDialog[bool]):
@@ -34,8 +30,16 @@ class NewPasswordScreen(BoxDialog[bool]):
 
     _pending: Timer | None = None
 
-    def __init__(self, services: Services, account: SignedIn, box: str, identity: Identity) -> None:
-        super().__init__(services, account, box)
+    def __init__(
+        self,
+        management: ManagementService,
+        provisioning: ProvisioningService,
+        account: SignedIn,
+        box: str,
+        identity: Identity,
+    ) -> None:
+        super().__init__(management, account, box)
+        self._provisioning = provisioning
         self._identity = identity
         self._own = box == account.address
         self._acceptable = False
@@ -96,7 +100,7 @@ class NewPasswordScreen(BoxDialog[bool]):
 
     def _assess(self) -> None:
         password = self.query_one("#password", Input).value
-        provisioning, identity, box = self.services.provisioning, self._identity, self.box
+        provisioning, identity, box = self._provisioning, self._identity, self.box
         # A secondary box's own user: the holder's names are checked when it is saved.
         holder = self.account if self.account.role is Role.PRIMARY else None
         self.call_service(
@@ -118,10 +122,10 @@ class NewPasswordScreen(BoxDialog[bool]):
     def change(self) -> None:
         if self.query_one("#change", Button).disabled:
             return
-        management, account, box = self.services.management, self.account, self.box
+        management, account, box = self.management, self.account, self.box
         password = self.query_one("#password", Input).value
         confirmation = self.query_one("#confirmation", Input).value
-        origin = self.running_app.audit_origin
+        origin = self.session.audit_origin
         if self._own:
             current = self.query_one("#current", Input).value
 

@@ -9,9 +9,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Label
 
-from mailwizard.bootstrap import Services
 from mailwizard.i18n import N_, _
+from mailwizard.services.management import ManagementService
+from mailwizard.services.provisioning import ProvisioningService
 from mailwizard.services.signin import SignedIn
+from mailwizard.tui.messages import SignedOut
+from mailwizard.tui.screens.new_password import NewPasswordScreen
 from mailwizard.tui.support import MailwizardScreen
 
 
@@ -22,10 +25,13 @@ class OwnBoxScreen(MailwizardScreen[None]):
         Binding("ctrl+o", "sign_out", N_("Sign out")),
     ]
 
-    def __init__(self, services: Services, account: SignedIn) -> None:
+    def __init__(
+        self, account: SignedIn, management: ManagementService, provisioning: ProvisioningService
+    ) -> None:
         super().__init__()
-        self._services = services
         self._account = account
+        self._management = management
+        self._provisioning = provisioning
 
     def compose(self) -> ComposeResult:
         account = self._account
@@ -49,18 +55,18 @@ class OwnBoxScreen(MailwizardScreen[None]):
 
     @on(Button.Pressed, "#new-password")
     def action_new_password(self) -> None:
-        from mailwizard.tui.screens.new_password import NewPasswordScreen
-
         def changed(done: bool | None) -> None:
             if done:
                 self.notify(_("Your password is changed."), markup=False)
 
         account = self._account
         self.app.push_screen(
-            NewPasswordScreen(self._services, account, account.address, account.identity),
+            NewPasswordScreen(
+                self._management, self._provisioning, account, account.address, account.identity
+            ),
             changed,
         )
 
     @on(Button.Pressed, "#sign-out")
     def action_sign_out(self) -> None:
-        self.running_app.show_sign_in()
+        self.post_message(SignedOut())

@@ -13,8 +13,8 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 from mailwizard.domain.passwords import PasswordAssessment, check_confirmation
 from mailwizard.i18n import N_, _
 from mailwizard.services.terms import TERMS_VERSION, terms_text
-from mailwizard.tui.flow import Forward, Step
 from mailwizard.tui.screens.step import StepScreen
+from mailwizard.tui.steps import Forward, Step
 from mailwizard.tui.widgets.field import Field
 from mailwizard.tui.widgets.strength_meter import StrengthMeter
 

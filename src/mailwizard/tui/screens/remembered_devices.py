@@ -88,7 +88,7 @@ class RememberedDevicesScreen(MailwizardModal[None]):
         row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
         assert row_key.value is not None
         device_id = int(row_key.value)
-        devices, holder, origin = self._devices, self._holder, self.running_app.origin
+        devices, holder, origin = self._devices, self._holder, self.session.origin
         self.call_service(
             lambda: devices.forget(holder, device_id, origin),
             self._forgotten,
@@ -98,7 +98,7 @@ class RememberedDevicesScreen(MailwizardModal[None]):
 
     @on(Button.Pressed, "#forget-all")
     def forget_all(self) -> None:
-        devices, holder, origin = self._devices, self._holder, self.running_app.origin
+        devices, holder, origin = self._devices, self._holder, self.session.origin
         self.call_service(
             lambda: devices.forget_all(holder, origin),
             self._forgotten,

@@ -10,8 +10,8 @@ from textual.widgets import Button, Label
 from mailwizard.errors import MailwizardError, Refused
 from mailwizard.i18n import N_, _
 from mailwizard.services.provisioning import CreatedMailbox
-from mailwizard.tui.flow import Committed, EditStep, SentBack, Step
 from mailwizard.tui.screens.step import StepScreen
+from mailwizard.tui.steps import Committed, EditStep, SentBack, Step
 from mailwizard.tui.widgets.identity_fields import CIVILITY_CAPTIONS
 
 
@@ -53,7 +53,7 @@ class ReviewScreen(StepScreen):
             self.dismiss(SentBack(error))
             return
         provisioning, holder = self.context.provisioning, self.context.holder
-        origin = self.running_app.audit_origin
+        origin = self.context.audit_origin
         self.busy(True)
         self.call_service(
             lambda: provisioning.commit(holder, request, origin),

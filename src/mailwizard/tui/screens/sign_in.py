@@ -7,6 +7,7 @@ behind it, and a sign-in asked for before that waits for it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -18,29 +19,41 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, LoadingIndic
 
 from mailwizard.errors import DeviceForgotten, MailwizardError
 from mailwizard.i18n import N_, _
+from mailwizard.tui.messages import SignedIn
 from mailwizard.tui.support import MailwizardScreen
 from mailwizard.tui.widgets.field import Field
 
 if TYPE_CHECKING:
-    from mailwizard.bootstrap import Services
-    from mailwizard.services.devices import DeviceOffer
-    from mailwizard.services.signin import SignedIn
+    # Only their names: the services come with the directory, after the first frame.
+    from mailwizard.services.devices import DeviceOffer, DeviceService
+    from mailwizard.services.signin import SignedIn as Account
+    from mailwizard.services.signin import SignInService
+
+
+@dataclass(frozen=True)
+class SignInServices:
+    """What the form calls, once the directory is open."""
+
+    signin: SignInService
+    devices: DeviceService
+    remember_device_days: int
 
 
 class SignInScreen(MailwizardScreen[None]):
     CSS_PATH = "sign_in.tcss"
     BINDINGS = [Binding("ctrl+t", "app.toggle_contrast", N_("High contrast"))]
 
-    def __init__(self, address: str = "") -> None:
+    def __init__(self, address: str = "", services: SignInServices | None = None) -> None:
+        """``services`` is None while the directory opens: ``directory_opened`` brings them."""
         super().__init__()
         self._address = address
+        self._opened = services
         self._sign_in_waiting = False
 
     @property
-    def _services(self) -> Services:
-        services = self.running_app.services
-        assert services is not None, "asked before the directory was open"
-        return services
+    def _services(self) -> SignInServices:
+        assert self._opened is not None, "asked before the directory was open"
+        return self._opened
 
     def compose(self) -> ComposeResult:
         with Center(), Vertical(id="sign-in-box"):
@@ -65,8 +78,8 @@ class SignInScreen(MailwizardScreen[None]):
         self.query_one(LoadingIndicator).display = False
         target = "#password" if self._address else "#address"
         self.query_one(target, Input).focus()
-        if self.running_app.services is not None:
-            self.directory_opened()
+        if self._opened is not None:
+            self._directory_ready()
 
     def on_screen_suspend(self) -> None:
         # The program's first form stays under the screens that follow it: it keeps
@@ -74,13 +87,17 @@ class SignInScreen(MailwizardScreen[None]):
         self._busy(False)
         self.query_one("#password", Input).value = ""
 
-    def directory_opened(self) -> None:
-        days = self._services.settings.remember_device_days
+    def directory_opened(self, services: SignInServices) -> None:
+        self._opened = services
+        self._directory_ready()
+
+    def _directory_ready(self) -> None:
+        days = self._services.remember_device_days
         self.query_one("#remember", Checkbox).label = _(
             "Remember this device for {days} days"
         ).format(days=days)
         # The keyring is slow to open: the form is usable before the answer comes.
-        devices, origin = self._services.devices, self.running_app.origin
+        devices, origin = self._services.devices, self.session.origin
         self.call_service(lambda: devices.offer(origin), self._offer, self._refused, group="device")
         if self._sign_in_waiting:
             self._sign_in_waiting = False
@@ -111,12 +128,12 @@ class SignInScreen(MailwizardScreen[None]):
     @on(Button.Pressed, "#sign-in")
     def sign_in(self) -> None:
         self._busy(True)
-        if self.running_app.services is None:
+        if self._opened is None:
             self._sign_in_waiting = True
             return
         address = self.query_one("#address", Input).value
         password = self.query_one("#password", Input).value
-        origin = self.running_app.audit_origin
+        origin = self.session.audit_origin
         self.call_service(
             lambda: self._services.signin.sign_in(address, password, origin),
             self._signed_in,
@@ -126,7 +143,7 @@ class SignInScreen(MailwizardScreen[None]):
 
     @on(Button.Pressed, "#continue-as")
     def continue_as(self) -> None:
-        devices, origin = self._services.devices, self.running_app.origin
+        devices, origin = self._services.devices, self.session.origin
         self._busy(True)
         self.call_service(
             lambda: devices.sign_in(origin), self._signed_in, self._refused, group="sign-in"
@@ -154,27 +171,26 @@ class SignInScreen(MailwizardScreen[None]):
         self.query_one("#sign-in", Button).disabled = busy
         self.query_one("#continue-as", Button).disabled = busy
 
-    def _signed_in(self, account: SignedIn) -> None:
+    def _signed_in(self, account: Account) -> None:
         from mailwizard.domain.models import Role  # pydantic: not before the first frame
 
-        if account.role is not Role.PRIMARY:
-            self.running_app.show_own_box(account)
-            return
         remember = self.query_one("#remember", Checkbox)
-        if not (remember.display and remember.value):
-            self.running_app.show_management(account)
+        if account.role is not Role.PRIMARY or not (remember.display and remember.value):
+            self.post_message(SignedIn(account))
             return
-        devices, origin = self._services.devices, self.running_app.origin
+        devices, origin = self._services.devices, self.session.origin
+
+        def remembered(_result: None) -> None:
+            self.post_message(SignedIn(account))
 
         def not_remembered(error: MailwizardError) -> None:
             self.notify(error.message, severity="warning", markup=False)
-            self.running_app.show_management(account)
+            self.post_message(SignedIn(account))
 
+        # A group of its own: the sign-in's worker, still handing over its answer, is not
+        # cancelled by this call.
         self.call_service(
-            lambda: devices.remember(account, origin),
-            lambda _: self.running_app.show_management(account),
-            not_remembered,
-            group="sign-in",
+            lambda: devices.remember(account, origin), remembered, not_remembered, group="remember"
         )
 
     def _refused(self, error: MailwizardError) -> None:

@@ -11,7 +11,7 @@ from textual.widgets import Button, Footer, Input, Label, LoadingIndicator
 from mailwizard.domain.wizard import WizardState
 from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_, _
-from mailwizard.tui.flow import (
+from mailwizard.tui.steps import (
     Backward,
     Step,
     StepOutcome,

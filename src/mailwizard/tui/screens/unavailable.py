@@ -7,6 +7,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Label
 
 from mailwizard.i18n import _
+from mailwizard.tui.messages import DirectoryRetry
 from mailwizard.tui.support import MailwizardScreen
 
 KIOSK_RETRY_SECONDS = 15
@@ -15,9 +16,10 @@ KIOSK_RETRY_SECONDS = 15
 class UnavailableScreen(MailwizardScreen[None]):
     CSS_PATH = "unavailable.tcss"
 
-    def __init__(self, problem: str) -> None:
+    def __init__(self, problem: str, *, kiosk: bool) -> None:
         super().__init__()
         self._problem = problem
+        self._kiosk = kiosk
 
     def compose(self) -> ComposeResult:
         with Vertical(id="unavailable-box"):
@@ -28,10 +30,10 @@ class UnavailableScreen(MailwizardScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        if self.running_app.kiosk is not None:
+        if self._kiosk:
             # A passer-by can do nothing about it, and may not see paths: try again.
             self.query_one("#quit").display = False
-            self.set_interval(KIOSK_RETRY_SECONDS, self.running_app.open_directory)
+            self.set_interval(KIOSK_RETRY_SECONDS, lambda: self.post_message(DirectoryRetry()))
         else:
             self.query_one("#quit").focus()
 
