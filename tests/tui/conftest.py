@@ -22,27 +22,27 @@ def settings(isolated_environment: dict[str, str]) -> Settings:
 
 
 @pytest.fixture
-def services(settings: Settings) -> Iterator[Services]:
+def app_services(settings: Settings) -> Iterator[Services]:
     opened = bootstrap(settings, create_directory=True)
     yield opened
     opened.close()
 
 
 @pytest.fixture
-def household(services: Services) -> str:
+def app_household(app_services: Services) -> str:
     identity = Identity(civility="m", first_name="Jean", last_name="Martin")
-    services.households.initialise(
+    app_services.households.initialise(
         "famille-martin.fr", identity, HOLDER, HOLDER_PASSWORD, "en", "test"
     )
     return HOLDER
 
 
 @pytest.fixture
-def make_app(settings: Settings, services: Services) -> Iterator[Callable[..., MailwizardApp]]:
+def make_app(settings: Settings, app_services: Services) -> Iterator[Callable[..., MailwizardApp]]:
     language = i18n.active_language()
 
     def make(language: str = "en", origin: Origin | None = None) -> MailwizardApp:
-        return build_app(settings.model_copy(update={"language": language}), services, origin)
+        return build_app(settings.model_copy(update={"language": language}), app_services, origin)
 
     yield make
     i18n.set_language(language)

@@ -27,7 +27,6 @@ from mailwizard.domain.access import Origin, OriginKind
 from mailwizard.domain.models import Identity
 from mailwizard.services.access import Enrolment
 from mailwizard.tui.app import MailwizardApp, build_app
-from mailwizard.tui.kiosk import KioskSupervisor
 from mailwizard.tui.screens.enrolment import EnrolmentScreen
 from mailwizard.tui.screens.error import ErrorScreen
 from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD, box_request
@@ -138,9 +137,7 @@ def scene_app(scene: Scene, language: str, data_dir: Path) -> MailwizardApp:
     populate(services, scene.directory)
     if not scene.kiosk:
         return build_app(settings, services, scene.origin)
-    app = build_app(settings, services, Origin(OriginKind.KIOSK))
-    app.kiosk = KioskSupervisor(app, settings.kiosk_idle_seconds, KIOSK_CLOCK)
-    return app
+    return build_app(settings, services, Origin(OriginKind.KIOSK), kiosk_clock=KIOSK_CLOCK)
 
 
 async def opened(pilot: Pilot[None]) -> None:

@@ -35,7 +35,7 @@ async def sign_in_remembering(pilot: Pilot[None]) -> None:
 
 
 async def test_a_remembered_console_continues_without_the_password_even_after_signing_out(
-    household: str, memory_keyring: MemoryKeyring, make_app: AppFactory
+    app_household: str, memory_keyring: MemoryKeyring, make_app: AppFactory
 ) -> None:
     async with make_app(origin=CONSOLE).run_test(size=(80, 24)) as pilot:
         await sign_in_remembering(pilot)
@@ -57,7 +57,7 @@ async def test_a_remembered_console_continues_without_the_password_even_after_si
 
 
 async def test_without_a_secure_keyring_the_box_is_not_offered_and_a_line_says_why(
-    household: str, make_app: AppFactory
+    app_household: str, make_app: AppFactory
 ) -> None:
     app = make_app(origin=CONSOLE)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -67,10 +67,10 @@ async def test_without_a_secure_keyring_the_box_is_not_offered_and_a_line_says_w
 
 
 async def test_over_ssh_nothing_is_offered_even_where_a_console_remembered_the_holder(
-    household: str, services: Services, memory_keyring: MemoryKeyring, make_app: AppFactory
+    app_household: str, app_services: Services, memory_keyring: MemoryKeyring, make_app: AppFactory
 ) -> None:
-    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
-    services.devices.remember(holder, CONSOLE)
+    holder = app_services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
+    app_services.devices.remember(holder, CONSOLE)
     app = make_app(origin=OVER_SSH)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -80,7 +80,7 @@ async def test_over_ssh_nothing_is_offered_even_where_a_console_remembered_the_h
 
 
 async def test_a_device_forgotten_from_the_management_page_asks_for_the_password_again(
-    household: str, memory_keyring: MemoryKeyring, make_app: AppFactory
+    app_household: str, memory_keyring: MemoryKeyring, make_app: AppFactory
 ) -> None:
     app = make_app(origin=CONSOLE)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -105,10 +105,10 @@ async def test_a_device_forgotten_from_the_management_page_asks_for_the_password
 
 
 async def test_forgetting_this_device_on_the_sign_in_screen_forgets_both_sides(
-    household: str, services: Services, memory_keyring: MemoryKeyring, make_app: AppFactory
+    app_household: str, app_services: Services, memory_keyring: MemoryKeyring, make_app: AppFactory
 ) -> None:
-    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
-    services.devices.remember(holder, CONSOLE)
+    holder = app_services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
+    app_services.devices.remember(holder, CONSOLE)
     app = make_app(origin=CONSOLE)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -117,17 +117,17 @@ async def test_forgetting_this_device_on_the_sign_in_screen_forgets_both_sides(
         assert not shown(app, "#remembered")
         assert shown(app, "#remember")
     assert memory_keyring.secrets == {}
-    assert services.devices.devices_of(holder) == []
+    assert app_services.devices.devices_of(holder) == []
 
 
 async def test_strong_identification_is_turned_off_with_the_password_and_a_code(
-    household: str, services: Services, make_app: AppFactory
+    app_household: str, app_services: Services, make_app: AppFactory
 ) -> None:
-    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
-    enrolment = services.access.start_enrolment(holder, CONSOLE)
+    holder = app_services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
+    enrolment = app_services.access.start_enrolment(holder, CONSOLE)
     phone = pyotp.TOTP(enrolment.secret)
     # Enrolled with the previous step's code, so that the current one is still unused.
-    services.access.confirm_enrolment(
+    app_services.access.confirm_enrolment(
         holder, enrolment, phone.at(utc_now() - timedelta(seconds=30)), "test"
     )
     app = make_app(origin=CONSOLE)
@@ -141,18 +141,18 @@ async def test_strong_identification_is_turned_off_with_the_password_and_a_code(
         await pilot.click("#confirm")
         await settle(pilot)
         assert "incorrect" in field_reason(app, "password")
-        assert services.access.enrolled(holder)
+        assert app_services.access.enrolled(holder)
 
         await type_into(pilot, "#password", HOLDER_PASSWORD)
         await type_into(pilot, "#totp_code", "000000")
         await pilot.click("#confirm")
         await settle(pilot)
         assert "not right" in field_reason(app, "totp_code")
-        assert services.access.enrolled(holder)
+        assert app_services.access.enrolled(holder)
 
         await type_into(pilot, "#totp_code", phone.now())
         await pilot.press("enter")
         await settle(pilot)
         assert screen_name(app) == "ManagementScreen"
         assert any("is off" in str(n.message) for n in app._notifications)
-    assert not services.access.enrolled(holder)
+    assert not app_services.access.enrolled(holder)

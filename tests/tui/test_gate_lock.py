@@ -19,16 +19,16 @@ AppFactory = Callable[..., MailwizardApp]
 
 
 async def test_the_gate_locks_the_codes_after_five_wrong_ones_and_says_until_when(
-    household: str,
-    services: Services,
+    app_household: str,
+    app_services: Services,
     make_app: AppFactory,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
-    enrolment = services.access.start_enrolment(holder, Origin(OriginKind.CONSOLE))
+    holder = app_services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
+    enrolment = app_services.access.start_enrolment(holder, Origin(OriginKind.CONSOLE))
     phone = pyotp.TOTP(enrolment.secret)
     earlier = utc_now() - timedelta(seconds=30)
-    services.access.confirm_enrolment(holder, enrolment, phone.at(earlier), "test")
+    app_services.access.confirm_enrolment(holder, enrolment, phone.at(earlier), "test")
     monkeypatch.setenv("SSH_CONNECTION", "203.0.113.5 51000 10.0.0.2 22")
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -46,6 +46,6 @@ async def test_the_gate_locks_the_codes_after_five_wrong_ones_and_says_until_whe
         assert screen_name(app) == "GateScreen"
         assert field_reason(app, "totp_code") == reasons[4]
         assert "Try again then." in reasons[4]
-    log = services.management.audit_log(holder.household_id)
+    log = app_services.management.audit_log(holder.household_id)
     failed = [e.origin for e in log if e.action == "totp.failed"]
     assert failed == ["terminal, ssh 203.0.113.5"] * 5

@@ -19,7 +19,7 @@ from mailwizard.bootstrap import Services
 from mailwizard.config import Settings
 from mailwizard.services.access import Enrolment
 from mailwizard.tui.app import MailwizardApp, build_app
-from mailwizard.tui.kiosk import ADMIN_KEY, ESCAPE_KEYS, KioskSupervisor
+from mailwizard.tui.kiosk import ADMIN_KEY, ESCAPE_KEYS
 from mailwizard.tui.themes import HIGH_CONTRAST
 from martin_household import HOLDER, HOLDER_PASSWORD
 from tui.wizard_driver import (
@@ -39,11 +39,13 @@ SECRET = pyotp.random_base32()
 
 
 @pytest.fixture
-def enrolled(household: str, services: Services) -> pyotp.TOTP:
+def enrolled(app_household: str, app_services: Services) -> pyotp.TOTP:
     """Kiosks always ask for a code: the holder's authenticator is enrolled."""
-    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
+    holder = app_services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
     totp = pyotp.TOTP(SECRET)
-    services.access.confirm_enrolment(holder, Enrolment(SECRET, "otpauth://"), totp.now(), "test")
+    app_services.access.confirm_enrolment(
+        holder, Enrolment(SECRET, "otpauth://"), totp.now(), "test"
+    )
     return totp
 
 
@@ -53,11 +55,11 @@ def clock() -> MovableClock:
 
 
 @pytest.fixture
-def kiosk(settings: Settings, services: Services, clock: MovableClock) -> Iterator[MailwizardApp]:
+def kiosk(
+    settings: Settings, app_services: Services, clock: MovableClock
+) -> Iterator[MailwizardApp]:
     kiosk_settings = settings.model_copy(update={"kiosk": True, "kiosk_admin_pin": SecretStr(PIN)})
-    app = build_app(kiosk_settings, services)
-    app.kiosk = KioskSupervisor(app, kiosk_settings.kiosk_idle_seconds, clock)
-    yield app
+    yield build_app(kiosk_settings, app_services, kiosk_clock=clock)
 
 
 def travel(app: MailwizardApp, clock: MovableClock, seconds: float) -> None:
@@ -81,7 +83,7 @@ async def reach_password_step(pilot: Pilot[None], totp: pyotp.TOTP) -> None:
 
 
 async def test_no_key_leads_out_of_the_kiosk(
-    household: str, kiosk: MailwizardApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    app_household: str, kiosk: MailwizardApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     workdir = tmp_path / "workdir"
     workdir.mkdir()
@@ -159,7 +161,7 @@ async def test_after_a_creation_the_kiosk_goes_back_to_the_start_by_itself(
 
 
 async def test_the_administrator_leaves_with_the_pin_and_only_with_it(
-    household: str, kiosk: MailwizardApp, clock: MovableClock
+    app_household: str, kiosk: MailwizardApp, clock: MovableClock
 ) -> None:
     async with kiosk.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -187,7 +189,7 @@ async def test_the_administrator_leaves_with_the_pin_and_only_with_it(
 
 
 async def test_a_kiosk_never_remembers_a_device_and_shows_no_file_path(
-    household: str, kiosk: MailwizardApp
+    app_household: str, kiosk: MailwizardApp
 ) -> None:
     async with kiosk.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -199,7 +201,7 @@ async def test_a_kiosk_never_remembers_a_device_and_shows_no_file_path(
 
 
 async def test_high_contrast_is_one_key_away_and_forgotten_with_the_session(
-    household: str, kiosk: MailwizardApp, clock: MovableClock
+    app_household: str, kiosk: MailwizardApp, clock: MovableClock
 ) -> None:
     async with kiosk.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

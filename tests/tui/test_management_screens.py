@@ -22,7 +22,6 @@ from tui.wizard_driver import (
     screen_name,
     settle,
     sign_in,
-    start_creation,
     type_into,
 )
 
@@ -38,9 +37,9 @@ def directory_engine(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def lea(household: str, services: Services) -> str:
-    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
-    services.provisioning.commit(holder, box_request(LEA, "Léa", "Martin"), "test")
+def lea(app_household: str, app_services: Services) -> str:
+    holder = app_services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
+    app_services.provisioning.commit(holder, box_request(LEA, "Léa", "Martin"), "test")
     return LEA
 
 
@@ -64,7 +63,7 @@ def aliases_shown(app: MailwizardApp) -> list[str]:
 
 
 async def test_the_holder_adds_and_removes_aliases_of_a_box(
-    lea: str, services: Services, make_app: AppFactory
+    lea: str, app_services: Services, make_app: AppFactory
 ) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -92,11 +91,11 @@ async def test_the_holder_adds_and_removes_aliases_of_a_box(
         await pilot.press("escape")
         await settle(pilot)
         assert screen_name(app) == "ManagementScreen"
-    assert services.households.overview(HOLDER).box(lea).aliases == ()  # type: ignore[union-attr]
+    assert app_services.households.overview(HOLDER).box(lea).aliases == ()  # type: ignore[union-attr]
 
 
 async def test_the_holder_gives_a_box_a_new_password_under_the_policy(
-    lea: str, services: Services, make_app: AppFactory
+    lea: str, app_services: Services, make_app: AppFactory
 ) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -116,13 +115,13 @@ async def test_the_holder_gives_a_box_a_new_password_under_the_policy(
         await pilot.click("#change")
         await settle(pilot)
         assert screen_name(app) == "BoxScreen"
-    assert services.signin.sign_in(lea, OTHER_PASSWORD, "test").address == lea
+    assert app_services.signin.sign_in(lea, OTHER_PASSWORD, "test").address == lea
     with pytest.raises(SignInFailed):
-        services.signin.sign_in(lea, NEW_PASSWORD, "test")
+        app_services.signin.sign_in(lea, NEW_PASSWORD, "test")
 
 
 async def test_the_holder_suspends_reactivates_and_deletes_a_box(
-    lea: str, services: Services, make_app: AppFactory
+    lea: str, app_services: Services, make_app: AppFactory
 ) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -135,7 +134,7 @@ async def test_the_holder_suspends_reactivates_and_deletes_a_box(
         await settle(pilot)
         assert box_kinds(app)[lea] == "secondary, suspended"
         with pytest.raises(SignInFailed):
-            services.signin.sign_in(lea, NEW_PASSWORD, "test")
+            app_services.signin.sign_in(lea, NEW_PASSWORD, "test")
 
         await open_box(pilot, lea)
         await pilot.click("#suspend")
@@ -160,12 +159,12 @@ async def test_the_holder_suspends_reactivates_and_deletes_a_box(
         await open_box(pilot, HOLDER)
         assert screen_name(app) == "BoxScreen"
         assert not app.screen.query("#delete"), "the primary box cannot be deleted"
-    overview = services.households.overview(HOLDER)
+    overview = app_services.households.overview(HOLDER)
     assert overview.secondary == () and [box.address for box in overview.deleted] == [lea]
 
 
 async def test_a_secondary_user_sees_only_their_box_and_changes_its_password(
-    lea: str, services: Services, make_app: AppFactory
+    lea: str, app_services: Services, make_app: AppFactory
 ) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -186,14 +185,14 @@ async def test_a_secondary_user_sees_only_their_box_and_changes_its_password(
         await pilot.click("#change")
         await settle(pilot)
         assert screen_name(app) == "OwnBoxScreen"
-    assert services.signin.sign_in(lea, OTHER_PASSWORD, "test").address == lea
+    assert app_services.signin.sign_in(lea, OTHER_PASSWORD, "test").address == lea
 
 
 async def test_the_activity_lists_every_entry_newest_first(
-    lea: str, services: Services, make_app: AppFactory
+    lea: str, app_services: Services, make_app: AppFactory
 ) -> None:
-    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
-    services.management.add_alias(holder, lea, "lea", "test")
+    holder = app_services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
+    app_services.management.add_alias(holder, lea, "lea", "test")
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
@@ -230,41 +229,21 @@ async def test_a_failed_sign_in_is_shown_as_an_attempt_on_the_address_not_by_its
         assert newest[1:3] == [what.format(lea=lea), who]
 
 
-async def test_the_same_person_advice_leads_to_an_alias_of_the_primary_box(
-    household: str, services: Services, make_app: AppFactory
-) -> None:
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await start_creation(pilot)
-        await type_into(pilot, "#last_name", "Martin")
-        await type_into(pilot, "#first_name", "Jean")
-        await settle(pilot)
-        await pilot.click("#alias")
-        await settle(pilot)
-        assert screen_name(app) == "AddAliasScreen"
-        await type_into(pilot, "#alias", "papa")
-        await pilot.press("enter")
-        await settle(pilot)
-        assert screen_name(app) == "ManagementScreen"
-    primary = services.households.overview(HOLDER).primary
-    assert primary.aliases == ("papa@famille-martin.fr",)
-
-
 async def test_the_activity_shows_control_characters_escaped_never_raw(
-    household: str, services: Services, make_app: AppFactory
+    app_household: str, app_services: Services, make_app: AppFactory
 ) -> None:
     """A line whatever its origin (an older version, a hand-made row) holds escape
     sequences: the page's recent activity and the activity screen write them out."""
     escapes = "\x1b[2J\x1b]0;owned\x07\x9b31m\u202e"
     row = {
         "at": datetime.now(UTC),
-        "household_id": services.households.household_id(HOLDER),
+        "household_id": app_services.households.household_id(HOLDER),
         "actor": f"eve{escapes}@famille-martin.fr",
         "origin": f"terminal, ssh {escapes}\r\nforged",
         "action": "alias.added",
         "target": f"x{escapes}",
     }
-    with services.engine.begin() as connection:
+    with app_services.engine.begin() as connection:
         connection.execute(insert(schema.audit_log).values(row))
     shown = "\\x1b[2J\\x1b]0;owned\\x07\\x9b31m\\u202e"
     app = make_app()

@@ -12,7 +12,7 @@ from mailwizard.tui.app import MailwizardApp
 from tui.wizard_driver import reach_password_step, settle
 
 
-@pytest.mark.usefixtures("household")
+@pytest.mark.usefixtures("app_household")
 async def test_a_wizard_step_is_laid_out_again_when_the_terminal_grows(
     make_app: Callable[..., MailwizardApp],
 ) -> None:

@@ -18,9 +18,9 @@ from tui.scenes import UNREACHABLE_DIRECTORY
 from tui.wizard_driver import label_text, screen_name, settle, type_into
 
 
-@pytest.mark.usefixtures("household")
+@pytest.mark.usefixtures("app_household")
 async def test_the_sign_in_form_is_usable_before_the_directory_opens(
-    settings: Settings, services: Services
+    settings: Settings, app_services: Services
 ) -> None:
     release = threading.Event()
     asked_while_showing: list[str] = []
@@ -28,7 +28,7 @@ async def test_the_sign_in_form_is_usable_before_the_directory_opens(
     def slow_open() -> Services:
         asked_while_showing.append(screen_name(app))
         release.wait(30)
-        return services
+        return app_services
 
     app = wizard_app(StartupSettings.of(settings), slow_open, Origin(OriginKind.CONSOLE))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -92,15 +92,15 @@ async def test_a_wrong_setting_found_behind_the_first_screen_is_shown_there(
         assert app.services is None
 
 
-@pytest.mark.usefixtures("household")
+@pytest.mark.usefixtures("app_household")
 async def test_the_address_typed_before_the_directory_opened_is_kept(
-    settings: Settings, services: Services
+    settings: Settings, app_services: Services
 ) -> None:
     release = threading.Event()
 
     def slow_open() -> Services:
         release.wait(30)
-        return services
+        return app_services
 
     app = wizard_app(StartupSettings.of(settings), slow_open, Origin(OriginKind.CONSOLE))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -113,7 +113,7 @@ async def test_the_address_typed_before_the_directory_opened_is_kept(
         assert "30 days" in str(app.screen.query_one("#remember").render())
 
 
-@pytest.mark.usefixtures("household")
+@pytest.mark.usefixtures("app_household")
 async def test_ctrl_c_says_how_to_quit_in_the_reader_s_language(
     make_app: Callable[..., MailwizardApp],
 ) -> None:

@@ -29,7 +29,9 @@ from tui.wizard_driver import (
 AppFactory = Callable[..., MailwizardApp]
 
 
-async def test_first_run_then_sign_in_then_create(make_app: AppFactory, services: Services) -> None:
+async def test_first_run_then_sign_in_then_create(
+    make_app: AppFactory, app_services: Services
+) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -76,13 +78,13 @@ async def test_first_run_then_sign_in_then_create(make_app: AppFactory, services
         assert str(highlighted[0]) == "lea.martin@famille-martin.fr"
         assert "confirmation e-mail" in label_text(app, "#created-note")
         assert "8 of 9" in label_text(app, "#remaining")
-    overview = services.households.overview(HOLDER)
+    overview = app_services.households.overview(HOLDER)
     assert [box.address for box in overview.secondary] == ["lea.martin@famille-martin.fr"]
-    assert services.signin.sign_in("lea.martin@famille-martin.fr", NEW_PASSWORD, "test")
+    assert app_services.signin.sign_in("lea.martin@famille-martin.fr", NEW_PASSWORD, "test")
 
 
 async def test_wrong_sign_in_says_nothing_about_the_address(
-    household: str, make_app: AppFactory
+    app_household: str, make_app: AppFactory
 ) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -95,18 +97,18 @@ async def test_wrong_sign_in_says_nothing_about_the_address(
         assert app.screen.query_one("#password", Input).value == ""
 
 
-def fill_household(services: Services, count: int) -> None:
-    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
+def fill_household(app_services: Services, count: int) -> None:
+    holder = app_services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
     for number in range(count):
-        services.provisioning.commit(
+        app_services.provisioning.commit(
             holder, box_request(f"camille{number}@famille-martin.fr"), "test"
         )
 
 
 async def test_a_full_household_cannot_start_the_wizard(
-    household: str, services: Services, make_app: AppFactory
+    app_household: str, app_services: Services, make_app: AppFactory
 ) -> None:
-    fill_household(services, 9)
+    fill_household(app_services, 9)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
@@ -119,12 +121,12 @@ async def test_a_full_household_cannot_start_the_wizard(
 
 
 async def test_a_suspended_contract_is_refused_at_the_gate(
-    household: str, services: Services, make_app: AppFactory
+    app_household: str, app_services: Services, make_app: AppFactory
 ) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
-        services.households.set_contract_active(HOLDER, False, "test")
+        app_services.households.set_contract_active(HOLDER, False, "test")
         await pilot.click("#create")
         await settle(pilot)
         assert screen_name(app) == "GateScreen"
@@ -134,56 +136,7 @@ async def test_a_suspended_contract_is_refused_at_the_gate(
         assert screen_name(app) == "ManagementScreen"
 
 
-async def test_taken_reserved_and_foreign_addresses_are_explained_as_typed(
-    household: str, make_app: AppFactory
-) -> None:
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await start_creation(pilot)
-        await fill_identity(pilot)
-        for typed, reason in [
-            (HOLDER, "already taken"),
-            ("postmaster", "reserved"),
-            ("lea@example.org", "must end with @famille-martin.fr"),
-            ("lea..martin", "cannot follow one another"),
-        ]:
-            await choose_address(pilot, typed)
-            assert reason in field_reason(app, "address"), typed
-            assert not continue_enabled(app)
-        await choose_address(pilot, "Lea.Martin")
-        assert label_text(app, "#availability") == "✓ lea.martin@famille-martin.fr is available."
-        assert continue_enabled(app)
-
-
-async def test_passwords_must_match_be_strong_and_come_with_the_terms(
-    household: str, make_app: AppFactory
-) -> None:
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await reach_password_step(pilot)
-
-        await fill_password(pilot, confirmation="Un-chat-bleu-dans-le-jardim", accept=False)
-        assert field_reason(app, "confirmation") == "The two passwords are different."
-        assert not continue_enabled(app)
-
-        await type_into(pilot, "#confirmation", NEW_PASSWORD)
-        await settle(pilot, 0.3)
-        assert field_reason(app, "confirmation") == ""
-        assert not continue_enabled(app), "the terms are not accepted yet"
-
-        await fill_password(pilot, password="password1234", accept=True)
-        assert "too easy to guess" in field_reason(app, "password")
-        assert not continue_enabled(app)
-
-        await fill_password(pilot, password="Martin-aime-le-velo", accept=False)
-        assert "must not contain a name" in field_reason(app, "password")
-
-        await fill_password(pilot, accept=False)
-        assert field_reason(app, "password") == ""
-        assert continue_enabled(app)
-
-
-async def test_back_and_forth_keeps_every_answer(household: str, make_app: AppFactory) -> None:
+async def test_back_and_forth_keeps_every_answer(app_household: str, make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await start_creation(pilot)
@@ -209,7 +162,7 @@ async def test_back_and_forth_keeps_every_answer(household: str, make_app: AppFa
 
 
 async def test_an_address_taken_before_confirming_sends_back_to_step_4(
-    household: str, services: Services, make_app: AppFactory
+    app_household: str, app_services: Services, make_app: AppFactory
 ) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -218,8 +171,8 @@ async def test_an_address_taken_before_confirming_sends_back_to_step_4(
         await press_continue(pilot)
         assert screen_name(app) == "ReviewScreen"
 
-        holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
-        services.provisioning.commit(
+        holder = app_services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
+        app_services.provisioning.commit(
             holder,
             box_request("lea@famille-martin.fr", "Léa", "Autre"),
             "another terminal",
@@ -234,5 +187,5 @@ async def test_an_address_taken_before_confirming_sends_back_to_step_4(
         await press_continue(pilot)
         await press_continue(pilot)
         assert screen_name(app) == "ManagementScreen"
-    created = {box.address for box in services.households.overview(HOLDER).secondary}
+    created = {box.address for box in app_services.households.overview(HOLDER).secondary}
     assert created == {"lea@famille-martin.fr", "lea.martin@famille-martin.fr"}

@@ -11,7 +11,7 @@ from tui.wizard_driver import fill_password, press_continue, reach_password_step
 
 
 async def test_the_box_made_in_the_wizard_signs_in(
-    household: str, make_app: Callable[..., MailwizardApp], dovecot: Dovecot
+    app_household: str, make_app: Callable[..., MailwizardApp], dovecot: Dovecot
 ) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -35,10 +35,10 @@ CONSOLE = Origin(OriginKind.CONSOLE)
 
 
 async def test_names_from_the_directory_are_shown_literally_and_do_nothing(
-    household: str, services: Services, make_app: AppFactory
+    app_household: str, app_services: Services, make_app: AppFactory
 ) -> None:
     # Another tool wrote this name; the rules of this program would have refused it.
-    with services.engine.begin() as connection:
+    with app_services.engine.begin() as connection:
         connection.execute(
             text("UPDATE mailbox SET first_name = :name WHERE username = :address"),
             {"name": HOSTILE_NAME, "address": HOLDER},
@@ -58,15 +58,15 @@ async def test_names_from_the_directory_are_shown_literally_and_do_nothing(
 
 
 async def test_an_unexpected_failure_shows_the_error_screen_and_keeps_the_answers(
-    household: str,
-    services: Services,
+    app_household: str,
+    app_services: Services,
     make_app: AppFactory,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def broken_commit(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(services.provisioning, "commit", broken_commit)
+    monkeypatch.setattr(app_services.provisioning, "commit", broken_commit)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await reach_password_step(pilot)
@@ -84,7 +84,9 @@ async def test_an_unexpected_failure_shows_the_error_screen_and_keeps_the_answer
         assert app.screen.query_one("#password", Input).value != ""
 
 
-async def test_every_screen_speaks_french_when_asked(household: str, make_app: AppFactory) -> None:
+async def test_every_screen_speaks_french_when_asked(
+    app_household: str, make_app: AppFactory
+) -> None:
     app = make_app("fr")
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
@@ -99,15 +101,15 @@ async def test_every_screen_speaks_french_when_asked(household: str, make_app: A
 
 
 async def test_undelivered_confirmations_are_shown_on_the_management_page(
-    household: str, services: Services, make_app: AppFactory
+    app_household: str, app_services: Services, make_app: AppFactory
 ) -> None:
-    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
-    services.provisioning.commit(
+    holder = app_services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
+    app_services.provisioning.commit(
         holder,
         box_request("lea.martin@famille-martin.fr", "Léa", "Martin", "fr"),
         "test",
     )
-    with services.engine.begin() as connection:
+    with app_services.engine.begin() as connection:
         connection.execute(
             text("UPDATE outbox SET status = 'failed', last_error = '550 no such user' "
                  "WHERE recipient = 'lea.martin@famille-martin.fr'")
@@ -121,17 +123,17 @@ async def test_undelivered_confirmations_are_shown_on_the_management_page(
 
 
 async def test_away_from_home_the_gate_asks_for_the_authenticator_code(
-    household: str,
-    services: Services,
+    app_household: str,
+    app_services: Services,
     make_app: AppFactory,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
-    enrolment = services.access.start_enrolment(holder, CONSOLE)
+    holder = app_services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
+    enrolment = app_services.access.start_enrolment(holder, CONSOLE)
     app_on_the_phone = pyotp.TOTP(enrolment.secret)
     # Enrolled with the previous step's code, so that the current one is still unused.
     earlier = utc_now() - timedelta(seconds=30)
-    services.access.confirm_enrolment(holder, enrolment, app_on_the_phone.at(earlier), "test")
+    app_services.access.confirm_enrolment(holder, enrolment, app_on_the_phone.at(earlier), "test")
     monkeypatch.setenv("SSH_CONNECTION", "203.0.113.5 51000 10.0.0.2 22")
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -149,7 +151,7 @@ async def test_away_from_home_the_gate_asks_for_the_authenticator_code(
 
 
 async def test_away_from_home_without_an_authenticator_the_gate_refuses(
-    household: str, make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+    app_household: str, make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SSH_CONNECTION", "203.0.113.5 51000 10.0.0.2 22")
     app = make_app()
@@ -161,7 +163,7 @@ async def test_away_from_home_without_an_authenticator_the_gate_refuses(
 
 
 async def test_strong_identification_is_enrolled_from_the_management_page(
-    household: str, services: Services, make_app: AppFactory
+    app_household: str, app_services: Services, make_app: AppFactory
 ) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -179,5 +181,5 @@ async def test_strong_identification_is_enrolled_from_the_management_page(
         await pilot.press("enter")
         await settle(pilot)
         assert screen_name(app) == "ManagementScreen"
-    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
-    assert services.access.enrolled(holder)
+    holder = app_services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
+    assert app_services.access.enrolled(holder)

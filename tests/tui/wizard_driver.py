@@ -8,7 +8,6 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, Label, RadioSet
 
-from mailwizard.tui.app import MailwizardApp
 from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
 
 
@@ -32,16 +31,16 @@ def screen_name(app: App[Any]) -> str:
     return type(app.screen).__name__
 
 
-def label_text(app: MailwizardApp, selector: str) -> str:
+def label_text(app: App[Any], selector: str) -> str:
     return str(app.screen.query_one(selector, Label).render())
 
 
-def field_reason(app: MailwizardApp, field: str) -> str:
+def field_reason(app: App[Any], field: str) -> str:
     """The reason shown under a field, or "" when it has none."""
     return label_text(app, f"#{field}-field .field-reason")
 
 
-def continue_enabled(app: MailwizardApp) -> bool:
+def continue_enabled(app: App[Any]) -> bool:
     return not app.screen.query_one("#continue", Button).disabled
 
 

@@ -8,6 +8,7 @@ In kiosk mode (``KioskApp``) no key leaves it and idle sessions are forgotten.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar
@@ -23,7 +24,7 @@ from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_, _
 from mailwizard.logs import log_unexpected_error, unexpected_error_notice
 from mailwizard.startup import StartupSettings
-from mailwizard.tui.kiosk import ADMIN_KEY, ESCAPE_KEYS, KioskSupervisor
+from mailwizard.tui.kiosk import ADMIN_KEY, ESCAPE_KEYS, Clock, KioskSupervisor
 from mailwizard.tui.messages import (
     CreationAsked,
     DirectoryRetry,
@@ -66,8 +67,13 @@ class MailwizardApp(App[None]):
     ENABLE_COMMAND_PALETTE = False
 
     def __init__(
-        self, open_services: OpenServices, startup: StartupSettings, origin: Origin
+        self,
+        open_services: OpenServices,
+        startup: StartupSettings,
+        origin: Origin,
+        kiosk_clock: Clock = time.monotonic,
     ) -> None:
+        """``kiosk_clock`` is what a kiosk measures idle time with."""
         super().__init__()
         self._open_services = open_services
         self.startup = startup
@@ -80,7 +86,11 @@ class MailwizardApp(App[None]):
         """The wizard under way, whose answers a kiosk wipes when it resets."""
         self._household_page: ManagementScreen | None = None
         self._configured_theme = THEMES[startup.theme]
-        self.kiosk = KioskSupervisor(self, startup.kiosk_idle_seconds) if startup.kiosk else None
+        self.kiosk = (
+            KioskSupervisor(self, startup.kiosk_idle_seconds, kiosk_clock)
+            if startup.kiosk
+            else None
+        )
         self._countdown: CountdownScreen | None = None
         self.collector: IdleCollector | None = None
         """Set once the warm-up has run: before, CPython's own schedule is kept."""
@@ -365,29 +375,36 @@ class KioskApp(MailwizardApp):
 
 
 def build_app(
-    settings: Settings, services: Services | None = None, origin: Origin | None = None
+    settings: Settings,
+    services: Services | None = None,
+    origin: Origin | None = None,
+    kiosk_clock: Clock = time.monotonic,
 ) -> MailwizardApp:
     """The app on settings already loaded, for the tests and the screenshots; on
     ``services`` already open, when given.
 
-    ``origin`` defaults to what the environment says (``SSH_CONNECTION``)."""
+    ``origin`` defaults to what the environment says (``SSH_CONNECTION``); a kiosk
+    measures idle time with ``kiosk_clock``."""
     if services is None:
         from mailwizard.bootstrap import bootstrap
 
         def open_services() -> Services:
             return bootstrap(settings, create_directory=True)
 
-        return wizard_app(StartupSettings.of(settings), open_services, origin)
-    return wizard_app(StartupSettings.of(settings), lambda: services, origin)
+        return wizard_app(StartupSettings.of(settings), open_services, origin, kiosk_clock)
+    return wizard_app(StartupSettings.of(settings), lambda: services, origin, kiosk_clock)
 
 
 def wizard_app(
-    startup: StartupSettings, open_services: OpenServices, origin: Origin | None = None
+    startup: StartupSettings,
+    open_services: OpenServices,
+    origin: Origin | None = None,
+    kiosk_clock: Clock = time.monotonic,
 ) -> MailwizardApp:
     i18n.set_language(startup.language or i18n.language_from_environment())
     where = origin or origin_of(os.environ, kiosk=startup.kiosk)
     app_class = KioskApp if startup.kiosk else MailwizardApp
-    return app_class(open_services, startup, where)
+    return app_class(open_services, startup, where, kiosk_clock)
 
 
 def command_line_app(

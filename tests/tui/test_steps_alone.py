@@ -1,0 +1,154 @@
+"""Each step of the creation shown alone, as the flow shows it, on an App of its own:
+no sign-in, no management page, no flow. The step gets the answers so far and a
+context whose services are real, on the test's own directory; the test reads what
+the step shows and what it dismisses with."""
+
+from __future__ import annotations
+
+import pytest
+from textual.app import App
+
+from mailwizard.bootstrap import Services
+from mailwizard.domain.access import Origin, OriginKind
+from mailwizard.domain.models import Civility
+from mailwizard.domain.wizard import WizardState
+from mailwizard.tui.app import MailwizardApp
+from mailwizard.tui.screens.address import AddressScreen
+from mailwizard.tui.screens.identity import IdentityScreen
+from mailwizard.tui.screens.password import PasswordScreen
+from mailwizard.tui.screens.step import StepScreen
+from mailwizard.tui.steps import Backward, Forward, StepOutcome, WizardContext, numbered_steps
+from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
+from tui.wizard_driver import (
+    choose_address,
+    continue_enabled,
+    field_reason,
+    fill_password,
+    label_text,
+    screen_name,
+    settle,
+    type_into,
+)
+
+LEA = "lea.martin@famille-martin.fr"
+
+
+class StepAlone(App[None]):
+    """Shows one step screen, with the wizard's stylesheets, and keeps its outcomes.
+
+    The dialogs a step opens learn where the session runs from it, as from the wizard."""
+
+    CSS_PATH = MailwizardApp.CSS_PATH
+
+    def __init__(self, step: StepScreen) -> None:
+        super().__init__()
+        self._step = step
+        self.outcomes: list[StepOutcome | None] = []
+        self.origin = step.context.origin
+        self.language = step.context.language
+
+    @property
+    def audit_origin(self) -> str:
+        return self.origin.in_the_terminal
+
+    def on_mount(self) -> None:
+        self.push_screen(self._step, self.outcomes.append)
+
+
+@pytest.fixture
+def context(app_household: str, app_services: Services) -> WizardContext:
+    """The holder of the Martin household, at the console, in English."""
+    holder = app_services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
+    return WizardContext(
+        app_services.provisioning,
+        app_services.access,
+        app_services.management,
+        Origin(OriginKind.CONSOLE),
+        holder,
+        "en",
+        numbered_steps(at_home=True),
+    )
+
+
+def answers(address: str | None = None) -> WizardState:
+    """Léa Martin's identity, and her address when given."""
+    state = WizardState()
+    state.identity.civility = Civility.MADAME
+    state.identity.first_name = "Léa"
+    state.identity.last_name = "Martin"
+    if address is not None:
+        state.address.typed = state.address.confirmed = address
+    return state
+
+
+async def test_the_holder_s_own_name_leads_to_an_alias_of_the_primary_box(
+    context: WizardContext, app_services: Services
+) -> None:
+    app = StepAlone(IdentityScreen(WizardState(), context))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_into(pilot, "#last_name", "Martin")
+        await type_into(pilot, "#first_name", "Jean")
+        await settle(pilot)
+        assert "alias" in label_text(app, "#same-person-advice")
+        await pilot.click("#alias")
+        await settle(pilot)
+        assert screen_name(app) == "AddAliasScreen"
+        await type_into(pilot, "#alias", "papa")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.outcomes == [Backward()], "the wizard ends there"
+    primary = app_services.households.overview(HOLDER).primary
+    assert primary.aliases == ("papa@famille-martin.fr",)
+
+
+async def test_taken_reserved_and_foreign_addresses_are_explained_as_typed(
+    context: WizardContext,
+) -> None:
+    state = answers()
+    app = StepAlone(AddressScreen(state, context))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for typed, reason in [
+            (HOLDER, "already taken"),
+            ("postmaster", "reserved"),
+            ("lea@example.org", "must end with @famille-martin.fr"),
+            ("lea..martin", "cannot follow one another"),
+        ]:
+            await choose_address(pilot, typed)
+            assert reason in field_reason(app, "address"), typed
+            assert not continue_enabled(app)
+        await choose_address(pilot, "Lea.Martin")
+        assert label_text(app, "#availability") == f"✓ {LEA} is available."
+        assert continue_enabled(app)
+        await pilot.click("#continue")
+        await settle(pilot)
+        assert app.outcomes == [Forward()]
+    assert state.address.confirmed == LEA
+
+
+async def test_passwords_must_match_be_strong_and_come_with_the_terms(
+    context: WizardContext,
+) -> None:
+    app = StepAlone(PasswordScreen(answers(LEA), context))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await fill_password(pilot, confirmation="Un-chat-bleu-dans-le-jardim", accept=False)
+        assert field_reason(app, "confirmation") == "The two passwords are different."
+        assert not continue_enabled(app)
+
+        await type_into(pilot, "#confirmation", NEW_PASSWORD)
+        await settle(pilot, 0.3)
+        assert field_reason(app, "confirmation") == ""
+        assert not continue_enabled(app), "the terms are not accepted yet"
+
+        await fill_password(pilot, password="password1234", accept=True)
+        assert "too easy to guess" in field_reason(app, "password")
+        assert not continue_enabled(app)
+
+        await fill_password(pilot, password="Martin-aime-le-velo", accept=False)
+        assert "must not contain a name" in field_reason(app, "password")
+
+        await fill_password(pilot, accept=False)
+        assert field_reason(app, "password") == ""
+        assert continue_enabled(app)
