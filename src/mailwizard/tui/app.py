@@ -36,8 +36,10 @@ from mailwizard.tui.screens.sign_in import SignInScreen, SignInServices
 from mailwizard.tui.support import UnexpectedError, translated
 from mailwizard.tui.themes import HIGH_CONTRAST, THEMES
 
+# Every import inside a function of this module is there for start-up time: loading the
+# later screens, the services, the composition root and the models they use takes longer
+# than drawing the first screen, so each comes where it is first used, after it.
 if TYPE_CHECKING:
-    # Loading these takes longer than drawing the first screen: they come later.
     from mailwizard.bootstrap import Services
     from mailwizard.config import Settings
     from mailwizard.services.provisioning import CreatedMailbox
@@ -103,9 +105,6 @@ class MailwizardApp(App[None]):
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
         return translated(super().active_bindings)
-
-    # The other screens are imported where they are first shown: loading them all, and
-    # the services and models they use, would hold up the first frame.
 
     def get_default_screen(self) -> Screen[None]:
         # The form itself rather than a blank screen with the form pushed over it: the
@@ -259,7 +258,7 @@ class MailwizardApp(App[None]):
         self.show_sign_in()
 
     def on_signed_in(self, message: SignedIn) -> None:
-        from mailwizard.domain.models import Role  # pydantic: not before the first frame
+        from mailwizard.domain.models import Role
 
         if message.account.role is Role.PRIMARY:
             self._show_household(message.account)
