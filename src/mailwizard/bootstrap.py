@@ -84,6 +84,7 @@ def bootstrap(
     """Opens (or, with ``create_directory``, creates) the directory and wires the services.
 
     ``clock`` dates what the directory records; pictures and snapshots fix it."""
+    from mailwizard.backends.card_folder import CardFolder
     from mailwizard.backends.engine import open_engine
     from mailwizard.backends.mail_archive import MaildirArchive
     from mailwizard.backends.sealed_secrets import SecretSeal
@@ -194,6 +195,8 @@ def bootstrap(
         ),
         delivery=delivery,
         passphrases=passphrases(settings),
-        client_setup=ClientSetupService(households, accounts, settings.announced_servers),
+        client_setup=ClientSetupService(
+            households, accounts, settings.announced_servers, CardFolder(settings.card_folder)
+        ),
         engine=engine,
     )

@@ -176,6 +176,11 @@ class Settings(BaseSettings):
         description="Submission server named to the boxes' users (port from "
         "submission_service, STARTTLS); default: mail.DOMAIN.",
     )
+    cards_folder: Path | None = Field(
+        default=None,
+        description="Where the wizard saves welcome cards to print; default: "
+        "mailwizard in the user's documents folder.",
+    )
     trusted_networks: list[Annotated[str, AfterValidator(_network)]] = Field(
         default_factory=lambda: list(DEFAULT_TRUSTED_NETWORKS),
         description="Networks that count as home for a holder signed in over SSH (and in "
@@ -272,6 +277,10 @@ class Settings(BaseSettings):
             smtp_host=self.smtp_host,
             smtp_port=submission_port(self.submission_service),
         )
+
+    @property
+    def card_folder(self) -> Path:
+        return self.cards_folder or platformdirs.user_documents_path() / APP_NAME
 
     @property
     def totp_key(self) -> Path:

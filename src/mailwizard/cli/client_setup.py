@@ -11,9 +11,9 @@ import click
 
 from mailwizard import i18n
 from mailwizard.cli.state import CliState, pass_state
-from mailwizard.cli.whole_files import replace_whole
 from mailwizard.errors import DirectoryUnavailable, Refusal, Refused
 from mailwizard.i18n import N_, _
+from mailwizard.whole_files import replace_whole
 
 F = TypeVar("F", bound=Callable[..., Any])
 

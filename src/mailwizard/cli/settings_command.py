@@ -14,11 +14,11 @@ from pydantic import SecretStr
 
 from mailwizard.bounded_files import INPUT_MAX_BYTES, NESTED_TOO_DEEP, FileRefused, read_bounded
 from mailwizard.cli.state import CliState, pass_state
-from mailwizard.cli.whole_files import replace_whole
 from mailwizard.config import Settings, load_settings
 from mailwizard.errors import DirectoryUnavailable, UsageProblem
 from mailwizard.i18n import N_, _
 from mailwizard.startup import config_file
+from mailwizard.whole_files import replace_whole
 
 
 def _value(text: str) -> Any:

@@ -3,8 +3,11 @@ and a box's welcome card."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Protocol
+
 from mailwizard.domain.mail_clients import AnnouncedServers
-from mailwizard.errors import Refusal, Refused
+from mailwizard.errors import DirectoryUnavailable, Refusal, Refused
 from mailwizard.i18n import N_
 from mailwizard.services.activation_codes import IssuedCode
 from mailwizard.services.client_files import (
@@ -17,13 +20,24 @@ from mailwizard.services.ports import Accounts, Households
 from mailwizard.services.welcome_card import CardReader, welcome_card
 
 
+class CardFolder(Protocol):
+    def save(self, name: str, page: str) -> Path:
+        """Writes ``page`` as ``name``; where it is. An OSError when it cannot."""
+        ...
+
+
 class ClientSetupService:
     def __init__(
-        self, households: Households, accounts: Accounts, servers: AnnouncedServers
+        self,
+        households: Households,
+        accounts: Accounts,
+        servers: AnnouncedServers,
+        cards: CardFolder,
     ) -> None:
         self._households = households
         self._accounts = accounts
         self._servers = servers
+        self._cards = cards
 
     def client_files(self, language: str) -> dict[str, dict[str, bytes]]:
         """For each domain of the directory, its files by path under the web root of
@@ -51,3 +65,13 @@ class ClientSetupService:
         reader = CardReader(box.address, box.identity.first_name, box.language)
         servers = self._servers.for_domain(box.address.partition("@")[2])
         return welcome_card(reader, servers, activation)
+
+    def save_welcome_card(self, address: str, activation: IssuedCode | None = None) -> Path:
+        """The card of ``address`` saved for the person at the screen: where it is."""
+        page = self.welcome_card(address, activation)
+        try:
+            return self._cards.save(f"{address}.html", page)
+        except OSError as error:
+            raise DirectoryUnavailable(
+                N_("Cannot write the welcome card: {reason}"), reason=error.strerror
+            ) from None

@@ -277,6 +277,7 @@ class MailwizardApp(App[None]):
             access=services.access,
             devices=services.devices,
             delivery=services.delivery,
+            client_setup=services.client_setup,
             keep_deleted_days=services.settings.keep_deleted_days,
         )
         self._show(self._household_page)
@@ -311,7 +312,7 @@ class MailwizardApp(App[None]):
             return
         self.session_completed()
         if self._household_page is not None:
-            self._household_page.box_created(created.address)
+            self._household_page.box_created(created.address, created.activation)
 
     def on_unexpected_error(self, message: UnexpectedError) -> None:
         self.show_unexpected_error(message.log_path)

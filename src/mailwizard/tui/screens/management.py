@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -15,6 +17,8 @@ from mailwizard.domain.quota import check_contract, check_quota
 from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_, _, ngettext
 from mailwizard.services.access import AccessService, Enrolment
+from mailwizard.services.activation_codes import IssuedCode
+from mailwizard.services.client_setup import ClientSetupService
 from mailwizard.services.delivery import DeliveryService
 from mailwizard.services.devices import DeviceService
 from mailwizard.services.households import HouseholdService
@@ -46,6 +50,7 @@ class ManagementScreen(MailwizardScreen[None]):
         Binding("t", "strong_identification", N_("Strong identification")),
         Binding("r", "remembered_devices", N_("Remembered devices"), show=False),
         Binding("l", "activity", N_("Activity")),
+        Binding("w", "welcome_card", N_("Welcome card")),
         Binding("ctrl+o", "sign_out", N_("Sign out")),
     ]
 
@@ -59,6 +64,7 @@ class ManagementScreen(MailwizardScreen[None]):
         access: AccessService,
         devices: DeviceService,
         delivery: DeliveryService,
+        client_setup: ClientSetupService,
         keep_deleted_days: int,
     ) -> None:
         super().__init__()
@@ -69,8 +75,10 @@ class ManagementScreen(MailwizardScreen[None]):
         self._access = access
         self._devices = devices
         self._delivery = delivery
+        self._client_setup = client_setup
         self._keep_deleted_days = keep_deleted_days
         self._created: str | None = None
+        self._activation: IssuedCode | None = None
         self._overview: HouseholdOverview | None = None
 
     def compose(self) -> ComposeResult:
@@ -159,13 +167,15 @@ class ManagementScreen(MailwizardScreen[None]):
         if self._created:
             table.move_cursor(row=table.get_row_index(self._created))
             note = self.query_one("#created-note", Label)
-            note.update(
-                _(
-                    "{address} is ready. The holder and its user will both receive "
-                    "a confirmation e-mail."
-                ).format(address=self._created)
-            )
+            ready = _(
+                "{address} is ready. The holder and its user will both receive "
+                "a confirmation e-mail."
+            ).format(address=self._created)
+            if self.check_action("welcome_card", ()):
+                ready += " " + _("w: its welcome card, to print.")
+            note.update(ready)
             note.display = True
+            self.refresh_bindings()
         table.focus()
 
     def _show_undelivered(self, undelivered: list[QueuedMessage]) -> None:
@@ -205,10 +215,36 @@ class ManagementScreen(MailwizardScreen[None]):
             return
         self.post_message(CreationAsked(self._holder))
 
-    def box_created(self, address: str) -> None:
-        """The creation wizard ended with ``address`` created: shown highlighted."""
+    def box_created(self, address: str, activation: IssuedCode | None = None) -> None:
+        """The creation wizard ended with ``address`` created: shown highlighted, its
+        welcome card offered (with its ``activation`` code, for a box awaiting it)."""
         self._created = address
+        self._activation = activation
         self.refresh_boxes()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "welcome_card":
+            # A kiosk's files are out of its user's reach, and its paths are never shown.
+            return self._created is not None and self.running_app.kiosk is None
+        return True
+
+    def action_welcome_card(self) -> None:
+        if self._created is None:
+            return
+        setup, address, activation = self._client_setup, self._created, self._activation
+        self.call_service(
+            lambda: setup.save_welcome_card(address, activation),
+            self._card_saved,
+            self._failed,
+            group="card",
+        )
+
+    def _card_saved(self, path: Path) -> None:
+        self.query_one("#created-note", Label).update(
+            _(
+                "The welcome card of {address} is in {path}: open it in a browser to print it."
+            ).format(address=self._created, path=path)
+        )
 
     def action_strong_identification(self) -> None:
         """Enrols an authenticator, or, when one is enrolled, offers to turn it off."""
