@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Footer, Label
 
+from mailwizard.domain.access import OriginKind
 from mailwizard.domain.audit import shown_line
 from mailwizard.domain.models import AuditEntry, HouseholdOverview
 from mailwizard.domain.quota import check_contract, check_quota
@@ -225,7 +226,8 @@ class ManagementScreen(MailwizardScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "welcome_card":
             # A kiosk's files are out of its user's reach, and its paths are never shown.
-            return self._created is not None and self.running_app.kiosk is None
+            shared = self.session.origin.kind in (OriginKind.KIOSK, OriginKind.WEB)
+            return self._created is not None and not shared
         return True
 
     def action_welcome_card(self) -> None:
