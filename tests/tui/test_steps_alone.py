@@ -14,6 +14,7 @@ from mailwizard.domain.models import Civility
 from mailwizard.domain.wizard import WizardState
 from mailwizard.tui.app import MailwizardApp
 from mailwizard.tui.screens.address import AddressScreen
+from mailwizard.tui.screens.gate import GateScreen
 from mailwizard.tui.screens.identity import IdentityScreen
 from mailwizard.tui.screens.password import PasswordScreen
 from mailwizard.tui.screens.step import StepScreen
@@ -55,19 +56,23 @@ class StepAlone(App[None]):
         self.push_screen(self._step, self.outcomes.append)
 
 
-@pytest.fixture
-def context(app_household: str, app_services: Services) -> WizardContext:
-    """The holder of the Martin household, at the console, in English."""
-    holder = app_services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
+def context_at(services: Services, origin: Origin) -> WizardContext:
+    """The holder of the Martin household, from ``origin``, in English."""
+    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
     return WizardContext(
-        app_services.provisioning,
-        app_services.access,
-        app_services.management,
-        Origin(OriginKind.CONSOLE),
+        services.provisioning,
+        services.access,
+        services.management,
+        origin,
         holder,
         "en",
-        numbered_steps(at_home=True),
+        numbered_steps(services.access.at_home(origin)),
     )
+
+
+@pytest.fixture
+def context(app_household: str, app_services: Services) -> WizardContext:
+    return context_at(app_services, Origin(OriginKind.CONSOLE))
 
 
 def answers(address: str | None = None) -> WizardState:
@@ -79,6 +84,20 @@ def answers(address: str | None = None) -> WizardState:
     if address is not None:
         state.address.typed = state.address.confirmed = address
     return state
+
+
+async def test_away_from_home_without_an_authenticator_the_gate_refuses(
+    app_household: str, app_services: Services
+) -> None:
+    away = context_at(app_services, Origin(OriginKind.SSH, "203.0.113.5"))
+    app = StepAlone(GateScreen(WizardState(), away))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "home network" in label_text(app, "#step-error")
+        assert not app.screen.query_one("#totp_code-field").display
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.outcomes == [Backward()]
 
 
 async def test_the_holder_s_own_name_leads_to_an_alias_of_the_primary_box(

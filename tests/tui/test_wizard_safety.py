@@ -150,18 +150,6 @@ async def test_away_from_home_the_gate_asks_for_the_authenticator_code(
         assert label_text(app, ".step-number") == "Step 2 of 5"
 
 
-async def test_away_from_home_without_an_authenticator_the_gate_refuses(
-    app_household: str, make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("SSH_CONNECTION", "203.0.113.5 51000 10.0.0.2 22")
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await start_creation(pilot)
-        assert screen_name(app) == "GateScreen"
-        assert "home network" in label_text(app, "#step-error")
-        assert not app.screen.query_one("#totp_code-field").display
-
-
 async def test_strong_identification_is_enrolled_from_the_management_page(
     app_household: str, app_services: Services, make_app: AppFactory
 ) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, Label, RadioSet
+from textual.worker import WorkerCancelled
 
 from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
 
@@ -16,7 +18,11 @@ async def settle(pilot: Pilot[None], delay: float = 0.0) -> None:
     if delay:
         await pilot.pause(delay)
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        for worker in list(pilot.app.workers):
+            # A call whose answer closes its own screen is cancelled with that screen
+            # while it hands the answer over: its work is done, nothing is left to wait for.
+            with suppress(WorkerCancelled):
+                await worker.wait()
         await pilot.pause()
 
 
