@@ -6,19 +6,31 @@ the step shows and what it dismisses with."""
 from __future__ import annotations
 
 import pytest
+from pydantic import SecretStr
 from textual.app import App
 
 from mailwizard.bootstrap import Services
 from mailwizard.domain.access import Origin, OriginKind
 from mailwizard.domain.models import Civility
 from mailwizard.domain.wizard import WizardState
+from mailwizard.services.terms import TERMS_VERSION
 from mailwizard.tui.app import MailwizardApp
 from mailwizard.tui.screens.address import AddressScreen
 from mailwizard.tui.screens.gate import GateScreen
 from mailwizard.tui.screens.identity import IdentityScreen
 from mailwizard.tui.screens.password import PasswordScreen
+from mailwizard.tui.screens.review import ReviewScreen
 from mailwizard.tui.screens.step import StepScreen
-from mailwizard.tui.steps import Backward, Forward, StepOutcome, WizardContext, numbered_steps
+from mailwizard.tui.steps import (
+    Backward,
+    Committed,
+    EditStep,
+    Forward,
+    Step,
+    StepOutcome,
+    WizardContext,
+    numbered_steps,
+)
 from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
 from tui.wizard_driver import (
     choose_address,
@@ -75,14 +87,18 @@ def context(app_household: str, app_services: Services) -> WizardContext:
     return context_at(app_services, Origin(OriginKind.CONSOLE))
 
 
-def answers(address: str | None = None) -> WizardState:
-    """Léa Martin's identity, and her address when given."""
+def answers(address: str | None = None, password: str | None = None) -> WizardState:
+    """Léa Martin's identity, her address and her password with the terms accepted,
+    as far as given."""
     state = WizardState()
     state.identity.civility = Civility.MADAME
     state.identity.first_name = "Léa"
     state.identity.last_name = "Martin"
     if address is not None:
         state.address.typed = state.address.confirmed = address
+    if password is not None:
+        state.password.password = state.password.confirmation = SecretStr(password)
+        state.password.accepted_terms_version = TERMS_VERSION
     return state
 
 
@@ -171,3 +187,31 @@ async def test_passwords_must_match_be_strong_and_come_with_the_terms(
         await fill_password(pilot, accept=False)
         assert field_reason(app, "password") == ""
         assert continue_enabled(app)
+
+
+async def test_the_review_shows_every_answer_and_leads_back_to_the_step_edited(
+    context: WizardContext,
+) -> None:
+    app = StepAlone(ReviewScreen(answers(LEA, NEW_PASSWORD), context))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shown = [str(label.render()) for label in app.screen.query(".review-value")]
+        assert shown == ["Ms Léa Martin", LEA, "••••••••••  terms of use accepted"]
+        assert NEW_PASSWORD not in "".join(shown)
+        await pilot.click("#edit-address")
+        await settle(pilot)
+        assert app.outcomes == [EditStep(Step.ADDRESS)]
+
+
+async def test_confirming_the_review_creates_the_box(
+    context: WizardContext, app_services: Services
+) -> None:
+    app = StepAlone(ReviewScreen(answers(LEA, NEW_PASSWORD), context))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.click("#continue")
+        await settle(pilot)
+        [outcome] = app.outcomes
+        assert isinstance(outcome, Committed)
+        assert outcome.created.address == LEA
+    assert app_services.signin.sign_in(LEA, NEW_PASSWORD, "test").address == LEA
