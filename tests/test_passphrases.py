@@ -69,7 +69,7 @@ def test_a_box_s_passphrase_never_holds_its_names_nor_the_holder_s(
     identity = Identity(civility="x", first_name="Ana", last_name="Eva")
     address = "ana.eva@famille-martin.fr"
     for _ in range(DRAWS):
-        drawn = services.passphrases.suggest_for_box("en", identity, address, holder)
+        drawn = services.provisioning.suggest_passphrase("en", identity, address, holder)
         assessment = password_assessment(
             PasswordPolicy.MODERN, drawn.text, identity, address, holder
         )

@@ -41,7 +41,6 @@ class Services:
     devices: DeviceService
     activation: ActivationService
     delivery: DeliveryService
-    passphrases: PassphraseService
     client_setup: ClientSetupService
     engine: Engine
 
@@ -144,6 +143,7 @@ def bootstrap(
             delivery,
             activation_lifetime,
             clock or utc_now,
+            passphrases=passphrases(settings),
         ),
         signin=signin,
         management=ManagementService(
@@ -194,7 +194,6 @@ def bootstrap(
             clock or utc_now,
         ),
         delivery=delivery,
-        passphrases=passphrases(settings),
         client_setup=ClientSetupService(
             households, accounts, settings.announced_servers, CardFolder(settings.card_folder)
         ),

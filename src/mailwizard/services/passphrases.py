@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final, Protocol
 
-from mailwizard.domain.models import Identity
 from mailwizard.domain.passphrases import assemble, entropy_bits, words_needed
 from mailwizard.domain.passwords import (
     STRENGTH_MAX,
@@ -20,8 +19,6 @@ from mailwizard.domain.passwords import (
 )
 from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_
-from mailwizard.services.provisioning import personal_texts
-from mailwizard.services.signin import SignedIn
 
 DRAWS: Final = 20
 """A draw the meter would not call strong is drawn again; that is rare enough (none in the
@@ -61,9 +58,3 @@ class PassphraseService:
             if assessment.acceptable and assessment.strength == STRENGTH_MAX:
                 return Passphrase(text, entropy_bits(len(pool), count))
         raise MailwizardError(N_("No passphrase could be drawn: type a password instead."))
-
-    def suggest_for_box(
-        self, language: str, identity: Identity, address: str, holder: SignedIn | None
-    ) -> Passphrase:
-        """For the box ``address`` of ``identity``: what its password assessment checks."""
-        return self.suggest(language, personal_texts(identity, address, holder))

@@ -23,6 +23,7 @@ from mailwizard.domain.suggestions import base_local_parts, choose_suggestions
 from mailwizard.errors import Notice, Refusal, Refused
 from mailwizard.i18n import N_
 from mailwizard.services.activation_codes import IssuedCode, issue_code
+from mailwizard.services.passphrases import Passphrase, PassphraseService
 from mailwizard.services.ports import (
     AddressRegistry,
     AfterCommit,
@@ -131,8 +132,11 @@ class ProvisioningService:
         mail: CommittedMail,
         activation_lifetime: timedelta,
         clock: Clock = utc_now,
+        *,
+        passphrases: PassphraseService,
     ) -> None:
         self._households = households
+        self._passphrases = passphrases
         self._registry = registry
         self._mailboxes = mailboxes
         self._hasher = hasher
@@ -185,6 +189,13 @@ class ProvisioningService:
         """For the meter: what ``commit`` will say of ``password`` (with the ``holder``
         whose household the box is in, when known)."""
         return password_assessment(self._policy, password, identity, address, holder)
+
+    def suggest_passphrase(
+        self, language: str, identity: Identity, address: str, holder: SignedIn | None = None
+    ) -> Passphrase:
+        """“Suggest a passphrase” for the box ``address`` of ``identity``: one that
+        ``assess_password`` accepts and calls strong, in ``language``."""
+        return self._passphrases.suggest(language, personal_texts(identity, address, holder))
 
     def commit(
         self, holder: SignedIn, request: MailboxRequest, audit_origin: str
