@@ -160,6 +160,24 @@ async def test_after_a_creation_the_kiosk_goes_back_to_the_start_by_itself(
         assert screen_name(kiosk) == "SignInScreen", "keys do not hold a finished session"
 
 
+async def test_a_kiosk_offers_no_welcome_card_to_save(
+    enrolled: pyotp.TOTP, kiosk: MailwizardApp, settings: Settings
+) -> None:
+    """Its files are out of its user's reach, and it shows no path."""
+    saved_before = set(settings.card_folder.glob("*")) if settings.card_folder.exists() else set()
+    async with kiosk.run_test(size=(80, 24)) as pilot:
+        await reach_password_step(pilot, enrolled)
+        await press_continue(pilot)
+        await press_continue(pilot)
+        note = label_text(kiosk, "#created-note")
+        assert "is ready" in note and "welcome card" not in note
+        await pilot.press("w")
+        await settle(pilot)
+        assert label_text(kiosk, "#created-note") == note
+    saved_after = set(settings.card_folder.glob("*")) if settings.card_folder.exists() else set()
+    assert saved_after == saved_before
+
+
 async def test_the_administrator_leaves_with_the_pin_and_only_with_it(
     app_household: str, kiosk: MailwizardApp, clock: MovableClock
 ) -> None:
