@@ -24,3 +24,10 @@ def box_request(
         accepted_terms_version=TERMS_VERSION,
         language=language,
     )
+
+
+def awaiting_request(
+    address: str, first_name: str = "Léa", last_name: str = "Martin"
+) -> MailboxRequest:
+    """The same, for a box whose user will choose the password with an activation code."""
+    return box_request(address, first_name, last_name).model_copy(update={"password": None})

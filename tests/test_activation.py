@@ -15,11 +15,9 @@ from cli_harness import Cli, at_the_same_instant, query, write_answers
 from hand_clock import HandClock
 from mailwizard.bootstrap import Services
 from mailwizard.domain.activation import CODE_ALPHABET, CODE_BITS, new_code, typed_code
-from mailwizard.domain.models import Identity, MailboxRequest
 from mailwizard.errors import Refusal, Refused, SignInFailed
 from mailwizard.services.signin import SignedIn
-from mailwizard.services.terms import TERMS_VERSION
-from martin_household import CREATE_ENV, HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
+from martin_household import CREATE_ENV, HOLDER, HOLDER_PASSWORD, NEW_PASSWORD, awaiting_request
 
 LEA = "lea.martin@famille-martin.fr"
 CODE_SHAPE = re.compile(r"[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}")
@@ -34,14 +32,7 @@ def directory_engine(request: pytest.FixtureRequest) -> str:
 
 def awaiting_box(services: Services, holder: SignedIn) -> str:
     """Léa's box, created for her to choose its password: the code the holder sees."""
-    request = MailboxRequest(
-        identity=Identity(civility="mme", first_name="Léa", last_name="Martin"),
-        address=LEA,
-        password=None,
-        accepted_terms_version=TERMS_VERSION,
-        language="fr",
-    )
-    created = services.provisioning.commit(holder, request, "test")
+    created = services.provisioning.commit(holder, awaiting_request(LEA), "test")
     assert created.activation is not None
     return created.activation.code
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import Enum
 from pathlib import Path
 
@@ -20,16 +20,19 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
 from hand_clock import MovableClock
-from mailwizard.backends.schema import remembered_device
+from mailwizard.backends.schema import mailbox, remembered_device
 from mailwizard.bootstrap import Services, bootstrap
 from mailwizard.config import Settings
 from mailwizard.domain.access import Origin, OriginKind
 from mailwizard.domain.models import Identity
+from mailwizard.hashing import Argon2idHasher
 from mailwizard.services.access import Enrolment
+from mailwizard.services.activation_codes import IssuedCode
 from mailwizard.tui.app import MailwizardApp, build_app
+from mailwizard.tui.screens.activation_code import ActivationCodeScreen
 from mailwizard.tui.screens.enrolment import EnrolmentScreen
 from mailwizard.tui.screens.error import ErrorScreen
-from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD, box_request
+from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD, awaiting_request, box_request
 from memory_keyring import MemoryKeyring
 from tui.wizard_driver import (
     choose_address,
@@ -54,6 +57,8 @@ FAR_FROM_HOME = Origin(OriginKind.SSH, "203.0.113.5")
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 DEVICE_LABEL = "salon-pc"
 UNREACHABLE_DIRECTORY = "postgresql://mail@127.0.0.1:9/mail"
+# A fixed activation code, so that pictures do not change between runs.
+ACTIVATION_CODE = "K7QM-4XPD-RA9T"
 
 
 class Directory(Enum):
@@ -69,6 +74,8 @@ class Directory(Enum):
     """The household after some management: an alias for Léa, Hugo's box deleted."""
     UNREACHABLE = "unreachable"
     """A PostgreSQL directory whose server does not answer."""
+    AWAITING = "awaiting"
+    """The household, and Léa's box awaiting its activation with ``ACTIVATION_CODE``."""
 
 
 Steps = Callable[[Pilot[None]], Awaitable[None]]
@@ -100,10 +107,17 @@ def populate(services: Services, directory: Directory) -> None:
         "famille-martin.fr", identity, HOLDER, HOLDER_PASSWORD, "en", "pictures"
     )
     holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
-    count = {Directory.FULL: 9, Directory.MANAGED: 2}.get(directory, 1)
+    count = {Directory.FULL: 9, Directory.MANAGED: 2, Directory.AWAITING: 0}.get(directory, 1)
     for first_name in CHILDREN[:count]:
         address = services.provisioning.suggest(holder, first_name, "Martin")[0]
         services.provisioning.commit(holder, box_request(address, first_name, "Martin"), "pictures")
+    if directory is Directory.AWAITING:
+        services.provisioning.commit(holder, awaiting_request(LEA), "pictures")
+        code_hash = Argon2idHasher(time_cost=2, memory_kib=19456, parallelism=1).hash(
+            ACTIVATION_CODE
+        )
+        with services.engine.begin() as connection:
+            connection.execute(update(mailbox).values(activation_hash=code_hash))
     if directory is Directory.SUSPENDED:
         services.households.set_contract_active(HOLDER, False, "pictures")
     if directory is Directory.MANAGED:
@@ -303,6 +317,42 @@ async def own_box(pilot: Pilot[None]) -> None:
     await sign_in(pilot, LEA, NEW_PASSWORD)
 
 
+async def password_activation(pilot: Pilot[None]) -> None:
+    """The holder lets the new user choose their password."""
+    await at_password(pilot)
+    for checkbox in ("#activation", "#accept"):
+        pilot.app.screen.query_one(checkbox).focus()
+        await pilot.press("space")
+    await settle(pilot)
+
+
+async def review_activation(pilot: Pilot[None]) -> None:
+    await password_activation(pilot)
+    await press_continue(pilot)
+
+
+async def activation_code(pilot: Pilot[None]) -> None:
+    """The code as the holder sees it once (the real one is drawn at random)."""
+    await sign_in(pilot)
+    issued = IssuedCode(ACTIVATION_CODE, FIXED_TIME + timedelta(hours=72))
+    await pilot.app.push_screen(ActivationCodeScreen(LEA, "Léa", issued))
+    await settle(pilot)
+
+
+async def activating(pilot: Pilot[None]) -> None:
+    """Léa, at the sign-in screen, with her code: then her own password."""
+    await settle(pilot)
+    await pilot.click("#have-code")
+    await settle(pilot)
+    await type_into(pilot, "#address", LEA)
+    await type_into(pilot, "#code", ACTIVATION_CODE.lower())
+    await pilot.press("enter")
+    await settle(pilot)
+    await type_into(pilot, "#password", NEW_PASSWORD)
+    await type_into(pilot, "#confirmation", NEW_PASSWORD)
+    await settle(pilot, 0.4)
+
+
 async def left_alone(pilot: Pilot[None]) -> None:
     """A holder walked away from a kiosk: its last seconds are counted down."""
     await sign_in(pilot)
@@ -349,6 +399,11 @@ SCENES = [
     Scene("delete-box", Directory.MANAGED, deleting),
     Scene("activity", Directory.MANAGED, activity),
     Scene("own-box", Directory.MANAGED, own_box),
+    Scene("password-activation", Directory.HOUSEHOLD, password_activation),
+    Scene("review-activation", Directory.HOUSEHOLD, review_activation),
+    Scene("activation-code", Directory.HOUSEHOLD, activation_code),
+    Scene("box-awaiting", Directory.AWAITING, open_lea),
+    Scene("activate", Directory.AWAITING, activating),
     Scene("kiosk-sign-in", Directory.HOUSEHOLD, opened, kiosk=True),
     Scene("kiosk-countdown", Directory.HOUSEHOLD, left_alone, kiosk=True),
     Scene("high-contrast", Directory.HOUSEHOLD, high_contrast),

@@ -47,6 +47,8 @@ class PasswordDraft(BaseModel):
     password: SecretStr = SecretStr("")
     confirmation: SecretStr = SecretStr("")
     accepted_terms_version: str | None = None
+    activation: bool = False
+    """The new user will choose the password, with an activation code."""
 
 
 class WizardState(BaseModel):
@@ -61,7 +63,7 @@ class WizardState(BaseModel):
         return MailboxRequest(
             identity=self.identity.identity(),
             address=self.address.confirmed or self.address.typed,
-            password=self.password.password,
+            password=None if self.password.activation else self.password.password,
             accepted_terms_version=self.password.accepted_terms_version,
             language=language,
         )
@@ -74,4 +76,7 @@ class WizardState(BaseModel):
 
     def wipe_secrets(self) -> None:
         """Forgets the passwords, keeping the other answers."""
-        self.password = PasswordDraft(accepted_terms_version=self.password.accepted_terms_version)
+        self.password = PasswordDraft(
+            accepted_terms_version=self.password.accepted_terms_version,
+            activation=self.password.activation,
+        )

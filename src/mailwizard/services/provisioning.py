@@ -56,6 +56,8 @@ class CreatedMailbox:
     """Its confirmation e-mails, delivered or waiting in the outbox."""
     activation: IssuedCode | None = None
     """For a box whose user chooses the password: the code to give them, shown once."""
+    first_name: str = ""
+    """Whom the code is for."""
 
 
 def new_address(text: str, domains: Collection[str]) -> str:
@@ -242,6 +244,7 @@ class ProvisioningService:
             self.same_person_advice(holder, identity),
             self._mail.deliver_committed(),
             issued,
+            identity.first_name,
         )
 
 

@@ -245,7 +245,7 @@ class MailwizardApp(App[None]):
     def _sign_in_services(self) -> SignInServices:
         services = self._opened()
         days = services.settings.remember_device_days
-        return SignInServices(services.signin, services.devices, days)
+        return SignInServices(services.signin, services.devices, days, services.activation)
 
     def show_sign_in(self, address: str = "") -> None:
         self._household_page = None
@@ -278,6 +278,7 @@ class MailwizardApp(App[None]):
             devices=services.devices,
             delivery=services.delivery,
             client_setup=services.client_setup,
+            activation=services.activation,
             keep_deleted_days=services.settings.keep_deleted_days,
         )
         self._show(self._household_page)
@@ -312,7 +313,9 @@ class MailwizardApp(App[None]):
             return
         self.session_completed()
         if self._household_page is not None:
-            self._household_page.box_created(created.address, created.activation)
+            self._household_page.box_created(
+                created.address, created.first_name, created.activation
+            )
 
     def on_unexpected_error(self, message: UnexpectedError) -> None:
         self.show_unexpected_error(message.log_path)

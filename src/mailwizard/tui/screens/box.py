@@ -14,10 +14,13 @@ from textual.widgets import Button, Label, ListItem, ListView
 from mailwizard.domain.models import HouseholdOverview, Identity, MailboxSummary
 from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_, _
+from mailwizard.services.activation import ActivationService
+from mailwizard.services.activation_codes import IssuedCode
 from mailwizard.services.households import HouseholdService
 from mailwizard.services.management import ManagementService
 from mailwizard.services.provisioning import ProvisioningService
 from mailwizard.services.signin import SignedIn
+from mailwizard.tui.screens.activation_code import ActivationCodeScreen
 from mailwizard.tui.screens.alias_form import AddAliasScreen
 from mailwizard.tui.screens.delete_box import DeleteBoxScreen
 from mailwizard.tui.screens.new_password import NewPasswordScreen
@@ -46,6 +49,7 @@ class BoxScreen(MailwizardModal[None]):
         households: HouseholdService,
         management: ManagementService,
         provisioning: ProvisioningService,
+        activation: ActivationService,
         keep_deleted_days: int,
     ) -> None:
         super().__init__()
@@ -54,6 +58,7 @@ class BoxScreen(MailwizardModal[None]):
         self._households = households
         self._management = management
         self._provisioning = provisioning
+        self._activation = activation
         self._keep_deleted_days = keep_deleted_days
 
     def compose(self) -> ComposeResult:
@@ -61,6 +66,10 @@ class BoxScreen(MailwizardModal[None]):
         with Vertical(classes="dialog"):
             yield Label(box.address, classes="screen-title", markup=False)
             yield Label("", id="box-facts", classes="box-facts", markup=False)
+            if not box.primary:
+                with Vertical(id="activation-row"):
+                    yield Label("", id="awaiting-activation", markup=False)
+                    yield Button(_("New activation code"), id="new-code", compact=True)
             yield Label(_("Aliases"), classes="field-label")
             yield ListView(id="aliases")
             yield Label("", id="no-alias", classes="hint")
@@ -76,6 +85,40 @@ class BoxScreen(MailwizardModal[None]):
 
     def on_mount(self) -> None:
         self._show(self._box)
+        self._show_activation(None)
+        if not self._box.primary:
+            activation, holder = self._activation, self._holder
+            self.call_service(
+                lambda: activation.awaiting(holder).get(self._box.address),
+                self._show_activation,
+                self._failed,
+                group="activation",
+            )
+
+    def _show_activation(self, until: datetime | None) -> None:
+        """A box its user has not opened yet: until when its code works, and a new one."""
+        for row in self.query("#activation-row"):
+            row.display = until is not None
+        if until is not None:
+            self.query_one("#awaiting-activation", Label).update(
+                _("Awaiting activation until {time} UTC.").format(
+                    time=until.strftime("%Y-%m-%d %H:%M")
+                )
+            )
+
+    @on(Button.Pressed, "#new-code")
+    def new_code(self) -> None:
+        activation, holder, box = self._activation, self._holder, self._box
+        origin = self.session.audit_origin
+
+        def issued(code: IssuedCode) -> None:
+            self._show_activation(code.expires_at)
+            self.app.push_screen(ActivationCodeScreen(box.address, box.first_name, code))
+
+        self.call_service(
+            lambda: activation.reissue(holder, box.address, origin), issued, self._failed,
+            group="activation",
+        )  # fmt: skip
 
     def _show(self, box: MailboxSummary) -> None:
         self._box = box

@@ -18,6 +18,7 @@ from mailwizard.domain.quota import check_contract, check_quota
 from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_, _, ngettext
 from mailwizard.services.access import AccessService, Enrolment
+from mailwizard.services.activation import ActivationService
 from mailwizard.services.activation_codes import IssuedCode
 from mailwizard.services.client_setup import ClientSetupService
 from mailwizard.services.delivery import DeliveryService
@@ -28,6 +29,7 @@ from mailwizard.services.ports import QueuedMessage
 from mailwizard.services.provisioning import ProvisioningService
 from mailwizard.services.signin import SignedIn
 from mailwizard.tui.messages import CreationAsked, SignedOut
+from mailwizard.tui.screens.activation_code import ActivationCodeScreen
 from mailwizard.tui.screens.activity import ActivityScreen
 from mailwizard.tui.screens.box import BoxScreen, box_kind
 from mailwizard.tui.screens.disable_totp import DisableTotpScreen
@@ -66,6 +68,7 @@ class ManagementScreen(MailwizardScreen[None]):
         devices: DeviceService,
         delivery: DeliveryService,
         client_setup: ClientSetupService,
+        activation: ActivationService,
         keep_deleted_days: int,
     ) -> None:
         super().__init__()
@@ -77,6 +80,7 @@ class ManagementScreen(MailwizardScreen[None]):
         self._devices = devices
         self._delivery = delivery
         self._client_setup = client_setup
+        self._activation_service = activation
         self._keep_deleted_days = keep_deleted_days
         self._created: str | None = None
         self._activation: IssuedCode | None = None
@@ -203,6 +207,7 @@ class ManagementScreen(MailwizardScreen[None]):
                 households=self._households,
                 management=self._management,
                 provisioning=self._provisioning,
+                activation=self._activation_service,
                 keep_deleted_days=self._keep_deleted_days,
             )
             self.app.push_screen(screen, lambda _result: self.refresh_boxes())
@@ -216,12 +221,17 @@ class ManagementScreen(MailwizardScreen[None]):
             return
         self.post_message(CreationAsked(self._holder))
 
-    def box_created(self, address: str, activation: IssuedCode | None = None) -> None:
+    def box_created(
+        self, address: str, first_name: str, activation: IssuedCode | None = None
+    ) -> None:
         """The creation wizard ended with ``address`` created: shown highlighted, its
-        welcome card offered (with its ``activation`` code, for a box awaiting it)."""
+        welcome card offered (with its ``activation`` code, for a box awaiting it, shown
+        here once)."""
         self._created = address
         self._activation = activation
         self.refresh_boxes()
+        if activation is not None:
+            self.app.push_screen(ActivationCodeScreen(address, first_name, activation))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "welcome_card":

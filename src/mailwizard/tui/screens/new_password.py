@@ -19,7 +19,7 @@ from mailwizard.services.signin import SignedIn
 from mailwizard.tui.screens.box_dialog import BoxDialog
 from mailwizard.tui.screens.password import ASSESS_DELAY_SECONDS
 from mailwizard.tui.widgets.field import Field
-from mailwizard.tui.widgets.strength_meter import StrengthMeter
+from mailwizard.tui.widgets.strength_meter import StrengthMeter, show_assessment
 
 
 class NewPasswordScreen(BoxDialog[bool]):
@@ -112,9 +112,7 @@ class NewPasswordScreen(BoxDialog[bool]):
 
     def _assessed(self, assessment: PasswordAssessment) -> None:
         self._acceptable = assessment.acceptable
-        self.query_one(StrengthMeter).strength = assessment.strength
-        field = self.query_one("#password-field", Field)
-        field.show_error(assessment.refusals[0].message if assessment.refusals else None)
+        show_assessment(self, assessment)
         self._update_change()
 
     @on(Button.Pressed, "#change")

@@ -30,6 +30,14 @@ class PasswordScreen(StepScreen):
 
     def compose_form(self) -> ComposeResult:
         drafts = self.state.password
+        yield Checkbox(
+            _("{first_name} will choose their own password").format(
+                first_name=self.state.identity.first_name
+            ),
+            value=drafts.activation,
+            id="activation",
+            compact=True,
+        )
         yield Field(_("Password"), name="password", password=True,
                     value=drafts.password.get_secret_value())  # fmt: skip
         yield Field(_("Password again"), name="confirmation", password=True,
@@ -51,11 +59,24 @@ class PasswordScreen(StepScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
+        self._show_password_fields()
         self._update_continue()
         if self.state.password.password.get_secret_value():
             self._assess_now()
         if self._error is None:
             self.query_one("#password", Input).focus()
+
+    @on(Checkbox.Changed, "#activation")
+    def _activation_chosen(self, event: Checkbox.Changed) -> None:
+        self.state.password.activation = event.value
+        self._show_password_fields()
+        self._update_continue()
+
+    def _show_password_fields(self) -> None:
+        """Without a password to type, the box gets an activation code after "Confirm"."""
+        typed = not self.state.password.activation
+        for selector in ("#password-field", "#confirmation-field", "StrengthMeter", "#show"):
+            self.query_one(selector).display = typed
 
     @on(Checkbox.Changed, "#show")
     def _show_passwords(self, event: Checkbox.Changed) -> None:
@@ -111,6 +132,10 @@ class PasswordScreen(StepScreen):
         mismatch = self._confirmation_refusal()
         self.query_one("#confirmation-field", Field).show_error(mismatch)
         drafts = self.state.password
+        if drafts.activation:
+            ready = drafts.accepted_terms_version == TERMS_VERSION
+            self.query_one("#continue", Button).disabled = not ready
+            return
         ready = (
             self._assessment is not None
             and self._assessment.acceptable

@@ -27,7 +27,7 @@ class ReviewScreen(StepScreen):
         rows = [
             (_("For"), f"{civility} {identity.first_name} {identity.last_name}", Step.IDENTITY),
             (_("Address"), self.state.address.confirmed or "", Step.ADDRESS),
-            (_("Password"), "•" * 10 + "  " + _("terms of use accepted"), Step.PASSWORD),
+            (_("Password"), self._password_summary(), Step.PASSWORD),
         ]
         for caption, value, step in rows:
             with Horizontal(classes="review-row"):
@@ -40,6 +40,13 @@ class ReviewScreen(StepScreen):
             _("The holder and the new user will each receive a confirmation e-mail."),
             classes="hint",
         )
+
+    def _password_summary(self) -> str:
+        if self.state.password.activation:
+            return _("chosen by {first_name} with a code shown after “Confirm”").format(
+                first_name=self.state.identity.first_name
+            )
+        return "•" * 10 + "  " + _("terms of use accepted")
 
     @on(Button.Pressed, ".review-edit")
     def _edit(self, event: Button.Pressed) -> None:

@@ -25,6 +25,7 @@ from mailwizard.tui.widgets.field import Field
 
 if TYPE_CHECKING:
     # Only their names: the services come with the directory, after the first frame.
+    from mailwizard.services.activation import ActivationService
     from mailwizard.services.devices import DeviceOffer, DeviceService
     from mailwizard.services.signin import SignedIn as Account
     from mailwizard.services.signin import SignInService
@@ -37,6 +38,7 @@ class SignInServices:
     signin: SignInService
     devices: DeviceService
     remember_device_days: int
+    activation: ActivationService
 
 
 class SignInScreen(MailwizardScreen[None]):
@@ -69,6 +71,7 @@ class SignInScreen(MailwizardScreen[None]):
             yield Label("", id="sign-in-error", classes="field-error", markup=False)
             with Horizontal(classes="sign-in-buttons"):
                 yield LoadingIndicator()
+                yield Button(_("I have an activation code"), id="have-code", compact=True)
                 yield Button(_("Sign in"), id="sign-in", variant="primary", compact=True)
         yield Footer()
 
@@ -140,6 +143,16 @@ class SignInScreen(MailwizardScreen[None]):
             self._refused,
             group="sign-in",
         )
+
+    @on(Button.Pressed, "#have-code")
+    def have_code(self) -> None:
+        """A relative opens the box created for them: the code, then their password."""
+        if self._opened is None:
+            return
+        from mailwizard.tui.screens.activate import ActivateScreen
+
+        address = self.query_one("#address", Input).value
+        self.app.push_screen(ActivateScreen(self._services.activation, address))
 
     @on(Button.Pressed, "#continue-as")
     def continue_as(self) -> None:

@@ -1,0 +1,195 @@
+"""A relative opens the box the holder created for them: its address and the one-time
+code first, then a password of their own, twice, under the policy and its meter; then
+their own box's page."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Horizontal, Vertical
+from textual.timer import Timer
+from textual.widgets import Button, Footer, Input, Label
+
+from mailwizard.domain.passwords import PasswordAssessment, check_confirmation
+from mailwizard.errors import MailwizardError
+from mailwizard.i18n import N_, _
+from mailwizard.services.activation import Activated, ActivationService, CodeAccepted
+from mailwizard.tui.messages import SignedIn
+from mailwizard.tui.screens.password import ASSESS_DELAY_SECONDS
+from mailwizard.tui.support import MailwizardScreen, show_beside_field
+from mailwizard.tui.widgets.field import Field
+from mailwizard.tui.widgets.strength_meter import StrengthMeter, show_assessment
+
+_PASSWORD_PART = ("#password-field", "#confirmation-field", "StrengthMeter", "#activate")
+
+
+class ActivateScreen(MailwizardScreen[None]):
+    CSS_PATH = "activation.tcss"
+    BINDINGS = [Binding("escape", "back", N_("Back"))]
+    _pending: Timer | None = None
+
+    def __init__(self, activation: ActivationService, address: str = "") -> None:
+        super().__init__()
+        self._activation = activation
+        self._address = address
+        self._accepted: CodeAccepted | None = None
+        self._acceptable = False
+
+    def compose(self) -> ComposeResult:
+        with Center(), Vertical(id="activate-box"):
+            yield Label(_("Open your new mailbox"), classes="screen-title")
+            yield Label(
+                _("Your address and the activation code you were given, then a password "
+                  "only you will know."),
+                classes="hint",
+            )  # fmt: skip
+            yield Field(_("E-mail address"), name="address", value=self._address)
+            yield Field(_("Activation code"), name="code", max_length=64)
+            yield Field(_("New password"), name="password", password=True)
+            yield Field(_("Password again"), name="confirmation", password=True)
+            yield StrengthMeter()
+            yield Label("", id="activate-error", classes="field-error", markup=False)
+            with Horizontal(classes="activate-buttons"):
+                yield Button(_("Back"), id="back", compact=True)
+                yield Button(_("Continue"), id="check", variant="primary", compact=True)
+                yield Button(_("Open my box"), id="activate", variant="primary", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show_password_part(False)
+        self.query_one("#activate-error").display = False
+        self.query_one("#code" if self._address else "#address", Input).focus()
+
+    def _show_password_part(self, shown: bool) -> None:
+        for selector in _PASSWORD_PART:
+            self.query_one(selector).display = shown
+        self.query_one("#check").display = not shown
+        self.query_one("#activate", Button).disabled = True
+        for name in ("address", "code"):
+            self.query_one(f"#{name}", Input).disabled = shown
+
+    @on(Button.Pressed, "#back")
+    def action_back(self) -> None:
+        if self._accepted is not None:
+            self._accepted = None
+            self._show_password_part(False)
+            self.query_one("#code", Input).focus()
+            return
+        self.dismiss(None)
+
+    @on(Input.Submitted, "#address")
+    def _to_code(self) -> None:
+        self.query_one("#code", Input).focus()
+
+    @on(Input.Submitted, "#code")
+    @on(Button.Pressed, "#check")
+    def check_code(self) -> None:
+        address = self.query_one("#address", Input).value
+        code = self.query_one("#code", Input).value
+        activation, origin = self._activation, self.session.audit_origin
+        self.query_one("#check", Button).disabled = True
+        self.call_service(
+            lambda: activation.check_code(address, code, origin),
+            self._code_accepted,
+            self._refused,
+            group="code",
+        )
+
+    def _code_accepted(self, accepted: CodeAccepted) -> None:
+        self._accepted = accepted
+        self._hide_error()
+        self.query_one("#check", Button).disabled = False
+        self._show_password_part(True)
+        self.query_one("#password", Input).focus()
+
+    @on(Input.Submitted, "#password")
+    def _to_confirmation(self) -> None:
+        self.query_one("#confirmation", Input).focus()
+
+    @on(Input.Changed, "#password")
+    def _password_typed(self) -> None:
+        self._acceptable = False
+        self._update_activate()
+        if self._pending is not None:
+            self._pending.stop()
+        self._pending = self.set_timer(ASSESS_DELAY_SECONDS, self._assess)
+
+    def _assess(self) -> None:
+        accepted = self._accepted
+        if accepted is None:
+            return
+        password = self.query_one("#password", Input).value
+        activation = self._activation
+        self.call_service(
+            lambda: activation.assess_password(accepted, password),
+            self._assessed,
+            self._refused,
+            group="assess",
+        )
+
+    def _assessed(self, assessment: PasswordAssessment) -> None:
+        self._acceptable = assessment.acceptable
+        show_assessment(self, assessment)
+        self._update_activate()
+
+    @on(Input.Changed, "#confirmation")
+    def _update_activate(self) -> None:
+        password = self.query_one("#password", Input).value
+        confirmation = self.query_one("#confirmation", Input).value
+        refusal = check_confirmation(password, confirmation) if confirmation else None
+        self.query_one("#confirmation-field", Field).show_error(
+            refusal.message if refusal else None
+        )
+        ready = self._acceptable and bool(confirmation) and refusal is None
+        self.query_one("#activate", Button).disabled = not ready
+
+    @on(Input.Submitted, "#confirmation")
+    @on(Button.Pressed, "#activate")
+    def activate(self) -> None:
+        if self.query_one("#activate", Button).disabled:
+            return
+        address = self.query_one("#address", Input).value
+        code = self.query_one("#code", Input).value
+        password = self.query_one("#password", Input).value
+        confirmation = self.query_one("#confirmation", Input).value
+        activation, origin = self._activation, self.session.audit_origin
+        self.query_one("#activate", Button).disabled = True
+        self.call_service(
+            lambda: activation.activate(address, code, password, confirmation, origin),
+            self._activated,
+            self._refused,
+            group="activate",
+        )
+
+    def _activated(self, activated: Activated) -> None:
+        self.notify(
+            _("Your box is open: from now on, sign in with your own password."), markup=False
+        )
+        self.post_message(SignedIn(activated.account))
+
+    def service_failed(self) -> None:
+        self.query_one("#check", Button).disabled = False
+
+    def _refused(self, error: MailwizardError) -> None:
+        self.query_one("#check", Button).disabled = False
+        if error_field(error) in ("password", "confirmation") and self._accepted is not None:
+            show_beside_field(self, error)
+            return
+        if self._accepted is not None and error_field(error) == "code":
+            # Used, run out or locked meanwhile: back to the code.
+            self._accepted = None
+            self._show_password_part(False)
+        message = self.query_one("#activate-error", Label)
+        message.update(error.message)
+        message.display = True
+        self.query_one("#code", Input).focus()
+
+    def _hide_error(self) -> None:
+        self.query_one("#activate-error").display = False
+
+
+def error_field(error: MailwizardError) -> str | None:
+    from mailwizard.errors import Refused
+
+    return error.field if isinstance(error, Refused) else None

@@ -1,0 +1,136 @@
+"""Activation codes through the real app and real key presses: the holder lets Léa choose
+her own password, sees the code once, issues a new one from her box's page; Léa opens
+her box from the sign-in screen with the code and a password of her own."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Button, Input
+
+from mailwizard.bootstrap import Services
+from mailwizard.errors import Refused
+from mailwizard.tui.app import MailwizardApp
+from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD, awaiting_request
+from tui.test_management_screens import open_box
+from tui.wizard_driver import (
+    continue_enabled,
+    label_text,
+    press_continue,
+    reach_password_step,
+    screen_name,
+    settle,
+)
+
+AppFactory = Callable[..., MailwizardApp]
+LEA = "lea.martin@famille-martin.fr"
+CODE = re.compile(r"[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def directory_engine(request: pytest.FixtureRequest) -> str:
+    """Every test of this module runs on both engines."""
+    return str(request.param)
+
+
+def awaiting_lea(services: Services) -> str:
+    """Léa's box, awaiting its activation: the code the holder was shown."""
+    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
+    created = services.provisioning.commit(holder, awaiting_request(LEA), "test")
+    assert created.activation is not None
+    return created.activation.code
+
+
+async def type_keys(pilot: Pilot[None], selector: str, text: str) -> None:
+    """Empties the field, then types ``text`` in it key by key."""
+    field = pilot.app.screen.query_one(selector, Input)
+    field.focus()
+    field.value = ""
+    await pilot.press(*text)
+
+
+def code_shown(app: MailwizardApp) -> str:
+    assert screen_name(app) == "ActivationCodeScreen"
+    code = label_text(app, "#activation-code")
+    assert CODE.fullmatch(code), code
+    assert label_text(app, "#activation-expiry").startswith("Valid until ")
+    return code
+
+
+async def test_the_holder_lets_lea_choose_her_password_and_sees_the_code_once(
+    household: str, services: Services, make_app: AppFactory
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await reach_password_step(pilot, LEA)
+        assert screen_name(app) == "PasswordScreen"
+        assert not continue_enabled(app)
+        app.screen.query_one("#activation").focus()
+        await pilot.press("space")
+        assert not app.screen.query_one("#password-field").display
+        app.screen.query_one("#accept").focus()
+        await pilot.press("space")
+        await settle(pilot)
+        assert continue_enabled(app), "no password to type: the terms are enough"
+        await press_continue(pilot)
+        assert screen_name(app) == "ReviewScreen"
+        values = [str(label.render()) for label in app.screen.query(".review-value")]
+        assert "chosen by Léa with a code shown after “Confirm”" in values
+        await press_continue(pilot)
+        code = code_shown(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen_name(app) == "ManagementScreen"
+
+        holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
+        assert services.activation.awaiting(holder).keys() == {LEA}
+        await open_box(pilot, LEA)
+        assert label_text(app, "#awaiting-activation").startswith("Awaiting activation until ")
+        await pilot.click("#new-code")
+        await settle(pilot)
+        new = code_shown(app)
+        assert new != code
+    with pytest.raises(Refused, match="incorrect"):
+        services.activation.activate(LEA, code, NEW_PASSWORD, NEW_PASSWORD, "test")
+    services.activation.activate(LEA, new, NEW_PASSWORD, NEW_PASSWORD, "test")
+
+
+async def test_lea_opens_her_box_from_the_sign_in_screen(
+    household: str, services: Services, make_app: AppFactory
+) -> None:
+    code = awaiting_lea(services)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.click("#have-code")
+        await settle(pilot)
+        assert screen_name(app) == "ActivateScreen"
+        assert not app.screen.query_one("#password-field").display
+        await type_keys(pilot, "#address", LEA)
+        await pilot.press("enter")
+        await pilot.press(*"K7QM-4XPD-RA9T", "enter")
+        await settle(pilot)
+        assert label_text(app, "#activate-error") == (
+            "The address or the activation code is incorrect."
+        )
+        assert not app.screen.query_one("#password-field").display
+
+        await type_keys(pilot, "#code", code.lower().replace("-", " "))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.query_one("#password-field").display
+        await pilot.press(*"lea martin", "tab")
+        await settle(pilot, 0.4)
+        assert label_text(app, "#password-field .field-reason"), "the policy, as she types"
+        await type_keys(pilot, "#password", NEW_PASSWORD)
+        await pilot.press("enter", *NEW_PASSWORD)
+        await settle(pilot, 0.4)
+        assert not app.screen.query_one("#activate", Button).disabled
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen_name(app) == "OwnBoxScreen"
+        assert label_text(app, ".step-number") == LEA
+    assert services.signin.sign_in(LEA, NEW_PASSWORD, "test").address == LEA
