@@ -16,6 +16,7 @@ from mailwizard.domain.models import Identity
 
 BENCHMARKS = Path(__file__).parent
 WORK_FOLDER = BENCHMARKS / "work"
+DOCUMENT = BENCHMARKS.parent / "docs" / "benchmarks.md"
 PYTHON = sys.executable
 MAILWIZARD = str(Path(sys.executable).with_name("mailwizard"))
 
@@ -67,3 +68,11 @@ def household_environment(name: str) -> dict[str, str]:
     finally:
         services.close()
     return environment
+
+
+def write_section(start_mark: str, end_mark: str, figures: str) -> None:
+    """Rewrite the part of docs/benchmarks.md between two markers, and nothing else."""
+    text = DOCUMENT.read_text()
+    before, _, rest = text.partition(start_mark)
+    _, _, after = rest.partition(end_mark)
+    DOCUMENT.write_text(f"{before}{start_mark}\n{figures}\n{end_mark}{after}")

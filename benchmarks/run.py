@@ -37,6 +37,7 @@ from environment import (
     SIGN_IN_TITLE,
     WORK_FOLDER,
     household_environment,
+    write_section,
 )
 from launch import headless_launch_seconds, pty_launch_seconds
 from lookups import Percentiles, availability, open_services, suggestions
@@ -48,7 +49,6 @@ from million_directory import cached_sqlite_directory, copy_into_postgresql
 sys.path.insert(0, str(BENCHMARKS.parent / "tests"))
 from postgres_server import SERVER_TOOLS, running_postgres
 
-DOCUMENT = BENCHMARKS.parent / "docs" / "benchmarks.md"
 START_MARK, END_MARK = "<!-- figures:start -->", "<!-- figures:end -->"
 LAUNCH_ROUNDS = 20
 WIZARD_ROUNDS = 3
@@ -280,13 +280,6 @@ def render(results: dict[str, object]) -> str:
     return "\n".join(lines)
 
 
-def write_document(figures: str) -> None:
-    text = DOCUMENT.read_text()
-    before, _, rest = text.partition(START_MARK)
-    _, _, after = rest.partition(END_MARK)
-    DOCUMENT.write_text(f"{before}{START_MARK}\n{figures}\n{END_MARK}{after}")
-
-
 def main() -> None:
     if not (SERVER_TOOLS / "initdb").exists():
         sys.exit(f"PostgreSQL 15 is missing ({SERVER_TOOLS}): apt-get install postgresql")
@@ -306,7 +299,7 @@ def main() -> None:
     results["load after"] = load_average()
     figures = render(results)
     (WORK_FOLDER / "last-run.json").write_text(json.dumps(results, default=asdict, indent=2))
-    write_document(figures)
+    write_section(START_MARK, END_MARK, figures)
     print(figures)
 
 
