@@ -19,6 +19,7 @@ from mailwizard.services.activation import ActivationService
 from mailwizard.services.client_setup import ClientSetupService
 from mailwizard.services.delivery import DeliveryService, MailSettings
 from mailwizard.services.devices import DeviceService
+from mailwizard.services.directory_watch import DirectoryWatch
 from mailwizard.services.households import HouseholdService
 from mailwizard.services.management import ManagementPolicy, ManagementService
 from mailwizard.services.passphrases import PassphraseService
@@ -42,9 +43,11 @@ class Services:
     activation: ActivationService
     delivery: DeliveryService
     client_setup: ClientSetupService
+    watch: DirectoryWatch
     engine: Engine
 
     def close(self) -> None:
+        self.watch.close()
         self.engine.dispose()
 
 
@@ -84,6 +87,7 @@ def bootstrap(
 
     ``clock`` dates what the directory records; pictures and snapshots fix it."""
     from mailwizard.backends.card_folder import CardFolder
+    from mailwizard.backends.change_feeds import open_change_feed
     from mailwizard.backends.engine import open_engine
     from mailwizard.backends.mail_archive import MaildirArchive
     from mailwizard.backends.sealed_secrets import SecretSeal
@@ -197,5 +201,6 @@ def bootstrap(
         client_setup=ClientSetupService(
             households, accounts, settings.announced_servers, CardFolder(settings.card_folder)
         ),
+        watch=DirectoryWatch(lambda: open_change_feed(engine)),
         engine=engine,
     )

@@ -26,6 +26,9 @@ from mailwizard.keyring_secrets import DIRECTORY_PASSWORD, read_secret
 _WRITE_OPTION = "mailwizard_write"
 _MIGRATIONS = Path(__file__).parent / "migrations"
 _MIGRATION_LOCK = 0x6D61696C  # any number: all terminals must agree on it
+CHANGES_CHANNEL = "mailwizard_directory"
+"""What PostgreSQL's write transactions NOTIFY as they commit, for the pages that show
+the directory to learn it changed."""
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -210,11 +213,19 @@ def _reporting_outages() -> Iterator[None]:
 
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """A transaction that holds the write lock from its first statement."""
+    """A transaction that holds the write lock from its first statement.
+
+    On PostgreSQL, one that wrote something notifies ``CHANGES_CHANNEL``; the
+    notification is delivered at the commit, and never for a rollback."""
     with _reporting_outages(), engine.connect() as connection:
         connection.execution_options(**{_WRITE_OPTION: True})
         with connection.begin():
             yield connection
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql(
+                    f"SELECT pg_notify('{CHANGES_CHANNEL}', '') "
+                    "WHERE txid_current_if_assigned() IS NOT NULL"
+                )
 
 
 @contextmanager

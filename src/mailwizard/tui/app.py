@@ -279,6 +279,7 @@ class MailwizardApp(App[None]):
             delivery=services.delivery,
             client_setup=services.client_setup,
             activation=services.activation,
+            watch=services.watch,
             keep_deleted_days=services.settings.keep_deleted_days,
         )
         self._show(self._household_page)

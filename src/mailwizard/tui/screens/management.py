@@ -9,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.widgets import Button, DataTable, Footer, Label
 
 from mailwizard.domain.access import OriginKind
@@ -23,6 +24,7 @@ from mailwizard.services.activation_codes import IssuedCode
 from mailwizard.services.client_setup import ClientSetupService
 from mailwizard.services.delivery import DeliveryService
 from mailwizard.services.devices import DeviceService
+from mailwizard.services.directory_watch import DirectoryWatch, Subscription
 from mailwizard.services.households import HouseholdService
 from mailwizard.services.management import ManagementService
 from mailwizard.services.ports import QueuedMessage
@@ -38,6 +40,7 @@ from mailwizard.tui.screens.remembered_devices import RememberedDevicesScreen
 from mailwizard.tui.support import MailwizardScreen
 
 RECENT_ENTRIES = 3
+Loaded = tuple[HouseholdOverview, list[QueuedMessage], list[AuditEntry]]
 
 
 def activity_line(entry: AuditEntry) -> str:
@@ -57,6 +60,9 @@ class ManagementScreen(MailwizardScreen[None]):
         Binding("ctrl+o", "sign_out", N_("Sign out")),
     ]
 
+    class DirectoryChanged(Message):
+        """Another terminal, or the command line, changed the directory."""
+
     def __init__(
         self,
         holder: SignedIn,
@@ -69,6 +75,7 @@ class ManagementScreen(MailwizardScreen[None]):
         delivery: DeliveryService,
         client_setup: ClientSetupService,
         activation: ActivationService,
+        watch: DirectoryWatch,
         keep_deleted_days: int,
     ) -> None:
         super().__init__()
@@ -81,10 +88,14 @@ class ManagementScreen(MailwizardScreen[None]):
         self._delivery = delivery
         self._client_setup = client_setup
         self._activation_service = activation
+        self._directory_watch = watch
         self._keep_deleted_days = keep_deleted_days
         self._created: str | None = None
+        self._highlight_created = False
         self._activation: IssuedCode | None = None
         self._overview: HouseholdOverview | None = None
+        self._watch: Subscription | None = None
+        self._shown: Loaded | None = None
 
     def compose(self) -> ComposeResult:
         yield Label(_("Manage your family's e-mail addresses"), classes="screen-title")
@@ -113,29 +124,45 @@ class ManagementScreen(MailwizardScreen[None]):
         self.query_one("#undelivered").display = False
         self.query_one("#create", Button).disabled = True
         self.refresh_boxes()
+        self._watch = self._directory_watch.subscribe(self._heard_of_change)
+
+    def _heard_of_change(self) -> None:
+        """From the watch's thread: the page reloads on its own loop."""
+        self.post_message(self.DirectoryChanged())
+
+    def on_unmount(self) -> None:
+        if self._watch is not None:
+            self._watch.cancel()
+
+    def on_management_screen_directory_changed(self, _changed: DirectoryChanged) -> None:
+        self.refresh_boxes()
 
     def refresh_boxes(self) -> None:
         households, management, delivery = self._households, self._management, self._delivery
         household_id = self._holder.household_id
 
-        def load() -> tuple[HouseholdOverview, list[QueuedMessage], list[AuditEntry]]:
+        def load() -> Loaded:
             overview = households.overview_of(household_id)
             recent = management.audit_log(household_id, RECENT_ENTRIES)
             return overview, delivery.failures(overview), recent
 
         self.call_service(load, self._show, self._failed, group="list")
 
-    def _show(
-        self, loaded: tuple[HouseholdOverview, list[QueuedMessage], list[AuditEntry]]
-    ) -> None:
+    def _show(self, loaded: Loaded) -> None:
+        if loaded == self._shown and not self._highlight_created:
+            return  # a change elsewhere in the directory: nothing to redraw here
+        self._shown = loaded
         overview, undelivered, recent = loaded
         self._show_undelivered(undelivered)
         self.query_one("#recent-activity", Label).update(
             "\n".join(activity_line(entry) for entry in recent)
         )
+        first_show = self._overview is None
         self._overview = overview
         table = self.query_one("#boxes", DataTable)
         cursor = table.cursor_row
+        selected = self._selected_key(table)
+        scrolled = table.scroll_offset
         table.clear()
         for box in (overview.primary, *overview.secondary):
             table.add_row(
@@ -154,7 +181,11 @@ class ManagementScreen(MailwizardScreen[None]):
                 Text(""),
                 key=deleted.address,
             )
-        table.move_cursor(row=min(cursor, table.row_count - 1))
+        kept = selected if selected is not None and selected in table.rows else None
+        row = table.get_row_index(kept) if kept is not None else cursor
+        table.move_cursor(row=min(row, table.row_count - 1), scroll=False)
+        # Rows a change from elsewhere added or removed do not move what the holder is looking at.
+        table.scroll_x, table.scroll_y = scrolled
         left = overview.remaining_secondary
         remaining = ngettext(
             "{left} of {maximum} secondary addresses left",
@@ -169,7 +200,10 @@ class ManagementScreen(MailwizardScreen[None]):
         )
         create = self.query_one("#create", Button)
         create.disabled = refusal is not None
-        if self._created:
+        if self._created is not None and self._highlight_created and self._created in table.rows:
+            # Once: a later reload leaves the cursor where the holder has moved it since.
+            # (A reload begun before the creation does not hold it yet: the next one will.)
+            self._highlight_created = False
             table.move_cursor(row=table.get_row_index(self._created))
             note = self.query_one("#created-note", Label)
             ready = _(
@@ -181,7 +215,15 @@ class ManagementScreen(MailwizardScreen[None]):
             note.update(ready)
             note.display = True
             self.refresh_bindings()
-        table.focus()
+            table.focus()
+        elif first_show:
+            table.focus()
+
+    @staticmethod
+    def _selected_key(table: DataTable[Text]) -> str | None:
+        if table.row_count == 0:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
     def _show_undelivered(self, undelivered: list[QueuedMessage]) -> None:
         label = self.query_one("#undelivered", Label)
@@ -195,6 +237,7 @@ class ManagementScreen(MailwizardScreen[None]):
             )
 
     def _failed(self, error: MailwizardError) -> None:
+        self._shown = None  # the next answer replaces the message, even if nothing changed
         self.query_one("#remaining", Label).update(error.message)
 
     @on(DataTable.RowSelected, "#boxes")
@@ -228,6 +271,7 @@ class ManagementScreen(MailwizardScreen[None]):
         welcome card offered (with its ``activation`` code, for a box awaiting it, shown
         here once)."""
         self._created = address
+        self._highlight_created = True
         self._activation = activation
         self.refresh_boxes()
         if activation is not None:
