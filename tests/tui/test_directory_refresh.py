@@ -4,6 +4,7 @@ stays still (no reload, nothing read) while nothing changes."""
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -78,12 +79,12 @@ async def another_process(*args: str, env: dict[str, str] | None = None) -> Outc
 
 
 async def shown_within(
-    pilot: Pilot[None], seen: Callable[[dict[str, str]], bool], bound: float
+    pilot: Pilot[None], app: MailwizardApp, seen: Callable[[dict[str, str]], bool], bound: float
 ) -> float:
     """Seconds until the page shows what ``seen`` looks for; fails past ``bound``."""
     started = time.monotonic()
-    while not seen(rows(pilot.app)):  # type: ignore[arg-type]
-        assert time.monotonic() - started < bound, f"not shown after {bound} s: {rows(pilot.app)}"  # type: ignore[arg-type]
+    while not seen(rows(app)):
+        assert time.monotonic() - started < bound, f"not shown after {bound} s: {rows(app)}"
         await pilot.pause(0.05)
     return time.monotonic() - started
 
@@ -109,19 +110,19 @@ async def test_changes_from_the_command_line_appear_on_the_open_page_where_it_wa
         path = write_answers(answers_dir / "zoe.toml", first_name="Zoé", last_name="Martin",
                              address="zoe.martin@famille-martin.fr")  # fmt: skip
         await another_process("create", "--answers", str(path), env=CREATE_ENV)
-        await shown_within(pilot, lambda shown: "zoe.martin@famille-martin.fr" in shown,
+        await shown_within(pilot, app, lambda shown: "zoe.martin@famille-martin.fr" in shown,
                            SHOWN_WITHIN_SECONDS)  # fmt: skip
         assert "1 of 9" in str(app.screen.query_one("#remaining").render())
         assert (selected(app), table.scroll_offset) == (chloe, scrolled)
 
         await another_process("accounts", "delete", "--owner", HOLDER, "--confirm", lea, lea,
                               env=OWNER_ENV)  # fmt: skip
-        await shown_within(pilot, lambda shown: shown[lea].startswith("deleted until "),
+        await shown_within(pilot, app, lambda shown: shown[lea].startswith("deleted until "),
                            SHOWN_WITHIN_SECONDS)  # fmt: skip
         assert (selected(app), table.scroll_offset) == (chloe, scrolled)
 
         await another_process("accounts", "resume", "--owner", HOLDER, hugo, env=OWNER_ENV)
-        await shown_within(pilot, lambda shown: shown[hugo] == "secondary",
+        await shown_within(pilot, app, lambda shown: shown[hugo] == "secondary",
                            SHOWN_WITHIN_SECONDS)  # fmt: skip
         assert selected(app) == chloe, "the selection stays on the same box"
         assert table.scroll_offset == scrolled, "and the table where it was scrolled"
@@ -138,7 +139,7 @@ async def test_a_refresh_keeps_the_focus_on_a_button(
         signing_out = app.screen.query_one("#sign-out", Button)
         signing_out.focus()
         await another_process("accounts", "suspend", "--owner", HOLDER, family[0], env=OWNER_ENV)
-        await shown_within(pilot, lambda shown: shown[family[0]] == "secondary, suspended",
+        await shown_within(pilot, app, lambda shown: shown[family[0]] == "secondary, suspended",
                            SHOWN_WITHIN_SECONDS)  # fmt: skip
         await settle(pilot)
         assert app.focused is signing_out
@@ -171,3 +172,18 @@ async def test_nothing_is_read_while_nothing_changes(
             assert time.monotonic() - started < SHOWN_WITHIN_SECONDS
             await pilot.pause(0.05)
         assert statements, "the change was read through the app's own engine"
+
+
+def test_a_cancelled_subscription_lets_go_of_its_connection_at_once(
+    household: str, services: Services
+) -> None:
+    heard = threading.Event()
+    subscription = services.watch.subscribe(heard.set)
+    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
+    services.provisioning.commit(holder, box_request("lea.martin@famille-martin.fr"), "test")
+    assert heard.wait(SHOWN_WITHIN_SECONDS), "a commit on another connection is heard"
+
+    started = time.monotonic()
+    subscription.cancel()
+    subscription.join()
+    assert time.monotonic() - started < 0.2

@@ -8,7 +8,10 @@ LISTENs on it.
 
 from __future__ import annotations
 
+import os
+import select
 import sqlite3
+import threading
 import time
 from typing import Any, Final
 
@@ -39,6 +42,7 @@ def _kept_connection(engine: Engine) -> Any:
 
 class SqliteDataVersion:
     def __init__(self, engine: Engine) -> None:
+        self._interrupted = threading.Event()
         try:
             self._connection: sqlite3.Connection = _kept_connection(engine)
             self._seen = self._version()
@@ -49,20 +53,19 @@ class SqliteDataVersion:
         (version,) = self._connection.execute("PRAGMA data_version").fetchone()
         return int(version)
 
-    def wait_for_change(self, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
+    def wait_for_change(self) -> bool:
         try:
-            while True:
+            while not self._interrupted.wait(SQLITE_POLL_SECONDS):
                 version = self._version()
                 if version != self._seen:
                     self._seen = version
                     return True
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return False
-                time.sleep(min(SQLITE_POLL_SECONDS, left))
         except sqlite3.Error as error:
             raise _unavailable(error) from None
+        return False
+
+    def interrupt(self) -> None:
+        self._interrupted.set()
 
     def close(self) -> None:
         self._connection.close()
@@ -81,19 +84,34 @@ class PostgresqlNotifications:
         except (psycopg.Error, DBAPIError) as error:
             raise _unavailable(error) from None
         self._connection = connection
+        # A byte in this pipe wakes the wait that select() makes on the connection.
+        self._interrupted, self._interrupt = os.pipe()
 
-    def wait_for_change(self, timeout: float) -> bool:
+    def wait_for_change(self) -> bool:
+        socket = self._connection.fileno()
         try:
-            if not any(True for _ in self._connection.notifies(timeout=timeout, stop_after=1)):
-                return False
-            for _ in self._connection.notifies(timeout=COALESCE_SECONDS):
-                pass
+            while True:
+                readable, _, _ = select.select([socket, self._interrupted], [], [])
+                if self._interrupted in readable:
+                    return False
+                if list(self._connection.notifies(timeout=0)):
+                    # The notices of a burst of commits make one change.
+                    gathered_until = time.monotonic() + COALESCE_SECONDS
+                    while (left := gathered_until - time.monotonic()) > 0 and select.select(
+                        [socket], [], [], left
+                    )[0]:
+                        list(self._connection.notifies(timeout=0))
+                    return True
         except self._errors as error:
             raise _unavailable(error) from None
-        return True
+
+    def interrupt(self) -> None:
+        os.write(self._interrupt, b"!")
 
     def close(self) -> None:
         self._connection.close()
+        os.close(self._interrupted)
+        os.close(self._interrupt)
 
 
 def open_change_feed(engine: Engine) -> SqliteDataVersion | PostgresqlNotifications:

@@ -14,16 +14,20 @@ from typing import Final, Protocol
 from mailwizard.errors import MailwizardError
 from mailwizard.logs import log_unexpected_error
 
-LISTEN_SECONDS: Final = 0.5
-"""How long one wait on the feed lasts: a cancelled subscription ends within it."""
+RETRY_SECONDS: Final = 2.0
+"""How long a subscription waits before opening its feed again after losing the directory."""
 
 
 class ChangeFeed(Protocol):
     """A connection kept to hear of what other connections commit to the directory."""
 
-    def wait_for_change(self, timeout: float) -> bool:
-        """Blocks at most ``timeout`` seconds; True when a change was committed since the
-        previous call (or since the feed opened)."""
+    def wait_for_change(self) -> bool:
+        """Blocks until a change is committed (True; the first since the feed opened or
+        the previous call) or until ``interrupt`` (False)."""
+        ...
+
+    def interrupt(self) -> None:
+        """From another thread: ends the current wait, and every later one, at once."""
         ...
 
     def close(self) -> None: ...
@@ -36,12 +40,17 @@ class Subscription:
         self._open_feed = open_feed
         self._on_change = on_change
         self._cancelled = threading.Event()
+        self._lock = threading.Lock()
+        self._feed: ChangeFeed | None = None
         self._thread = threading.Thread(target=self._listen, name="directory-watch", daemon=True)
         self._thread.start()
 
     def cancel(self) -> None:
-        """Returns at once; the thread closes its connection within ``LISTEN_SECONDS``."""
-        self._cancelled.set()
+        """Returns at once; the thread closes its connection right after."""
+        with self._lock:
+            self._cancelled.set()
+            if self._feed is not None:
+                self._feed.interrupt()
 
     def join(self) -> None:
         self._thread.join()
@@ -50,29 +59,39 @@ class Subscription:
     def active(self) -> bool:
         return self._thread.is_alive()
 
+    def _opened(self) -> ChangeFeed | None:
+        """The feed, opened if need be; None once cancelled."""
+        if self._feed is None:
+            feed = self._open_feed()  # outside the lock: cancelling never waits on it
+            with self._lock:
+                self._feed = feed
+                if self._cancelled.is_set():
+                    feed.interrupt()
+        return None if self._cancelled.is_set() else self._feed
+
+    def _forget_feed(self) -> None:
+        with self._lock:
+            feed, self._feed = self._feed, None
+        if feed is not None:
+            feed.close()
+
     def _listen(self) -> None:
-        feed: ChangeFeed | None = None
         try:
             while not self._cancelled.is_set():
                 try:
-                    if feed is None:
-                        feed = self._open_feed()
-                    changed = feed.wait_for_change(LISTEN_SECONDS)
+                    feed = self._opened()
+                    changed = feed is not None and feed.wait_for_change()
+                    if changed and not self._cancelled.is_set():
+                        self._on_change()
                 except MailwizardError:
-                    # The directory is away: the page shows that when it next loads; the
-                    # feed is opened again once the directory answers.
-                    if feed is not None:
-                        feed.close()
-                        feed = None
-                    self._cancelled.wait(LISTEN_SECONDS)
-                    continue
-                if changed and not self._cancelled.is_set():
-                    self._on_change()
+                    # The directory is away: the page says so when it next loads;
+                    # listening starts again once the directory answers.
+                    self._forget_feed()
+                    self._cancelled.wait(RETRY_SECONDS)
         except Exception as error:
             log_unexpected_error("watching the directory for changes", error)
         finally:
-            if feed is not None:
-                feed.close()
+            self._forget_feed()
 
 
 class DirectoryWatch:
