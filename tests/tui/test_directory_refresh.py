@@ -35,28 +35,28 @@ def directory_engine(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def family(household: str, services: Services) -> list[str]:
+def family(app_household: str, app_services: Services) -> list[str]:
     """Seven secondary boxes: with the primary, more rows than a small page shows at once."""
-    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
+    holder = app_services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
     addresses = []
     for first_name in FIRST_NAMES:
         address = f"{first_name.lower().replace('é', 'e')}.martin@famille-martin.fr"
-        services.provisioning.commit(holder, box_request(address, first_name, "Martin"), "test")
+        app_services.provisioning.commit(holder, box_request(address, first_name, "Martin"), "test")
         addresses.append(address)
     return addresses
 
 
 @pytest.fixture
-def statements(services: Services) -> Iterator[list[str]]:
+def statements(app_services: Services) -> Iterator[list[str]]:
     """Every statement the app sends to the directory through its engine."""
     sent: list[str] = []
 
     def record(*arguments: Any) -> None:
         sent.append(str(arguments[2]))
 
-    event.listen(services.engine, "before_cursor_execute", record)
+    event.listen(app_services.engine, "before_cursor_execute", record)
     yield sent
-    event.remove(services.engine, "before_cursor_execute", record)
+    event.remove(app_services.engine, "before_cursor_execute", record)
 
 
 def rows(app: MailwizardApp) -> dict[str, str]:
@@ -90,12 +90,12 @@ async def shown_within(
 
 
 async def test_changes_from_the_command_line_appear_on_the_open_page_where_it_was_left(
-    family: list[str], services: Services, make_app: AppFactory, answers_dir: Path
+    family: list[str], app_services: Services, make_app: AppFactory, answers_dir: Path
 ) -> None:
     lea, hugo, *_, chloe = family
     # Suspended from the start, so that the table is as wide as it gets before a change.
-    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
-    services.management.set_active(holder, hugo, False, "test")
+    holder = app_services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
+    app_services.management.set_active(holder, hugo, False, "test")
     app = make_app()
     async with app.run_test(size=(80, 18)) as pilot:
         await sign_in(pilot)
@@ -146,7 +146,7 @@ async def test_a_refresh_keeps_the_focus_on_a_button(
 
 
 async def test_nothing_is_read_while_nothing_changes(
-    household: str, make_app: AppFactory, statements: list[str], directory_engine: str
+    app_household: str, make_app: AppFactory, statements: list[str], directory_engine: str
 ) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -175,12 +175,12 @@ async def test_nothing_is_read_while_nothing_changes(
 
 
 def test_a_cancelled_subscription_lets_go_of_its_connection_at_once(
-    household: str, services: Services
+    app_household: str, app_services: Services
 ) -> None:
     heard = threading.Event()
-    subscription = services.watch.subscribe(heard.set)
-    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
-    services.provisioning.commit(holder, box_request("lea.martin@famille-martin.fr"), "test")
+    subscription = app_services.watch.subscribe(heard.set)
+    holder = app_services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
+    app_services.provisioning.commit(holder, box_request("lea.martin@famille-martin.fr"), "test")
     assert heard.wait(SHOWN_WITHIN_SECONDS), "a commit on another connection is heard"
 
     started = time.monotonic()
