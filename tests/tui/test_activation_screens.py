@@ -8,12 +8,14 @@ import re
 from collections.abc import Callable
 
 import pytest
+from pydantic import SecretStr
 from textual.pilot import Pilot
 from textual.widgets import Button, Input
 
 from mailwizard.bootstrap import Services
+from mailwizard.config import Settings
 from mailwizard.errors import Refused
-from mailwizard.tui.app import MailwizardApp
+from mailwizard.tui.app import MailwizardApp, build_app
 from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD, awaiting_request
 from tui.test_management_screens import open_box
 from tui.wizard_driver import (
@@ -61,8 +63,9 @@ def code_shown(app: MailwizardApp) -> str:
 
 
 async def test_the_holder_lets_lea_choose_her_password_and_sees_the_code_once(
-    household: str, services: Services, make_app: AppFactory
+    app_household: str, app_services: Services, make_app: AppFactory
 ) -> None:
+    services = app_services
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await reach_password_step(pilot, LEA)
@@ -98,11 +101,21 @@ async def test_the_holder_lets_lea_choose_her_password_and_sees_the_code_once(
     services.activation.activate(LEA, new, NEW_PASSWORD, NEW_PASSWORD, "test")
 
 
+@pytest.mark.parametrize("kiosk", [False, True], ids=["console", "kiosk"])
 async def test_lea_opens_her_box_from_the_sign_in_screen(
-    household: str, services: Services, make_app: AppFactory
+    app_household: str,
+    app_services: Services,
+    settings: Settings,
+    make_app: AppFactory,
+    kiosk: bool,
 ) -> None:
+    """On a console as on a kiosk (and so the web kiosk, which serves the same app)."""
+    services = app_services
     code = awaiting_lea(services)
-    app = make_app()
+    kiosk_settings = settings.model_copy(
+        update={"kiosk": True, "kiosk_admin_pin": SecretStr("2468")}
+    )
+    app = build_app(kiosk_settings, services) if kiosk else make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.click("#have-code")
