@@ -409,3 +409,29 @@ SCENES = [
     Scene("high-contrast", Directory.HOUSEHOLD, high_contrast),
     Scene("unexpected-error", Directory.HOUSEHOLD, unexpected_error),
 ]
+
+SMALL_SIZE = (60, 20)
+"""The smallest terminal every screen is made for: these scenes are pictured at it too."""
+SMALL_SCENES = [
+    scene
+    for scene in SCENES
+    if scene.name
+    in {
+        "first-run",
+        "sign-in-refused",
+        "sign-in-remembered",
+        "directory-unreachable",
+        "management-full",
+        "review",
+        "created",
+        "enrolment",
+        "disable-totp",
+        "remembered-devices",
+        "box",
+        "alias",
+        "new-password",
+        "delete-box",
+        "kiosk-countdown",
+        "unexpected-error",
+    }
+]

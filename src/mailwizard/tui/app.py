@@ -55,6 +55,9 @@ OpenServices = Callable[[], "Services"]
 TUI_FOLDER = Path(__file__).parent
 WARM_UP_DELAY_SECONDS = 0.5
 COLLECTOR_TICK_SECONDS = 0.5
+NARROW_BELOW_COLUMNS = 72
+"""A terminal narrower than this gets the app's ``-narrow`` class: the stylesheets then
+stack what would not fit side by side (titles, the management page's buttons)."""
 
 
 class MailwizardApp(App[None]):
@@ -120,6 +123,9 @@ class MailwizardApp(App[None]):
             self.push_screen(screen)
         else:
             self.switch_screen(screen)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < NARROW_BELOW_COLUMNS, "-narrow")
 
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)

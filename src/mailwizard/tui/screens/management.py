@@ -215,9 +215,11 @@ class ManagementScreen(MailwizardScreen[None]):
             note.update(ready)
             note.display = True
             self.refresh_bindings()
-            table.focus()
+            # The table is at the top of the page: scrolling the page to it, against a
+            # layout the new lines below have not reached yet, hid the title some times.
+            table.focus(scroll_visible=False)
         elif first_show:
-            table.focus()
+            table.focus(scroll_visible=False)
 
     @staticmethod
     def _selected_key(table: DataTable[Text]) -> str | None:
