@@ -274,3 +274,15 @@ def test_forty_processes_guessing_codes_at_once_verify_at_most_five(
     assert query(directory_url, f"SELECT activated_at FROM mailbox WHERE username = '{LEA}'") == [
         (None,)
     ]
+
+
+def test_a_password_the_holder_gives_ends_the_wait_and_the_code(
+    services: Services, holder: SignedIn, directory_url: str
+) -> None:
+    code = awaiting_box(services, holder)
+    services.management.reset_password(holder, LEA, NEW_PASSWORD, NEW_PASSWORD, "test")
+    assert services.activation.awaiting(holder) == {}
+    assert services.signin.sign_in(LEA, NEW_PASSWORD, "test").address == LEA
+    assert refusal(services, code, "Une-autre-phrase-bien-longue") == (
+        "The address or the activation code is incorrect."
+    )

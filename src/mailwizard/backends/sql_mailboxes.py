@@ -148,10 +148,12 @@ class SqlMailboxes:
             box = find_box(connection, household_id, address)
             notices = messages(credentials_of(box))
             now = self._clock()
+            # A password the holder gives a box awaiting activation ends that wait: its
+            # code no longer opens it, and Dovecot signs it in with that password.
             connection.execute(
                 update(schema.mailbox)
                 .where(schema.mailbox.c.id == box["id"])
-                .values(password=password_hash)
+                .values(password=password_hash, activation_hash=None, activation_expires_at=None)
             )
             # A new password also shuts out every device that skipped the old one.
             connection.execute(
