@@ -19,6 +19,11 @@ from mailwizard.services.signin import SignedIn
 from mailwizard.tui.screens.box_dialog import BoxDialog
 from mailwizard.tui.screens.password import ASSESS_DELAY_SECONDS
 from mailwizard.tui.widgets.field import Field
+from mailwizard.tui.widgets.passphrase import (
+    SUGGEST_BINDING,
+    fill_with_passphrase,
+    suggest_button,
+)
 from mailwizard.tui.widgets.strength_meter import StrengthMeter, show_assessment
 
 
@@ -28,6 +33,7 @@ class NewPasswordScreen(BoxDialog[bool]):
     ``account`` changes its own password when ``box`` is its own address; otherwise the
     holder ``account`` resets the password of the secondary ``box``."""
 
+    BINDINGS = [*BoxDialog.BINDINGS, SUGGEST_BINDING]
     _pending: Timer | None = None
 
     def __init__(
@@ -66,6 +72,7 @@ class NewPasswordScreen(BoxDialog[bool]):
             yield Label("", id="dialog-error", classes="field-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Back"), id="cancel", compact=True)
+                yield suggest_button()
                 yield Button(_("Change"), id="change", variant="primary", compact=True)
 
     def on_mount(self) -> None:
@@ -97,6 +104,19 @@ class NewPasswordScreen(BoxDialog[bool]):
         current = self.query_one("#current", Input).value if self._own else "-"
         ready = self._acceptable and bool(confirmation) and refusal is None and bool(current)
         self.query_one("#change", Button).disabled = not ready
+
+    @on(Button.Pressed, "#suggest-passphrase")
+    def action_suggest_passphrase(self) -> None:
+        """A new passphrase at each press, shown in clear, checked as ``_assess`` does."""
+        provisioning, identity, box = self._provisioning, self._identity, self.box
+        holder = self.account if self.account.role is Role.PRIMARY else None
+        language = self.session.language
+        self.call_service(
+            lambda: provisioning.suggest_passphrase(language, identity, box, holder),
+            lambda passphrase: fill_with_passphrase(self, passphrase),
+            self._refused,
+            group="passphrase",
+        )
 
     def _assess(self) -> None:
         password = self.query_one("#password", Input).value

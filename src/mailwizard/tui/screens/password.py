@@ -6,16 +6,22 @@ from pydantic import SecretStr
 from rich.markdown import Markdown as RichMarkdown
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from mailwizard.domain.passwords import PasswordAssessment, check_confirmation
 from mailwizard.i18n import N_, _
+from mailwizard.services.passphrases import Passphrase
 from mailwizard.services.terms import TERMS_VERSION, terms_text
 from mailwizard.tui.screens.step import StepScreen
 from mailwizard.tui.steps import Forward, Step
 from mailwizard.tui.widgets.field import Field
+from mailwizard.tui.widgets.passphrase import (
+    SUGGEST_BINDING,
+    fill_with_passphrase,
+    suggest_button,
+)
 from mailwizard.tui.widgets.strength_meter import StrengthMeter
 
 ASSESS_DELAY_SECONDS = 0.2
@@ -25,6 +31,7 @@ class PasswordScreen(StepScreen):
     STEP = Step.PASSWORD
     TITLE_TEXT = N_("Create the password")
     CSS_PATH = "password.tcss"
+    BINDINGS = [*StepScreen.BINDINGS, SUGGEST_BINDING]
     _pending: Timer | None = None
     _assessment: PasswordAssessment | None = None
 
@@ -43,7 +50,9 @@ class PasswordScreen(StepScreen):
         yield Field(_("Password again"), name="confirmation", password=True,
                     value=drafts.confirmation.get_secret_value())  # fmt: skip
         yield StrengthMeter()
-        yield Checkbox(_("Show the passwords"), id="show", compact=True)
+        with Horizontal(id="password-tools"):
+            yield Checkbox(_("Show the passwords"), id="show", compact=True)
+            yield suggest_button()
         yield Label(_("Terms of use (version {version})").format(version=TERMS_VERSION),
                     classes="field-label")  # fmt: skip
         with VerticalScroll(id="terms", can_focus=True):
@@ -72,11 +81,41 @@ class PasswordScreen(StepScreen):
         self._show_password_fields()
         self._update_continue()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "suggest_passphrase":
+            return not self.state.password.activation
+        return super().check_action(action, parameters)
+
     def _show_password_fields(self) -> None:
         """Without a password to type, the box gets an activation code after "Confirm"."""
         typed = not self.state.password.activation
-        for selector in ("#password-field", "#confirmation-field", "StrengthMeter", "#show"):
+        for selector in (
+            "#password-field",
+            "#confirmation-field",
+            "StrengthMeter",
+            "#password-tools",
+        ):
             self.query_one(selector).display = typed
+        self.refresh_bindings()
+
+    @on(Button.Pressed, "#suggest-passphrase")
+    def action_suggest_passphrase(self) -> None:
+        """A new passphrase at each press, shown in clear (the box ticked to say so)."""
+        provisioning, context = self.context.provisioning, self.context
+        identity = self.state.identity.identity()
+        address = self.state.address.confirmed or self.state.address.typed
+        self.call_service(
+            lambda: provisioning.suggest_passphrase(
+                context.language, identity, address, context.holder
+            ),
+            self._suggested,
+            self.show_error,
+            group="passphrase",
+        )
+
+    def _suggested(self, passphrase: Passphrase) -> None:
+        fill_with_passphrase(self, passphrase)
+        self.query_one("#show", Checkbox).value = True
 
     @on(Checkbox.Changed, "#show")
     def _show_passwords(self, event: Checkbox.Changed) -> None:
