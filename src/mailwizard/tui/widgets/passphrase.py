@@ -19,7 +19,8 @@ SUGGEST_BINDING: Final = Binding(SUGGEST_KEY, "suggest_passphrase", N_("Suggest 
 
 
 def suggest_button() -> Button:
-    return Button(_("Suggest a passphrase"), id="suggest-passphrase", compact=True)
+    """Short, to fit a dialog's row at 60 columns; the footer names the key in full."""
+    return Button(_("Passphrase"), id="suggest-passphrase", compact=True)
 
 
 def fill_with_passphrase(screen: Screen[Any], passphrase: Passphrase) -> None:
