@@ -38,11 +38,13 @@ def _drain(descriptor: int, seconds: float) -> bytes:
 
 def _own_cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+    # utime, stime, then cutime, cstime: the children it has already waited for
+    return sum(int(ticks) for ticks in fields[11:15]) / CLOCK_TICKS
 
 
 def tree_cpu_seconds(pid: int) -> float:
-    """CPU time spent so far by a process and its descendants still running."""
+    """CPU time spent so far by a process, its descendants still running and those that
+    ended and were waited for."""
     try:
         spent = _own_cpu_seconds(pid)
         children = [
