@@ -16,6 +16,8 @@ from pathlib import Path
 HERE = Path(__file__).parent
 sys.path[:0] = [str(HERE.parent / "tests"), str(HERE.parent / "tests" / "tui")]
 
+from mailwizard.tui.screens.address import AddressScreen  # noqa: E402
+from mailwizard.tui.widgets.password_pair import PasswordPair  # noqa: E402
 from scenes import SCENES, SIZE, Scene, scene_app  # noqa: E402
 
 LANGUAGES = ("en", "fr")
@@ -41,6 +43,10 @@ def main() -> None:
             TZ="UTC",
         )
         time.tzset()
+        # The scenes type at once and take the picture when the answers are judged, as
+        # the snapshot tests do: no pause in typing to wait for.
+        AddressScreen.CHECK_DELAY_SECONDS = 0
+        PasswordPair.ASSESS_DELAY_SECONDS = 0
         for scene in SCENES:
             for language in LANGUAGES:
                 print(asyncio.run(draw(scene, language, workspace)).name)

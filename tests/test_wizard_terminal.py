@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sys
 import time
 from pathlib import Path
 
-from martin_household import HOLDER, HOLDER_PASSWORD
+from cli_harness import Cli
+from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
 from real_terminal import Tmux, alive, wait_until
 
 PROGRAM = str(Path(sys.executable).with_name("mailwizard"))
@@ -43,3 +45,65 @@ def test_a_kiosk_set_in_the_settings_file_is_a_kiosk_from_its_first_frame(
     assert not wait_until(lambda: not alive(pid), timeout=1.5), "no key ends a kiosk"
     os.kill(pid, signal.SIGTERM)
     assert wait_until(lambda: not alive(pid), timeout=10)
+
+
+def test_a_household_and_its_first_box_by_keyboard_alone_in_a_real_terminal(
+    tmux: Tmux, isolated_environment: dict[str, str], cli: Cli
+) -> None:
+    """First run, sign-in, a new box, the review, done: keys only, each answer typed in
+    one burst with the Tab after it, as a quick typist or a paste sends them."""
+    environment = {**isolated_environment, "MAILWIZARD_LANGUAGE": "en"}
+    pid = tmux.start(environment, PROGRAM)
+
+    def shows(text: str) -> bool:
+        return wait_until(lambda: text in tmux.screen())
+
+    assert shows("Welcome: set up the household's mail"), tmux.screen()
+    tmux.keys("-l", "famille-martin.fr")
+    tmux.keys("Tab")
+    tmux.keys("-l", HOLDER)
+    tmux.keys("Tab", "Right", "Space", "Tab")
+    tmux.keys("-l", "Martin")
+    tmux.keys("Tab")
+    tmux.keys("-l", "Jean")
+    tmux.keys("Tab")
+    tmux.keys("-l", HOLDER_PASSWORD)
+    tmux.keys("Tab")
+    tmux.keys("-l", HOLDER_PASSWORD)
+    tmux.keys("Enter")
+
+    assert shows("Sign in with your primary address."), tmux.screen()
+    assert HOLDER in tmux.screen(), "the new primary address is filled in"
+    tmux.keys("-l", HOLDER_PASSWORD)
+    tmux.keys("Enter")
+    assert shows("9 of 9 secondary addresses left"), tmux.screen()
+
+    tmux.keys("c")
+    assert shows("Who is the new address for?"), tmux.screen()
+    tmux.keys("Space", "Tab")
+    tmux.keys("-l", "Martin")
+    tmux.keys("Tab")
+    tmux.keys("-l", "Léa")
+    tmux.keys("Enter")
+    assert shows("Proposed addresses"), tmux.screen()
+    assert shows("lea.martin@famille-martin.fr"), tmux.screen()
+    tmux.keys("Down", "Enter")
+
+    assert shows("Create the password"), tmux.screen()
+    tmux.keys("-l", NEW_PASSWORD)
+    tmux.keys("Tab")
+    tmux.keys("-l", NEW_PASSWORD)
+    tmux.keys("Tab", "Tab", "Tab", "Space", "Enter")
+    assert shows("Check and confirm"), tmux.screen()
+    tmux.keys("Enter")
+    assert shows("8 of 9 secondary addresses left"), tmux.screen()
+    tmux.keys("C-q")
+    assert wait_until(lambda: not alive(pid), timeout=10), "nothing typed: Ctrl+Q quits"
+
+    listing = cli("accounts", "list", "--owner", HOLDER, "--json")
+    assert listing.exit_code == 0, listing.stderr
+    boxes = json.loads(listing.stdout)["mailboxes"]
+    assert [(box["address"], box["role"], box["civility"], box["first_name"]) for box in boxes] == [
+        (HOLDER, "primary", "monsieur", "Jean"),
+        ("lea.martin@famille-martin.fr", "secondary", "madame", "Léa"),
+    ]

@@ -13,7 +13,16 @@ from mailwizard.config import Settings
 from mailwizard.domain.access import Origin
 from mailwizard.domain.models import Identity
 from mailwizard.tui.app import MailwizardApp, build_app
+from mailwizard.tui.screens.address import AddressScreen
+from mailwizard.tui.widgets.password_pair import PasswordPair
 from martin_household import HOLDER, HOLDER_PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def no_typing_pauses(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The waits for a pause in typing are for people: the tests' keys come all at once."""
+    monkeypatch.setattr(AddressScreen, "CHECK_DELAY_SECONDS", 0)
+    monkeypatch.setattr(PasswordPair, "ASSESS_DELAY_SECONDS", 0)
 
 
 @pytest.fixture

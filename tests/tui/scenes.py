@@ -38,6 +38,7 @@ from tui.wizard_driver import (
     choose_address,
     fill_identity,
     fill_password,
+    paste_into,
     press_continue,
     settle,
     sign_in,
@@ -189,7 +190,7 @@ async def fill_identity_without_continuing(pilot: Pilot[None], first: str, last:
 
 async def identity_refused(pilot: Pilot[None]) -> None:
     await creating(pilot)
-    await type_into(pilot, "#last_name", "Martin\u202e")
+    await paste_into(pilot, "#last_name", "Martin\u202e")
     await press_continue(pilot)
 
 
@@ -297,7 +298,7 @@ async def new_password_refused(pilot: Pilot[None]) -> None:
     await settle(pilot)
     await type_into(pilot, "#password", "lea.martin")
     await type_into(pilot, "#confirmation", "lea.martin")
-    await settle(pilot, 0.4)
+    await settle(pilot)
 
 
 async def deleting(pilot: Pilot[None]) -> None:

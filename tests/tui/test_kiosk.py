@@ -234,3 +234,21 @@ async def test_a_kiosk_on_an_empty_directory_offers_no_first_run(kiosk: Mailwiza
     async with kiosk.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert screen_name(kiosk) == "SignInScreen"
+
+
+async def test_a_kiosk_leaves_the_wizard_without_asking(
+    enrolled: pyotp.TOTP, kiosk: MailwizardApp
+) -> None:
+    """The answers typed are forgotten at once: the next passer-by must not find them."""
+    async with kiosk.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.click("#create")
+        await settle(pilot)
+        await type_into(pilot, "#totp_code", enrolled.at(time.time() + 30))
+        await press_continue(pilot)
+        assert screen_name(kiosk) == "IdentityScreen"
+        await type_into(pilot, "#last_name", "Martin")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen_name(kiosk) == "ManagementScreen"
+        assert kiosk.active_flow is None

@@ -106,12 +106,12 @@ async def test_the_holder_gives_a_box_a_new_password_under_the_policy(
         assert screen_name(app) == "NewPasswordScreen"
         await type_into(pilot, "#password", "lea.martin")
         await type_into(pilot, "#confirmation", "lea.martin")
-        await settle(pilot, 0.4)
+        await settle(pilot)
         assert field_reason(app, "password") != ""
         assert app.screen.query_one("#change", Button).disabled
         await type_into(pilot, "#password", OTHER_PASSWORD)
         await type_into(pilot, "#confirmation", OTHER_PASSWORD)
-        await settle(pilot, 0.4)
+        await settle(pilot)
         await pilot.click("#change")
         await settle(pilot)
         assert screen_name(app) == "BoxScreen"
@@ -176,12 +176,12 @@ async def test_a_secondary_user_sees_only_their_box_and_changes_its_password(
         await type_into(pilot, "#current", "not my password")
         await type_into(pilot, "#password", OTHER_PASSWORD)
         await type_into(pilot, "#confirmation", OTHER_PASSWORD)
-        await settle(pilot, 0.4)
+        await settle(pilot)
         await pilot.click("#change")
         await settle(pilot)
         assert field_reason(app, "current") == "The address or the password is incorrect."
         await type_into(pilot, "#current", NEW_PASSWORD)
-        await settle(pilot, 0.4)
+        await settle(pilot)
         await pilot.click("#change")
         await settle(pilot)
         assert screen_name(app) == "OwnBoxScreen"

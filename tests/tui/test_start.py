@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 
 import pytest
-from textual.widgets import Button, Input, LoadingIndicator
+from textual.widgets import Input
 
 from mailwizard.bootstrap import Services, bootstrap
 from mailwizard.config import Settings, load_settings
@@ -39,14 +39,13 @@ async def test_the_sign_in_form_is_usable_before_the_directory_opens(
         await type_into(pilot, "#password", HOLDER_PASSWORD)
         await pilot.press("enter")
         await pilot.pause()
-        assert app.screen.query_one(LoadingIndicator).display, "the sign-in waits, visibly"
-        assert app.screen.query_one("#sign-in", Button).disabled
+        assert app.screen.query_one(".sign-in-buttons").loading, "the sign-in waits, visibly"
         release.set()
         await settle(pilot)
         assert screen_name(app) == "ManagementScreen"
         first_form = app.screen_stack[0]
         assert first_form.query_one("#password", Input).value == "", "no password kept under"
-        assert not first_form.query_one(LoadingIndicator).display
+        assert not first_form.query_one(".sign-in-buttons").loading
     assert asked_while_showing == ["SignInScreen"]
 
 

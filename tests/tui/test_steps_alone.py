@@ -126,7 +126,7 @@ async def test_the_holder_s_own_name_leads_to_an_alias_of_the_primary_box(
         await type_into(pilot, "#first_name", "Jean")
         await settle(pilot)
         assert "alias" in label_text(app, "#same-person-advice")
-        await pilot.click("#alias")
+        await pilot.click("#make-alias")
         await settle(pilot)
         assert screen_name(app) == "AddAliasScreen"
         await type_into(pilot, "#alias", "papa")
@@ -173,7 +173,7 @@ async def test_passwords_must_match_be_strong_and_come_with_the_terms(
         assert not continue_enabled(app)
 
         await type_into(pilot, "#confirmation", NEW_PASSWORD)
-        await settle(pilot, 0.3)
+        await settle(pilot)
         assert field_reason(app, "confirmation") == ""
         assert not continue_enabled(app), "the terms are not accepted yet"
 

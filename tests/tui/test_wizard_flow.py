@@ -155,7 +155,7 @@ async def test_back_and_forth_keeps_every_answer(app_household: str, make_app: A
         assert app.screen.query_one("#last_name", Input).value == "Müller-Šťastná"
         assert app.screen.query_one(RadioSet).pressed_index == 0
         await pilot.click("#continue")
-        await settle(pilot, 0.4)
+        await settle(pilot)
         await press_continue(pilot)
         assert screen_name(app) == "PasswordScreen"
         assert app.screen.query_one("#password", Input).value == NEW_PASSWORD

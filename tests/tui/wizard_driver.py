@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import unicodedata
 from contextlib import suppress
 from typing import Any
 
+from textual import events
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, Label, RadioSet
 from textual.worker import WorkerCancelled
 
+from mailwizard.tui.key_order import KeysInOrderApp
 from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
 
 
@@ -26,10 +29,50 @@ async def settle(pilot: Pilot[None], delay: float = 0.0) -> None:
         await pilot.pause()
 
 
+NAMED_KEYS = {"\t": "tab", "\r": "enter", "\x1b": "escape"}
+
+
+def key_event(character: str) -> events.Key:
+    """The event a terminal gives the app for ``character``; a key's name ("home",
+    "ctrl+k") stands for itself."""
+    if len(character) > 1:
+        return events.Key(character, None)
+    if character in NAMED_KEYS:
+        return events.Key(NAMED_KEYS[character], character)
+    if character.isalnum():
+        return events.Key(character, character)
+    name = unicodedata.name(character).lower().replace(" ", "_").replace("-", "_")
+    return events.Key(name, character)
+
+
+async def type_burst(pilot: Pilot[None], *keys: str) -> None:
+    """Sends ``keys`` as a terminal does a paste or a quick typist: all at once; returns
+    once the app has dealt with every one."""
+    app = pilot.app
+    for key in keys:
+        app.post_message(key_event(key))
+    await pilot.pause()
+    while isinstance(app, KeysInOrderApp) and app.keys_under_way:
+        await pilot.pause()
+
+
 async def type_into(pilot: Pilot[None], selector: str, text: str) -> None:
+    """Types ``text`` key by key in place of what the field held."""
+    field = pilot.app.screen.query_one(selector, Input)
+    if pilot.app.focused is not field:
+        field.focus()
+        await pilot.pause()
+    if field.value:
+        await pilot.press("home", "ctrl+k")
+    await type_burst(pilot, *text)
+
+
+async def paste_into(pilot: Pilot[None], selector: str, text: str) -> None:
+    """Pastes ``text`` into the field: the way characters no key types arrive."""
     field = pilot.app.screen.query_one(selector, Input)
     field.focus()
-    field.value = text
+    await pilot.pause()
+    pilot.app.post_message(events.Paste(text))
     await pilot.pause()
 
 
@@ -62,7 +105,7 @@ async def sign_in(
 
 async def choose_first_civility(pilot: Pilot[None]) -> None:
     pilot.app.screen.query_one(RadioSet).focus()
-    await pilot.press("enter")
+    await pilot.press("space")
 
 
 async def fill_identity(
@@ -82,7 +125,7 @@ async def choose_address(pilot: Pilot[None], address: str | None = None) -> None
     else:
         pilot.app.screen.query_one("#proposals").focus()
         await pilot.press("down")
-    await settle(pilot, 0.4)
+    await settle(pilot)
 
 
 async def fill_password(
@@ -94,7 +137,7 @@ async def fill_password(
     if accept:
         pilot.app.screen.query_one("#accept").focus()
         await pilot.press("space")
-    await settle(pilot, 0.3)
+    await settle(pilot)
 
 
 async def press_continue(pilot: Pilot[None]) -> None:

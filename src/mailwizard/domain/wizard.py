@@ -68,6 +68,19 @@ class WizardState(BaseModel):
             language=language,
         )
 
+    def has_answers(self) -> bool:
+        """True once anything was typed or chosen: leaving then loses something."""
+        identity, password = self.identity, self.password
+        return bool(
+            identity.civility
+            or identity.last_name
+            or identity.first_name
+            or self.address.typed
+            or password.password.get_secret_value()
+            or password.confirmation.get_secret_value()
+            or password.accepted_terms_version
+        )
+
     def forget(self) -> None:
         """Forgets every answer, passwords included: the next person starts afresh."""
         self.identity = IdentityDraft()

@@ -14,7 +14,6 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
-from textual.app import App
 from textual.binding import ActiveBinding, Binding, BindingType
 from textual.screen import Screen
 
@@ -24,6 +23,7 @@ from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_, _
 from mailwizard.logs import log_unexpected_error, unexpected_error_notice
 from mailwizard.startup import StartupSettings
+from mailwizard.tui.key_order import KeysInOrderApp
 from mailwizard.tui.kiosk import ADMIN_KEY, ESCAPE_KEYS, Clock, KioskSupervisor
 from mailwizard.tui.messages import (
     CreationAsked,
@@ -33,7 +33,7 @@ from mailwizard.tui.messages import (
     SignedOut,
 )
 from mailwizard.tui.screens.sign_in import SignInScreen, SignInServices
-from mailwizard.tui.support import UnexpectedError, translated
+from mailwizard.tui.support import MailwizardScreen, UnexpectedError, translated
 from mailwizard.tui.themes import HIGH_CONTRAST, THEMES
 
 # Every import inside a function of this module is there for start-up time: loading the
@@ -60,7 +60,7 @@ NARROW_BELOW_COLUMNS = 72
 stack what would not fit side by side (titles, the management page's buttons)."""
 
 
-class MailwizardApp(App[None]):
+class MailwizardApp(KeysInOrderApp):
     # Every screen's rules too: Textual reparses and reapplies the whole stylesheet the
     # first time a screen brings new rules, which held the event loop up to 80 ms.
     CSS_PATH: ClassVar[list[str | PurePath]] = [
@@ -194,6 +194,25 @@ class MailwizardApp(App[None]):
                 )
                 return
 
+    async def action_quit(self) -> None:
+        """Answers typed in a wizard are not thrown away without asking."""
+        from mailwizard.tui.screens.leave_wizard import LeaveWizardScreen
+
+        if isinstance(self.screen, LeaveWizardScreen):
+            return
+        if not any(
+            isinstance(screen, MailwizardScreen) and screen.holds_answers()
+            for screen in self.screen_stack
+        ):
+            self.exit()
+            return
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.exit()
+
+        self.push_screen(LeaveWizardScreen(_("Quit mailwizard?")), answered)
+
     def action_toggle_contrast(self) -> None:
         self.theme = THEMES["default"] if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name
 
@@ -238,7 +257,7 @@ class MailwizardApp(App[None]):
         if first_run and self.kiosk is None:
             from mailwizard.tui.screens.first_run import FirstRunScreen
 
-            self._show(FirstRunScreen(services.households))
+            self._show(FirstRunScreen(services.households, services.provisioning))
         elif isinstance(self.screen, SignInScreen):
             self.screen.directory_opened(self._sign_in_services())
         else:

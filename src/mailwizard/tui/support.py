@@ -128,6 +128,10 @@ class ServiceScreen(Screen[ScreenResultT]):
 class MailwizardScreen(ServiceScreen[ScreenResultT]):
     _resumed = False
 
+    def holds_answers(self) -> bool:
+        """True when answers typed here would be lost by quitting."""
+        return False
+
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         # The first resume comes right after every widget was styled as it mounted:
         # styling them all again held the event loop 10-15 ms more on each step.

@@ -16,9 +16,9 @@ from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_, _
 from mailwizard.services.activation import Activated, ActivationService, CodeAccepted
 from mailwizard.tui.messages import SignedIn
-from mailwizard.tui.screens.password import ASSESS_DELAY_SECONDS
 from mailwizard.tui.support import MailwizardScreen, show_beside_field
 from mailwizard.tui.widgets.field import Field
+from mailwizard.tui.widgets.password_pair import PasswordPair
 from mailwizard.tui.widgets.strength_meter import StrengthMeter, show_assessment
 
 _PASSWORD_PART = ("#password-field", "#confirmation-field", "StrengthMeter", "#activate")
@@ -113,7 +113,11 @@ class ActivateScreen(MailwizardScreen[None]):
         self._update_activate()
         if self._pending is not None:
             self._pending.stop()
-        self._pending = self.set_timer(ASSESS_DELAY_SECONDS, self._assess)
+        delay = PasswordPair.ASSESS_DELAY_SECONDS
+        if delay > 0:
+            self._pending = self.set_timer(delay, self._assess)
+        else:
+            self._assess()
 
     def _assess(self) -> None:
         accepted = self._accepted

@@ -10,6 +10,7 @@ from textual.widgets import Button, Input, Label
 
 from mailwizard.i18n import _
 from mailwizard.tui.screens.box_dialog import BoxDialog
+from mailwizard.tui.widgets.error_line import ErrorLine
 from mailwizard.tui.widgets.field import Field
 
 
@@ -26,13 +27,12 @@ class AddAliasScreen(BoxDialog[str]):
                 markup=False,
             )  # fmt: skip
             yield Field(_("Alias"), name="alias", placeholder=_("name or name@domain"))
-            yield Label("", id="dialog-error", classes="field-error", markup=False)
+            yield ErrorLine(id="dialog-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Back"), id="cancel", compact=True)
                 yield Button(_("Add"), id="add", variant="primary", compact=True)
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#alias", Input).focus()
 
     @on(Button.Pressed, "#add")

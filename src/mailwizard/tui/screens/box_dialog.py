@@ -7,20 +7,21 @@ from typing import ClassVar, TypeVar
 
 from textual import on
 from textual.binding import Binding, BindingType
-from textual.widgets import Button, Label
+from textual.widgets import Button
 
 from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_
 from mailwizard.services.management import ManagementService
 from mailwizard.services.signin import SignedIn
 from mailwizard.tui.support import MailwizardModal, show_beside_field
+from mailwizard.tui.widgets.error_line import ErrorLine
 
 DialogResultT = TypeVar("DialogResultT")
 
 
 class BoxDialog(MailwizardModal[DialogResultT | None]):
-    """Dismisses with None when the user goes back. Subclasses compose a Label with the
-    id ``dialog-error`` and a Button ``cancel``."""
+    """Dismisses with None when the user goes back. Subclasses compose an ErrorLine with
+    the id ``dialog-error`` and a Button ``cancel``."""
 
     CSS_PATH = "dialogs.tcss"
     DEFAULT_CLASSES = "dialog-screen"
@@ -32,14 +33,10 @@ class BoxDialog(MailwizardModal[DialogResultT | None]):
         self.account = account
         self.box = box
 
-    def on_mount(self) -> None:
-        self.query_one("#dialog-error").display = False
-
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
 
     def refused(self, error: MailwizardError) -> None:
-        general = self.query_one("#dialog-error", Label)
-        general.display = not show_beside_field(self, error)
-        general.update(error.message)
+        shown_beside = show_beside_field(self, error)
+        self.query_one("#dialog-error", ErrorLine).show(None if shown_beside else error.message)

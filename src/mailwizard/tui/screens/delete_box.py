@@ -16,6 +16,7 @@ from mailwizard.i18n import _
 from mailwizard.services.management import Deletion, ManagementService
 from mailwizard.services.signin import SignedIn
 from mailwizard.tui.screens.box_dialog import BoxDialog
+from mailwizard.tui.widgets.error_line import ErrorLine
 from mailwizard.tui.widgets.field import Field
 
 
@@ -43,13 +44,12 @@ class DeleteBoxScreen(BoxDialog[datetime]):
                 classes="hint",
             )
             yield Field(_("Type the address"), name="confirmation", placeholder=self.box)
-            yield Label("", id="dialog-error", classes="field-error", markup=False)
+            yield ErrorLine(id="dialog-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Back"), id="cancel", compact=True)
                 yield Button(_("Delete the box"), id="delete", variant="error", compact=True)
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#delete", Button).disabled = True
         self.query_one("#confirmation", Input).focus()
 

@@ -14,6 +14,7 @@ from mailwizard.i18n import N_, _
 from mailwizard.services.access import AccessService
 from mailwizard.services.signin import SignedIn
 from mailwizard.tui.support import MailwizardModal, show_beside_field
+from mailwizard.tui.widgets.error_line import ErrorLine
 from mailwizard.tui.widgets.field import Field
 
 
@@ -37,13 +38,12 @@ class DisableTotpScreen(MailwizardModal[bool]):
             )
             yield Field(_("Password"), name="password", password=True)
             yield Field(_("Code from your app"), name="totp_code", max_length=8)
-            yield Label("", id="disable-error", classes="field-error", markup=False)
+            yield ErrorLine(id="disable-error", classes="field-error")
             with Horizontal(classes="disable-buttons"):
                 yield Button(_("Back"), id="cancel", compact=True)
                 yield Button(_("Turn off"), id="confirm", variant="error", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#disable-error").display = False
         self.query_one("#password", Input).focus()
 
     @on(Button.Pressed, "#cancel")
@@ -71,6 +71,5 @@ class DisableTotpScreen(MailwizardModal[bool]):
         self.dismiss(True)
 
     def _refused(self, error: MailwizardError) -> None:
-        general = self.query_one("#disable-error", Label)
-        general.display = not show_beside_field(self, error)
-        general.update(error.message)
+        shown_beside = show_beside_field(self, error)
+        self.query_one("#disable-error", ErrorLine).show(None if shown_beside else error.message)

@@ -33,8 +33,11 @@ class GateScreen(StepScreen):
         self.query_one("#continue", Button).display = False
         self._check(None)
 
+    def focus_on_arrival(self) -> None:
+        """Nothing to answer until the check asks for a code."""
+
     def _check(self, code: str | None) -> None:
-        self.busy(True)
+        self.busy = True
         context = self.context
         audit_origin = self.context.audit_origin
 
@@ -48,7 +51,7 @@ class GateScreen(StepScreen):
         self.dismiss(Forward())
 
     def _refused(self, error: MailwizardError) -> None:
-        self.busy(False)
+        self.busy = False
         code_field = self.query_one("#totp_code-field", Field)
         asks_for_code = getattr(error, "field", None) == "totp_code"
         code_field.display = asks_for_code

@@ -3,28 +3,29 @@ their own (the current password first). Same policy and strength meter as at cre
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.timer import Timer
 from textual.widgets import Button, Input, Label
 
 from mailwizard.domain.models import Identity, Role
-from mailwizard.domain.passwords import PasswordAssessment, check_confirmation
+from mailwizard.domain.passwords import PasswordAssessment
 from mailwizard.errors import MailwizardError, SignInFailed
 from mailwizard.i18n import _
 from mailwizard.services.management import ManagementService, PasswordReplaced
 from mailwizard.services.provisioning import ProvisioningService
 from mailwizard.services.signin import SignedIn
 from mailwizard.tui.screens.box_dialog import BoxDialog
-from mailwizard.tui.screens.password import ASSESS_DELAY_SECONDS
+from mailwizard.tui.widgets.error_line import ErrorLine
 from mailwizard.tui.widgets.field import Field
 from mailwizard.tui.widgets.passphrase import (
     SUGGEST_BINDING,
     fill_with_passphrase,
     suggest_button,
 )
-from mailwizard.tui.widgets.strength_meter import StrengthMeter, show_assessment
+from mailwizard.tui.widgets.password_pair import PasswordPair
 
 
 class NewPasswordScreen(BoxDialog[bool]):
@@ -34,7 +35,6 @@ class NewPasswordScreen(BoxDialog[bool]):
     holder ``account`` resets the password of the secondary ``box``."""
 
     BINDINGS = [*BoxDialog.BINDINGS, SUGGEST_BINDING]
-    _pending: Timer | None = None
 
     def __init__(
         self,
@@ -48,7 +48,6 @@ class NewPasswordScreen(BoxDialog[bool]):
         self._provisioning = provisioning
         self._identity = identity
         self._own = box == account.address
-        self._acceptable = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -66,17 +65,14 @@ class NewPasswordScreen(BoxDialog[bool]):
                       "them yourself, and let them change it."),
                     classes="hint",
                 )  # fmt: skip
-            yield Field(_("New password"), name="password", password=True)
-            yield Field(_("Password again"), name="confirmation", password=True)
-            yield StrengthMeter()
-            yield Label("", id="dialog-error", classes="field-error", markup=False)
+            yield PasswordPair(self._assessment_of, caption=_("New password"))
+            yield ErrorLine(id="dialog-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Back"), id="cancel", compact=True)
                 yield suggest_button()
                 yield Button(_("Change"), id="change", variant="primary", compact=True)
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#change", Button).disabled = True
         self.query_one("#current" if self._own else "#password", Input).focus()
 
@@ -85,29 +81,15 @@ class NewPasswordScreen(BoxDialog[bool]):
     def _next_field(self, event: Input.Submitted) -> None:
         self.focus_next()
 
-    @on(Input.Changed, "#password")
-    def _password_typed(self) -> None:
-        self._acceptable = False
-        self._update_change()
-        if self._pending is not None:
-            self._pending.stop()
-        self._pending = self.set_timer(ASSESS_DELAY_SECONDS, self._assess)
-
-    @on(Input.Changed, "#confirmation")
-    @on(Input.Changed, "#current")
-    def _update_change(self) -> None:
-        password = self.query_one("#password", Input).value
-        confirmation = self.query_one("#confirmation", Input).value
-        refusal = check_confirmation(password, confirmation) if confirmation else None
-        mismatch = refusal.message if refusal else None
-        self.query_one("#confirmation-field", Field).show_error(mismatch)
-        current = self.query_one("#current", Input).value if self._own else "-"
-        ready = self._acceptable and bool(confirmation) and refusal is None and bool(current)
-        self.query_one("#change", Button).disabled = not ready
+    def _assessment_of(self, password: str) -> Callable[[], PasswordAssessment]:
+        provisioning, identity, box = self._provisioning, self._identity, self.box
+        # A secondary box's own user: the holder's names are checked when it is saved.
+        holder = self.account if self.account.role is Role.PRIMARY else None
+        return lambda: provisioning.assess_password(password, identity, box, holder)
 
     @on(Button.Pressed, "#suggest-passphrase")
     def action_suggest_passphrase(self) -> None:
-        """A new passphrase at each press, shown in clear, checked as ``_assess`` does."""
+        """A new passphrase at each press, shown in clear, judged as typed ones are."""
         provisioning, identity, box = self._provisioning, self._identity, self.box
         holder = self.account if self.account.role is Role.PRIMARY else None
         language = self.session.language
@@ -118,31 +100,25 @@ class NewPasswordScreen(BoxDialog[bool]):
             group="passphrase",
         )
 
-    def _assess(self) -> None:
-        password = self.query_one("#password", Input).value
-        provisioning, identity, box = self._provisioning, self._identity, self.box
-        # A secondary box's own user: the holder's names are checked when it is saved.
-        holder = self.account if self.account.role is Role.PRIMARY else None
-        self.call_service(
-            lambda: provisioning.assess_password(password, identity, box, holder),
-            self._assessed,
-            self._refused,
-            group="assess",
-        )
-
-    def _assessed(self, assessment: PasswordAssessment) -> None:
-        self._acceptable = assessment.acceptable
-        show_assessment(self, assessment)
-        self._update_change()
+    @on(PasswordPair.Changed)
+    @on(Input.Changed, "#current")
+    def _update_change(self) -> None:
+        current = self.query_one("#current", Input).value if self._own else "-"
+        ready = self.query_one(PasswordPair).problem() is None and bool(current)
+        self.query_one("#change", Button).disabled = not ready
 
     @on(Button.Pressed, "#change")
     @on(Input.Submitted, "#confirmation")
     def change(self) -> None:
+        pair = self.query_one(PasswordPair)
+        if problem := pair.problem():
+            field, why = problem
+            field.show_error(why)
+            return
         if self.query_one("#change", Button).disabled:
             return
         management, account, box = self.management, self.account, self.box
-        password = self.query_one("#password", Input).value
-        confirmation = self.query_one("#confirmation", Input).value
+        password, confirmation = pair.password, pair.confirmation
         origin = self.session.audit_origin
         if self._own:
             current = self.query_one("#current", Input).value

@@ -61,7 +61,7 @@ class ReviewScreen(StepScreen):
             return
         provisioning, holder = self.context.provisioning, self.context.holder
         origin = self.context.audit_origin
-        self.busy(True)
+        self.busy = True
         self.call_service(
             lambda: provisioning.commit(holder, request, origin),
             self._committed,
@@ -73,7 +73,7 @@ class ReviewScreen(StepScreen):
         self.dismiss(Committed(created))
 
     def _refused(self, error: MailwizardError) -> None:
-        self.busy(False)
+        self.busy = False
         if isinstance(error, Refused) and error.field is not None:
             self.dismiss(SentBack(error))
             return

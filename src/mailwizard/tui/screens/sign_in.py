@@ -15,12 +15,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, Checkbox, Footer, Input, Label, LoadingIndicator
+from textual.widgets import Button, Footer, Input, Label
 
 from mailwizard.errors import DeviceForgotten, MailwizardError
 from mailwizard.i18n import N_, _
 from mailwizard.tui.messages import SignedIn
 from mailwizard.tui.support import MailwizardScreen
+from mailwizard.tui.widgets.choices import TickBox
+from mailwizard.tui.widgets.error_line import ErrorLine
 from mailwizard.tui.widgets.field import Field
 
 if TYPE_CHECKING:
@@ -43,7 +45,10 @@ class SignInServices:
 
 class SignInScreen(MailwizardScreen[None]):
     CSS_PATH = "sign_in.tcss"
-    BINDINGS = [Binding("ctrl+t", "app.toggle_contrast", N_("High contrast"))]
+    BINDINGS = [
+        Binding("ctrl+t", "app.toggle_contrast", N_("High contrast")),
+        Binding("enter", "sign_in", N_("Sign in"), show=False),
+    ]
 
     def __init__(self, address: str = "", services: SignInServices | None = None) -> None:
         """``services`` is None while the directory opens: ``directory_opened`` brings them."""
@@ -66,19 +71,17 @@ class SignInScreen(MailwizardScreen[None]):
                 yield Button(_("Forget this device"), id="forget-device", compact=True)
             yield Field(_("E-mail address"), name="address", value=self._address)
             yield Field(_("Password"), name="password", password=True)
-            yield Checkbox(id="remember", compact=True)
+            yield TickBox(id="remember", compact=True)
             yield Label("", id="remember-unavailable", classes="hint", markup=False)
-            yield Label("", id="sign-in-error", classes="field-error", markup=False)
+            yield ErrorLine(id="sign-in-error", classes="field-error")
             with Horizontal(classes="sign-in-buttons"):
-                yield LoadingIndicator()
                 yield Button(_("I have an activation code"), id="have-code", compact=True)
                 yield Button(_("Sign in"), id="sign-in", variant="primary", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
-        for hidden in ("#remembered", "#remember", "#remember-unavailable", "#sign-in-error"):
+        for hidden in ("#remembered", "#remember", "#remember-unavailable"):
             self.query_one(hidden).display = False
-        self.query_one(LoadingIndicator).display = False
         target = "#password" if self._address else "#address"
         self.query_one(target, Input).focus()
         if self._opened is not None:
@@ -87,7 +90,7 @@ class SignInScreen(MailwizardScreen[None]):
     def on_screen_suspend(self) -> None:
         # The program's first form stays under the screens that follow it: it keeps
         # no password and no busy indicator there.
-        self._busy(False)
+        self._busy = False
         self.query_one("#password", Input).value = ""
 
     def directory_opened(self, services: SignInServices) -> None:
@@ -96,7 +99,7 @@ class SignInScreen(MailwizardScreen[None]):
 
     def _directory_ready(self) -> None:
         days = self._services.remember_device_days
-        self.query_one("#remember", Checkbox).label = _(
+        self.query_one("#remember", TickBox).label = _(
             "Remember this device for {days} days"
         ).format(days=days)
         # The keyring is slow to open: the form is usable before the answer comes.
@@ -104,7 +107,8 @@ class SignInScreen(MailwizardScreen[None]):
         self.call_service(lambda: devices.offer(origin), self._offer, self._refused, group="device")
         if self._sign_in_waiting:
             self._sign_in_waiting = False
-            self.sign_in()
+            self._busy = False
+            self.action_sign_in()
 
     def _offer(self, offer: DeviceOffer) -> None:
         self.query_one("#remember").display = offer.refusal is None
@@ -125,12 +129,18 @@ class SignInScreen(MailwizardScreen[None]):
 
     @on(Input.Submitted, "#address")
     def _next_field(self) -> None:
-        self.query_one("#password", Input).focus()
+        password = self.query_one("#password", Input)
+        if password.value:
+            self.action_sign_in()
+        else:
+            password.focus()
 
     @on(Input.Submitted, "#password")
     @on(Button.Pressed, "#sign-in")
-    def sign_in(self) -> None:
-        self._busy(True)
+    def action_sign_in(self) -> None:
+        if self._busy:
+            return
+        self._busy = True
         if self._opened is None:
             self._sign_in_waiting = True
             return
@@ -157,7 +167,7 @@ class SignInScreen(MailwizardScreen[None]):
     @on(Button.Pressed, "#continue-as")
     def continue_as(self) -> None:
         devices, origin = self._services.devices, self.session.origin
-        self._busy(True)
+        self._busy = True
         self.call_service(
             lambda: devices.sign_in(origin), self._signed_in, self._refused, group="sign-in"
         )
@@ -177,17 +187,21 @@ class SignInScreen(MailwizardScreen[None]):
         self.notify(_("This device is forgotten."))
 
     def service_failed(self) -> None:
-        self._busy(False)
+        self._busy = False
 
+    @property
+    def _busy(self) -> bool:
+        return self.query_one(".sign-in-buttons").loading
+
+    @_busy.setter
     def _busy(self, busy: bool) -> None:
-        self.query_one(LoadingIndicator).display = busy
-        self.query_one("#sign-in", Button).disabled = busy
-        self.query_one("#continue-as", Button).disabled = busy
+        self.query_one(".sign-in-buttons").loading = busy
+        self.query_one("#remembered").disabled = busy
 
     def _signed_in(self, account: Account) -> None:
         from mailwizard.domain.models import Role  # pydantic: not before the first frame
 
-        remember = self.query_one("#remember", Checkbox)
+        remember = self.query_one("#remember", TickBox)
         if account.role is not Role.PRIMARY or not (remember.display and remember.value):
             self.post_message(SignedIn(account))
             return
@@ -212,10 +226,8 @@ class SignInScreen(MailwizardScreen[None]):
         self._refused_with(error.message)
 
     def _refused_with(self, message: str) -> None:
-        self._busy(False)
+        self._busy = False
         password = self.query_one("#password", Input)
         password.value = ""
         password.focus()
-        error = self.query_one("#sign-in-error", Label)
-        error.update(message)
-        error.display = True
+        self.query_one("#sign-in-error", ErrorLine).show(message)

@@ -11,6 +11,7 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label
 
 from mailwizard.errors import Refusal
+from mailwizard.tui.widgets.error_line import ErrorLine
 
 Rule = Callable[[str], Refusal | None]
 
@@ -79,16 +80,13 @@ class Field(Vertical):
             validators=[RuleValidator(rule)] if rule else None,
             validate_on=["blur", "submitted"],
         )
-        self._error = Label("", classes="field-reason", markup=False)
+        self._error = ErrorLine(classes="field-reason")
 
     def compose(self) -> ComposeResult:
         with Horizontal():
             yield Label(self._caption, classes="field-caption", markup=False)
             yield self._input
         yield self._error
-
-    def on_mount(self) -> None:
-        self._error.display = False
 
     @property
     def input(self) -> Input:
@@ -99,8 +97,7 @@ class Field(Vertical):
         return self._input.value
 
     def show_error(self, message: str | None) -> None:
-        self._error.update(message or "")
-        self._error.display = bool(message)
+        self._error.show(message)
         self._input.set_class(bool(message), "-invalid")
 
     def check(self) -> bool:

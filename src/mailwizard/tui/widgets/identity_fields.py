@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Label, RadioButton, RadioSet
+from textual.widgets import Label, RadioButton
 
 from mailwizard.domain.models import Civility
 from mailwizard.domain.names import check_name
 from mailwizard.domain.wizard import IdentityDraft
 from mailwizard.i18n import N_, _
+from mailwizard.tui.widgets.choices import ChoiceSet
+from mailwizard.tui.widgets.error_line import ErrorLine
 from mailwizard.tui.widgets.field import Field
 
 CIVILITY_CAPTIONS = {
@@ -58,26 +60,23 @@ class IdentityFields(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal():
             yield Label(_("Title"), classes="field-caption")
-            with RadioSet(id="civility", compact=True):
+            with ChoiceSet(id="civility", compact=True):
                 for civility, caption in CIVILITY_CAPTIONS.items():
                     yield RadioButton(
                         _(caption), value=self._draft.civility is civility, name=civility.value
                     )
-        yield Label("", id="civility-error", classes="field-reason", markup=False)
+        yield ErrorLine(id="civility-error", classes="field-reason")
         yield Field(_("Last name"), name="last_name", value=self._draft.last_name,
                     max_length=64, rule=check_name)  # fmt: skip
         yield Field(_("First name"), name="first_name", value=self._draft.first_name,
                     max_length=64, rule=check_name)  # fmt: skip
 
-    def on_mount(self) -> None:
-        self.query_one("#civility-error").display = False
-
-    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+    def on_radio_set_changed(self, event: ChoiceSet.Changed) -> None:
         self.show_civility_error(None)
 
     @property
     def civility(self) -> Civility | None:
-        pressed = self.query_one(RadioSet).pressed_button
+        pressed = self.query_one(ChoiceSet).pressed_button
         return None if pressed is None or pressed.name is None else Civility(pressed.name)
 
     def fill(self, draft: IdentityDraft) -> None:
@@ -87,6 +86,4 @@ class IdentityFields(Vertical):
         draft.first_name = self.query_one("#first_name-field", Field).value
 
     def show_civility_error(self, message: str | None) -> None:
-        error = self.query_one("#civility-error", Label)
-        error.update(message or "")
-        error.display = bool(message)
+        self.query_one("#civility-error", ErrorLine).show(message)
