@@ -196,6 +196,7 @@ def bootstrap(
             activation_lifetime,
             delivery,
             clock or utc_now,
+            passphrases=passphrases(settings),
         ),
         delivery=delivery,
         client_setup=ClientSetupService(

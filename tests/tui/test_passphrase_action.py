@@ -12,6 +12,7 @@ from mailwizard.bootstrap import Services
 from mailwizard.tui.app import MailwizardApp
 from mailwizard.tui.widgets.strength_meter import StrengthMeter
 from mailwizard.word_lists import PackagedWordLists
+from tui.test_activation_screens import LEA, awaiting_lea, type_keys
 from tui.test_management_screens import lea, open_box  # noqa: F401 - the fixture too
 from tui.wizard_driver import (
     continue_enabled,
@@ -87,3 +88,31 @@ async def test_the_new_password_dialog_suggests_one_and_the_box_takes_it(
         await settle(pilot)
         assert screen_name(app) == "BoxScreen"
     assert app_services.signin.sign_in(lea, chosen, "test").address == lea
+
+
+async def test_the_activation_screen_suggests_one_that_opens_the_box(
+    app_household: str, app_services: Services, make_app: AppFactory
+) -> None:
+    code = awaiting_lea(app_services)
+    app = make_app("fr")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.click("#have-code")
+        await settle(pilot)
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert fields(app)[0].value == "", "nothing to suggest before the code is accepted"
+        await type_keys(pilot, "#address", LEA)
+        await pilot.press("enter")
+        await type_keys(pilot, "#code", code)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+g")
+        await settle(pilot, 0.5)
+        chosen = suggested(app, "fr")
+        assert app.screen.query_one(StrengthMeter).strength == 4
+        assert not app.screen.query_one("#activate", Button).disabled
+        await pilot.click("#activate")
+        await settle(pilot)
+        assert screen_name(app) == "OwnBoxScreen"
+    assert app_services.signin.sign_in(LEA, chosen, "test").address == LEA

@@ -21,6 +21,7 @@ from mailwizard.domain.passwords import PasswordAssessment, PasswordPolicy, chec
 from mailwizard.errors import Refusal, Refused
 from mailwizard.i18n import N_
 from mailwizard.services.activation_codes import IssuedCode, issue_code
+from mailwizard.services.passphrases import Passphrase, PassphraseService
 from mailwizard.services.ports import (
     ActivationLookup,
     Activations,
@@ -38,6 +39,7 @@ from mailwizard.services.provisioning import (
     mail_context,
     notice,
     password_assessment,
+    personal_texts,
     require_acceptable_password,
     require_holder,
 )
@@ -98,7 +100,10 @@ class ActivationService:
         lifetime: timedelta,
         mail: CommittedMail,
         clock: Clock = utc_now,
+        *,
+        passphrases: PassphraseService,
     ) -> None:
+        self._passphrases = passphrases
         self._activations = activations
         self._households = households
         self._audit_log = audit_log
@@ -164,6 +169,12 @@ class ActivationService:
         """For the meter: what ``activate`` will say of ``password``."""
         return password_assessment(
             self._password_policy, password, accepted.identity, accepted.address, accepted.holder
+        )
+
+    def suggest_passphrase(self, accepted: CodeAccepted, language: str) -> Passphrase:
+        """“Suggest a passphrase”: one that ``assess_password`` accepts and calls strong."""
+        return self._passphrases.suggest(
+            language, personal_texts(accepted.identity, accepted.address, accepted.holder)
         )
 
     def activate(

@@ -18,6 +18,7 @@ from mailwizard.services.activation import Activated, ActivationService, CodeAcc
 from mailwizard.tui.messages import SignedIn
 from mailwizard.tui.support import MailwizardScreen, show_beside_field
 from mailwizard.tui.widgets.field import Field
+from mailwizard.tui.widgets.passphrase import SUGGEST_BINDING, fill_with_passphrase
 from mailwizard.tui.widgets.password_pair import PasswordPair
 from mailwizard.tui.widgets.strength_meter import StrengthMeter, show_assessment
 
@@ -26,7 +27,7 @@ _PASSWORD_PART = ("#password-field", "#confirmation-field", "StrengthMeter", "#a
 
 class ActivateScreen(MailwizardScreen[None]):
     CSS_PATH = "activation.tcss"
-    BINDINGS = [Binding("escape", "back", N_("Back"))]
+    BINDINGS = [Binding("escape", "back", N_("Back")), SUGGEST_BINDING]
     _pending: Timer | None = None
 
     def __init__(self, activation: ActivationService, address: str = "") -> None:
@@ -68,6 +69,24 @@ class ActivateScreen(MailwizardScreen[None]):
         self.query_one("#activate", Button).disabled = True
         for name in ("address", "code"):
             self.query_one(f"#{name}", Input).disabled = shown
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "suggest_passphrase":
+            return self._accepted is not None
+        return super().check_action(action, parameters)
+
+    def action_suggest_passphrase(self) -> None:
+        """A new passphrase at each press, in both fields and in clear."""
+        accepted, activation, language = self._accepted, self._activation, self.session.language
+        if accepted is None:
+            return
+        self.call_service(
+            lambda: activation.suggest_passphrase(accepted, language),
+            lambda passphrase: fill_with_passphrase(self, passphrase),
+            self._refused,
+            group="passphrase",
+        )
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:
