@@ -93,7 +93,7 @@ def test_a_household_and_its_first_box_by_keyboard_alone_in_a_real_terminal(
     tmux.keys("-l", NEW_PASSWORD)
     tmux.keys("Tab")
     tmux.keys("-l", NEW_PASSWORD)
-    tmux.keys("Tab", "Tab", "Tab", "Space", "Enter")
+    tmux.keys("Tab", "Tab", "Tab", "Tab", "Space", "Enter")  # show, passphrase, terms, accept
     assert shows("Check and confirm"), tmux.screen()
     tmux.keys("Enter")
     assert shows("8 of 9 secondary addresses left"), tmux.screen()
