@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event
+from textual.geometry import Offset
 from textual.pilot import Pilot
 from textual.widgets import Button, DataTable
 
@@ -66,6 +67,14 @@ def rows(app: MailwizardApp) -> dict[str, str]:
     }
 
 
+def kept_in_view(table: DataTable[Any], scrolled: Offset, height: int) -> bool:
+    """The table scrolled no more than it must to keep the selected row in view: the new
+    activity line above it may take one of its lines."""
+    return table.scroll_offset.x == scrolled.x and 0 <= (table.scroll_offset.y - scrolled.y) <= max(
+        0, height - table.size.height
+    )
+
+
 def selected(app: MailwizardApp) -> str:
     table = app.screen.query_one("#boxes", DataTable)
     return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
@@ -103,7 +112,7 @@ async def test_changes_from_the_command_line_appear_on_the_open_page_where_it_wa
         table = app.screen.query_one("#boxes", DataTable)
         table.move_cursor(row=table.get_row_index(chloe))
         await settle(pilot)
-        scrolled = table.scroll_offset
+        scrolled, height = table.scroll_offset, table.size.height
         assert scrolled.y > 0, "the page is small enough that the table scrolls"
         assert app.focused is table
 
@@ -113,19 +122,19 @@ async def test_changes_from_the_command_line_appear_on_the_open_page_where_it_wa
         await shown_within(pilot, app, lambda shown: "zoe.martin@famille-martin.fr" in shown,
                            SHOWN_WITHIN_SECONDS)  # fmt: skip
         assert "1 of 9" in str(app.screen.query_one("#remaining").render())
-        assert (selected(app), table.scroll_offset) == (chloe, scrolled)
+        assert selected(app) == chloe and kept_in_view(table, scrolled, height)
 
         await another_process("accounts", "delete", "--owner", HOLDER, "--confirm", lea, lea,
                               env=OWNER_ENV)  # fmt: skip
         await shown_within(pilot, app, lambda shown: shown[lea].startswith("deleted until "),
                            SHOWN_WITHIN_SECONDS)  # fmt: skip
-        assert (selected(app), table.scroll_offset) == (chloe, scrolled)
+        assert selected(app) == chloe and kept_in_view(table, scrolled, height)
 
         await another_process("accounts", "resume", "--owner", HOLDER, hugo, env=OWNER_ENV)
         await shown_within(pilot, app, lambda shown: shown[hugo] == "secondary",
                            SHOWN_WITHIN_SECONDS)  # fmt: skip
         assert selected(app) == chloe, "the selection stays on the same box"
-        assert table.scroll_offset == scrolled, "and the table where it was scrolled"
+        assert kept_in_view(table, scrolled, height), "and the table where it was scrolled"
         assert app.focused is table
         assert screen_name(app) == "ManagementScreen"
 

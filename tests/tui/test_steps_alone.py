@@ -116,6 +116,21 @@ async def test_away_from_home_without_an_authenticator_the_gate_refuses(
         assert app.outcomes == [Backward()]
 
 
+async def test_a_suspended_contract_is_refused_at_the_gate(
+    app_household: str, app_services: Services, context: WizardContext
+) -> None:
+    # The page the holder came from may not have seen the suspension yet: the gate
+    # reads the household again.
+    app_services.households.set_contract_active(HOLDER, False, "test")
+    app = StepAlone(GateScreen(WizardState(), context))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "suspended" in label_text(app, "#step-error")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.outcomes == [Backward()]
+
+
 async def test_the_holder_s_own_name_leads_to_an_alias_of_the_primary_box(
     context: WizardContext, app_services: Services
 ) -> None:
