@@ -25,6 +25,7 @@ from tui.wizard_driver import (
     reach_password_step,
     screen_name,
     settle,
+    type_burst,
 )
 
 AppFactory = Callable[..., MailwizardApp]
@@ -47,11 +48,11 @@ def awaiting_lea(services: Services) -> str:
 
 
 async def type_keys(pilot: Pilot[None], selector: str, text: str) -> None:
-    """Empties the field, then types ``text`` in it key by key."""
+    """Empties the field, then types ``text`` in it, its keys sent in one burst."""
     field = pilot.app.screen.query_one(selector, Input)
     field.focus()
     field.value = ""
-    await pilot.press(*text)
+    await type_burst(pilot, *text)
 
 
 def code_shown(app: MailwizardApp) -> str:
@@ -124,7 +125,7 @@ async def test_lea_opens_her_box_from_the_sign_in_screen(
         assert not app.screen.query_one("#password-field").display
         await type_keys(pilot, "#address", LEA)
         await pilot.press("enter")
-        await pilot.press(*"K7QM-4XPD-RA9T", "enter")
+        await type_burst(pilot, *"K7QM-4XPD-RA9T", "\r")
         await settle(pilot)
         assert label_text(app, "#activate-error") == (
             "The address or the activation code is incorrect."
@@ -135,11 +136,11 @@ async def test_lea_opens_her_box_from_the_sign_in_screen(
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.query_one("#password-field").display
-        await pilot.press(*"lea martin", "tab")
+        await type_burst(pilot, *"lea martin", "\t")
         await settle(pilot, 0.4)
         assert label_text(app, "#password-field .field-reason"), "the policy, as she types"
         await type_keys(pilot, "#password", NEW_PASSWORD)
-        await pilot.press("enter", *NEW_PASSWORD)
+        await type_burst(pilot, "\r", *NEW_PASSWORD)
         await settle(pilot, 0.4)
         assert not app.screen.query_one("#activate", Button).disabled
         await pilot.press("enter")

@@ -22,6 +22,7 @@ from tui.wizard_driver import (
     screen_name,
     settle,
     sign_in,
+    type_burst,
 )
 
 AppFactory = Callable[..., MailwizardApp]
@@ -43,7 +44,7 @@ def wholly_on_screen(widget: Widget) -> bool:
 
 
 async def type_keys(pilot: Pilot[None], text: str) -> None:
-    await pilot.press(*text)
+    await type_burst(pilot, *text)
 
 
 def fill_the_household(services: Services, first_names: list[str]) -> SignedIn:

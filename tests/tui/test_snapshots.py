@@ -1,5 +1,6 @@
-"""Pictures of every screen and error state at 80×24, and of those laid out otherwise
-in a small terminal at 60×20, in English and in French.
+"""Pictures of every screen and error state at 80×24, in English and in French, and of
+those laid out otherwise in a small terminal at 60×20, in French: its words are the
+longest, so it is the one that wraps or gets cut first.
 
 After a deliberate change of the screens: ``uv run pytest tests/tui/test_snapshots.py
 --snapshot-update``, look at the new pictures, and commit them.
@@ -16,8 +17,11 @@ from keyring.backends import null
 
 from tui.scenes import SCENES, SIZE, SMALL_SCENES, SMALL_SIZE, Scene, scene_app
 
-PICTURES = [(scene, SIZE) for scene in SCENES] + [(scene, SMALL_SIZE) for scene in SMALL_SCENES]
-PICTURE_NAMES = [scene.name for scene in SCENES] + [f"{s.name}-60x20" for s in SMALL_SCENES]
+PICTURES = [
+    pytest.param(scene, SIZE, language, id=f"{scene.name}-{language}")
+    for scene in SCENES
+    for language in ("en", "fr")
+] + [pytest.param(scene, SMALL_SIZE, "fr", id=f"{scene.name}-60x20-fr") for scene in SMALL_SCENES]
 
 
 @pytest.fixture(autouse=True)
@@ -27,8 +31,7 @@ def null_keyring_afterwards() -> Iterator[None]:
     keyring.set_keyring(null.Keyring())  # type: ignore[no-untyped-call]
 
 
-@pytest.mark.parametrize("language", ["en", "fr"])
-@pytest.mark.parametrize(("scene", "size"), PICTURES, ids=PICTURE_NAMES)
+@pytest.mark.parametrize(("scene", "size", "language"), PICTURES)
 def test_screen_looks_as_approved(
     scene: Scene,
     size: tuple[int, int],
