@@ -39,9 +39,32 @@ settings.load_profile("shared_machine")
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """Many tests wait on servers, browsers and programs of their own: one worker more
-    than there are cores keeps the cores busy (on 2 cores, 4:56 with two, 3:57 with three)."""
-    return (os.cpu_count() or 1) + 1
+    """Most of a wizard test is spent waiting (timers, pauses, servers, browsers), not
+    computing: on 2 cores the suite took 6:10 with three workers and 5:34 with five."""
+    return 2 * (os.cpu_count() or 1) + 1
+
+
+LONG_MODULES = frozenset(
+    {
+        "test_code_quality.py",
+        "test_web_sessions.py",
+        "test_kiosk_outside.py",
+        "test_wizard_terminal.py",
+    }
+)
+"""Linters over the whole tree, real browsers, a real terminal: long, and not all marked."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Workers take the tests in this order: the long ones first (real servers, browsers,
+    linters, then the wizard's screens), so that none is left running one alone at the end."""
+
+    def length_class(item: pytest.Item) -> int:
+        if item.get_closest_marker("servers") is not None or item.path.name in LONG_MODULES:
+            return 0
+        return 1 if "/tests/tui/" in str(item.path) else 2
+
+    items.sort(key=length_class)
 
 
 @pytest.fixture(autouse=True)
