@@ -18,7 +18,7 @@ from mailwizard.services.signin import SignedIn
 from mailwizard.tui.widgets.strength_meter import STRENGTH_WORDS
 from mailwizard.word_lists import PackagedWordLists
 
-DRAWS = 100
+DRAWS = 50
 SEPARATORS = {PasswordPolicy.MODERN: " ", PasswordPolicy.ORANGE: "-"}
 
 
