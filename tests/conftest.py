@@ -33,9 +33,12 @@ from postgres_server import Postgres, running_postgres
 from real_terminal import TMUX, Tmux
 
 # The suite shares a small machine with servers and browsers of its own: how long one
-# example takes says nothing about the property under test.
-settings.register_profile("shared_machine", deadline=None)
-settings.load_profile("shared_machine")
+# example takes says nothing about the property under test. Every run tries fifty
+# examples of each property (those that ask for more keep theirs);
+# MAILWIZARD_HYPOTHESIS=thorough tries a thousand, for a search longer than a suite run.
+settings.register_profile("suite", deadline=None, max_examples=50)
+settings.register_profile("thorough", deadline=None, max_examples=1000)
+settings.load_profile(os.environ.get("MAILWIZARD_HYPOTHESIS", "suite"))
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:

@@ -30,12 +30,6 @@ LEA = "lea.martin@famille-martin.fr"
 OTHER_PASSWORD = "Trois-poissons-rouges-au-salon"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def directory_engine(request: pytest.FixtureRequest) -> str:
-    """Every test of this module runs on both engines."""
-    return str(request.param)
-
-
 @pytest.fixture
 def lea(app_household: str, app_services: Services) -> str:
     holder = app_services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
