@@ -20,8 +20,8 @@ from mailwizard.clock import utc_now
 from mailwizard.config import Settings
 from mailwizard.errors import SignInFailed
 from mailwizard.hashing import Argon2idHasher
-from mailwizard.services.ports import Attempt, Lock, Wait
 from mailwizard.services.signin import SignInService, ThrottlePolicy
+from mailwizard.services.throttle_ports import Attempt, Lock, Wait
 from martin_household import CREATE_ENV, HOLDER, HOLDER_PASSWORD, box_request
 
 WRONG = "not the password at all"

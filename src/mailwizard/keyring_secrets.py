@@ -14,7 +14,7 @@ import os
 
 from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_
-from mailwizard.services.ports import DeviceToken
+from mailwizard.services.device_ports import DeviceToken
 from mailwizard.startup import APP_NAME
 
 DIRECTORY_PASSWORD = "directory-password"  # noqa: S105 - the name a secret is stored under

@@ -8,7 +8,7 @@ from sqlalchemy import Engine, delete, insert, select, update
 
 from mailwizard.backends import schema
 from mailwizard.backends.engine import read_transaction, write_transaction
-from mailwizard.services.ports import RememberedDevice
+from mailwizard.services.device_ports import RememberedDevice
 
 device = schema.remembered_device
 

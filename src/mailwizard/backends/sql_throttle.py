@@ -20,7 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from mailwizard.backends import schema
 from mailwizard.backends.engine import read_transaction, write_transaction
-from mailwizard.services.ports import Attempt, Lock, Wait
+from mailwizard.services.throttle_ports import Attempt, Lock, Wait
 
 Key = TypeVar("Key", str, int)
 

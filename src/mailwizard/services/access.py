@@ -19,8 +19,9 @@ from mailwizard.clock import Clock, utc_now
 from mailwizard.domain.access import Origin, at_home, away_from_home
 from mailwizard.errors import Refusal, Refused, SignInFailed
 from mailwizard.i18n import N_
-from mailwizard.services.ports import Audit, Authenticators, CodeThrottle, Lock, Wait
+from mailwizard.services.ports import Audit, Authenticators
 from mailwizard.services.signin import SignedIn, SignInService, ThrottlePolicy
+from mailwizard.services.throttle_ports import CodeThrottle, Lock, Wait
 from mailwizard.services.throttling import reserve_patiently
 
 STEP_SECONDS: Final = 30

@@ -30,10 +30,7 @@ from mailwizard.services.ports import (
     AuditLog,
     CommittedMail,
     Households,
-    Lock,
     PasswordHasher,
-    SignInThrottle,
-    Wait,
 )
 from mailwizard.services.provisioning import (
     mail_context,
@@ -44,6 +41,7 @@ from mailwizard.services.provisioning import (
     require_holder,
 )
 from mailwizard.services.signin import SignedIn, ThrottlePolicy
+from mailwizard.services.throttle_ports import Lock, SignInThrottle, Wait
 from mailwizard.services.throttling import reserve_patiently
 
 

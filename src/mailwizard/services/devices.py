@@ -18,17 +18,15 @@ from mailwizard.domain.access import NO_SECURE_KEYRING, Origin, remembering_refu
 from mailwizard.domain.models import Role
 from mailwizard.errors import DeviceForgotten, Refusal, Refused
 from mailwizard.i18n import N_
-from mailwizard.services.ports import (
-    Accounts,
-    Audit,
-    AuditLog,
+from mailwizard.services.device_ports import (
     DeviceKeyring,
     DeviceToken,
     RememberedDevice,
     RememberedDevices,
-    SignInThrottle,
 )
+from mailwizard.services.ports import Accounts, Audit, AuditLog
 from mailwizard.services.signin import SignedIn, locked_out
+from mailwizard.services.throttle_ports import SignInThrottle
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 from mailwizard.domain.models import AuditEntry, DeletedMailbox, HouseholdOverview, Identity, Role
 from mailwizard.domain.suggestions import NumberRange
@@ -286,65 +286,6 @@ class Authenticators(Protocol):
         ...
 
 
-KeyT_contra = TypeVar("KeyT_contra", contravariant=True)
-
-
-@dataclass(frozen=True)
-class Attempt:
-    """A try let through to the verification of its secret (``Throttle.reserve``)."""
-
-
-@dataclass(frozen=True)
-class Wait:
-    """As many tries as failures may still be made are being verified right now: this
-    one waits for their outcome rather than be verified beside them."""
-
-
-@dataclass(frozen=True)
-class Lock:
-    """Too many failures in a row: nothing is verified until ``until``."""
-
-    until: datetime
-
-
-class Throttle(Protocol[KeyT_contra]):
-    """Failures in a row per key, kept in the directory so a restart forgets nothing.
-
-    A try is counted *before* its secret is verified, in the transaction that reads the
-    count: the failures so far and the tries being verified never add up to more than
-    ``max_failures``, so that tries made at the same moment by several processes cannot
-    verify more secrets than that between two locks, whether they are right or wrong."""
-
-    def locked_until(self, key: KeyT_contra, now: datetime) -> datetime | None:
-        """The end of the key's lock, if it is locked at ``now``."""
-        ...
-
-    def reserve(self, key: KeyT_contra, now: datetime, max_failures: int) -> Attempt | Wait | Lock:
-        """Lets one more try through to its verification, makes it wait, or refuses it
-        while the key is locked."""
-        ...
-
-    def failed(
-        self, key: KeyT_contra, now: datetime, max_failures: int, lock: timedelta
-    ) -> datetime | None:
-        """Records a reserved try's failure; the one that reaches ``max_failures`` locks
-        the key: the end of that lock."""
-        ...
-
-    def succeeded(self, key: KeyT_contra, now: datetime) -> None:
-        """Records a reserved try's success: the count starts again, unless the key was
-        locked meanwhile."""
-        ...
-
-
-class SignInThrottle(Throttle[str], Protocol):
-    """Failed sign-ins per address as typed (normalised), whether a box has it or not."""
-
-
-class CodeThrottle(Throttle[int], Protocol):
-    """Wrong authenticator codes per household."""
-
-
 @dataclass(frozen=True)
 class AfterCommit:
     """What became of what follows an action already committed (its e-mails, a deleted
@@ -398,70 +339,6 @@ class PasswordHasher(Protocol):
         parameters, never its secret), or against a hash made now without one; so that
         an unknown address is neither faster nor slower than a known one."""
         ...
-
-
-@dataclass(frozen=True)
-class RememberedDevice:
-    """A device remembered for a box, as the management page lists it."""
-
-    id: int
-    label: str
-    created_at: datetime
-    expires_at: datetime
-    last_used_at: datetime | None
-
-
-@dataclass(frozen=True)
-class DeviceToken:
-    """What a remembered device's own keyring keeps: whose it is, and the token."""
-
-    address: str
-    token: str
-
-
-class RememberedDevices(Protocol):
-    """The directory's side of remembered devices: each token's SHA-256, never the token."""
-
-    def add(
-        self,
-        mailbox_id: int,
-        token_hash: str,
-        label: str,
-        created_at: datetime,
-        expires_at: datetime,
-    ) -> None: ...
-
-    def holder_of(self, token_hash: str, now: datetime) -> int | None:
-        """The box of the device with this hash, unless there is none or it expired."""
-        ...
-
-    def record_use(self, token_hash: str, at: datetime) -> None: ...
-
-    def of_mailbox(self, mailbox_id: int, now: datetime) -> list[RememberedDevice]:
-        """The box's devices that have not expired, oldest first."""
-        ...
-
-    def forget(self, mailbox_id: int, device_id: int) -> str | None:
-        """Forgets one device of the box; its label, or None if there was none."""
-        ...
-
-    def forget_token(self, token_hash: str) -> None: ...
-
-    def forget_all(self, mailbox_id: int) -> int:
-        """Every device of the box (a change of password calls this); how many there were."""
-        ...
-
-
-class DeviceKeyring(Protocol):
-    """This machine's keyring, which remembers at most one account."""
-
-    def secure(self) -> bool: ...
-
-    def read(self) -> DeviceToken | None: ...
-
-    def store(self, token: DeviceToken) -> None: ...
-
-    def erase(self) -> None: ...
 
 
 @dataclass(frozen=True)

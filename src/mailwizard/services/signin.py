@@ -10,16 +10,8 @@ from mailwizard.domain.addresses import typed_address
 from mailwizard.domain.models import Identity, Role
 from mailwizard.errors import SignInFailed
 from mailwizard.i18n import N_
-from mailwizard.services.ports import (
-    Accounts,
-    Audit,
-    AuditLog,
-    Credentials,
-    Lock,
-    PasswordHasher,
-    SignInThrottle,
-    Wait,
-)
+from mailwizard.services.ports import Accounts, Audit, AuditLog, Credentials, PasswordHasher
+from mailwizard.services.throttle_ports import Lock, SignInThrottle, Wait
 from mailwizard.services.throttling import reserve_patiently
 
 

@@ -6,7 +6,7 @@ import time
 from typing import TypeVar
 
 from mailwizard.clock import Clock
-from mailwizard.services.ports import Attempt, Lock, Throttle, Wait
+from mailwizard.services.throttle_ports import Attempt, Lock, Throttle, Wait
 
 Key = TypeVar("Key", str, int)
 

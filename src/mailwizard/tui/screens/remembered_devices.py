@@ -14,8 +14,8 @@ from textual.widgets import Button, DataTable, Label
 
 from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_, _
+from mailwizard.services.device_ports import RememberedDevice
 from mailwizard.services.devices import DeviceService
-from mailwizard.services.ports import RememberedDevice
 from mailwizard.services.signin import SignedIn
 from mailwizard.tui.support import MailwizardModal
 
