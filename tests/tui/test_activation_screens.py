@@ -122,7 +122,7 @@ async def test_lea_opens_her_box_from_the_sign_in_screen(
         await pilot.click("#have-code")
         await settle(pilot)
         assert screen_name(app) == "ActivateScreen"
-        assert not app.screen.query_one("#password-field").display
+        assert not app.screen.query_one("#password-field").is_on_screen
         await type_keys(pilot, "#address", LEA)
         await pilot.press("enter")
         await type_burst(pilot, *"K7QM-4XPD-RA9T", "\r")
@@ -130,12 +130,12 @@ async def test_lea_opens_her_box_from_the_sign_in_screen(
         assert label_text(app, "#activate-error") == (
             "The address or the activation code is incorrect."
         )
-        assert not app.screen.query_one("#password-field").display
+        assert not app.screen.query_one("#password-field").is_on_screen
 
         await type_keys(pilot, "#code", code.lower().replace("-", " "))
         await pilot.press("enter")
         await settle(pilot)
-        assert app.screen.query_one("#password-field").display
+        assert app.screen.query_one("#password-field").is_on_screen
         await type_burst(pilot, *"lea martin", "\t")
         await settle(pilot, 0.4)
         assert label_text(app, "#password-field .field-reason"), "the policy, as she types"

@@ -4,38 +4,35 @@ their own box's page."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical
-from textual.timer import Timer
 from textual.widgets import Button, Footer, Input, Label
 
-from mailwizard.domain.passwords import PasswordAssessment, check_confirmation
-from mailwizard.errors import MailwizardError
+from mailwizard.domain.passwords import PasswordAssessment
+from mailwizard.errors import MailwizardError, Refused
 from mailwizard.i18n import N_, _
 from mailwizard.services.activation import Activated, ActivationService, CodeAccepted
 from mailwizard.tui.messages import SignedIn
 from mailwizard.tui.support import MailwizardScreen, show_beside_field
+from mailwizard.tui.widgets.error_line import ErrorLine
 from mailwizard.tui.widgets.field import Field
 from mailwizard.tui.widgets.passphrase import SUGGEST_BINDING, fill_with_passphrase
 from mailwizard.tui.widgets.password_pair import PasswordPair
-from mailwizard.tui.widgets.strength_meter import StrengthMeter, show_assessment
-
-_PASSWORD_PART = ("#password-field", "#confirmation-field", "StrengthMeter", "#activate")
 
 
 class ActivateScreen(MailwizardScreen[None]):
     CSS_PATH = "activation.tcss"
     BINDINGS = [Binding("escape", "back", N_("Back")), SUGGEST_BINDING]
-    _pending: Timer | None = None
 
     def __init__(self, activation: ActivationService, address: str = "") -> None:
         super().__init__()
         self._activation = activation
         self._address = address
         self._accepted: CodeAccepted | None = None
-        self._acceptable = False
 
     def compose(self) -> ComposeResult:
         with Center(), Vertical(id="activate-box"):
@@ -47,10 +44,8 @@ class ActivateScreen(MailwizardScreen[None]):
             )  # fmt: skip
             yield Field(_("E-mail address"), name="address", value=self._address)
             yield Field(_("Activation code"), name="code", max_length=64)
-            yield Field(_("New password"), name="password", password=True)
-            yield Field(_("Password again"), name="confirmation", password=True)
-            yield StrengthMeter()
-            yield Label("", id="activate-error", classes="field-error", markup=False)
+            yield PasswordPair(self._assessment_of, caption=_("New password"))
+            yield ErrorLine(id="activate-error", classes="field-error")
             with Horizontal(classes="activate-buttons"):
                 yield Button(_("Back"), id="back", compact=True)
                 yield Button(_("Continue"), id="check", variant="primary", compact=True)
@@ -59,17 +54,23 @@ class ActivateScreen(MailwizardScreen[None]):
 
     def on_mount(self) -> None:
         self._show_password_part(False)
-        self.query_one("#activate-error").display = False
         self.query_one("#code" if self._address else "#address", Input).focus()
 
     def _show_password_part(self, shown: bool) -> None:
-        for selector in _PASSWORD_PART:
-            self.query_one(selector).display = shown
+        """Until the code is accepted, the address and the code; then the password."""
+        self.query_one(PasswordPair).display = shown
+        self.query_one("#activate").display = shown
         self.query_one("#check").display = not shown
-        self.query_one("#activate", Button).disabled = True
         for name in ("address", "code"):
             self.query_one(f"#{name}", Input).disabled = shown
+        self._update_activate()
         self.refresh_bindings()
+
+    def _assessment_of(self, password: str) -> Callable[[], PasswordAssessment] | None:
+        accepted, activation = self._accepted, self._activation
+        if accepted is None:
+            return None
+        return lambda: activation.assess_password(accepted, password)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "suggest_passphrase":
@@ -117,54 +118,21 @@ class ActivateScreen(MailwizardScreen[None]):
 
     def _code_accepted(self, accepted: CodeAccepted) -> None:
         self._accepted = accepted
-        self._hide_error()
+        self.query_one("#activate-error", ErrorLine).show(None)
         self.query_one("#check", Button).disabled = False
         self._show_password_part(True)
+        pair = self.query_one(PasswordPair)
+        if pair.password:
+            pair.assess_now()  # typed for another box before Back: judged for this one
         self.query_one("#password", Input).focus()
 
     @on(Input.Submitted, "#password")
     def _to_confirmation(self) -> None:
         self.query_one("#confirmation", Input).focus()
 
-    @on(Input.Changed, "#password")
-    def _password_typed(self) -> None:
-        self._acceptable = False
-        self._update_activate()
-        if self._pending is not None:
-            self._pending.stop()
-        delay = PasswordPair.ASSESS_DELAY_SECONDS
-        if delay > 0:
-            self._pending = self.set_timer(delay, self._assess)
-        else:
-            self._assess()
-
-    def _assess(self) -> None:
-        accepted = self._accepted
-        if accepted is None:
-            return
-        password = self.query_one("#password", Input).value
-        activation = self._activation
-        self.call_service(
-            lambda: activation.assess_password(accepted, password),
-            self._assessed,
-            self._refused,
-            group="assess",
-        )
-
-    def _assessed(self, assessment: PasswordAssessment) -> None:
-        self._acceptable = assessment.acceptable
-        show_assessment(self, assessment)
-        self._update_activate()
-
-    @on(Input.Changed, "#confirmation")
+    @on(PasswordPair.Changed)
     def _update_activate(self) -> None:
-        password = self.query_one("#password", Input).value
-        confirmation = self.query_one("#confirmation", Input).value
-        refusal = check_confirmation(password, confirmation) if confirmation else None
-        self.query_one("#confirmation-field", Field).show_error(
-            refusal.message if refusal else None
-        )
-        ready = self._acceptable and bool(confirmation) and refusal is None
+        ready = self._accepted is not None and self.query_one(PasswordPair).problem() is None
         self.query_one("#activate", Button).disabled = not ready
 
     @on(Input.Submitted, "#confirmation")
@@ -174,8 +142,8 @@ class ActivateScreen(MailwizardScreen[None]):
             return
         address = self.query_one("#address", Input).value
         code = self.query_one("#code", Input).value
-        password = self.query_one("#password", Input).value
-        confirmation = self.query_one("#confirmation", Input).value
+        pair = self.query_one(PasswordPair)
+        password, confirmation = pair.password, pair.confirmation
         activation, origin = self._activation, self.session.audit_origin
         self.query_one("#activate", Button).disabled = True
         self.call_service(
@@ -193,26 +161,17 @@ class ActivateScreen(MailwizardScreen[None]):
 
     def service_failed(self) -> None:
         self.query_one("#check", Button).disabled = False
+        self._update_activate()
 
     def _refused(self, error: MailwizardError) -> None:
-        self.query_one("#check", Button).disabled = False
-        if error_field(error) in ("password", "confirmation") and self._accepted is not None:
+        self.service_failed()
+        field = error.field if isinstance(error, Refused) else None
+        if self._accepted is not None and field in ("password", "confirmation"):
             show_beside_field(self, error)
             return
-        if self._accepted is not None and error_field(error) == "code":
+        if self._accepted is not None and field == "code":
             # Used, run out or locked meanwhile: back to the code.
             self._accepted = None
             self._show_password_part(False)
-        message = self.query_one("#activate-error", Label)
-        message.update(error.message)
-        message.display = True
+        self.query_one("#activate-error", ErrorLine).show(error.message)
         self.query_one("#code", Input).focus()
-
-    def _hide_error(self) -> None:
-        self.query_one("#activate-error").display = False
-
-
-def error_field(error: MailwizardError) -> str | None:
-    from mailwizard.errors import Refused
-
-    return error.field if isinstance(error, Refused) else None

@@ -9,9 +9,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from mailwizard.domain.passwords import MODERN_MIN_STRENGTH, STRENGTH_MAX, PasswordAssessment
+from mailwizard.domain.passwords import MODERN_MIN_STRENGTH, STRENGTH_MAX
 from mailwizard.i18n import N_, _
-from mailwizard.tui.widgets.field import Field
 
 STRENGTH_WORDS = (N_("very weak"), N_("weak"), N_("fair"), N_("good"), N_("strong"))
 CAPTION_CELLS: Final = 24
@@ -76,11 +75,3 @@ class StrengthMeter(Widget):
     def _part_style(self, part: str) -> Style:
         # Only the colour: the widget's own background shows through.
         return Style(color=self.get_component_rich_style(f"strength-meter--{part}").color)
-
-
-def show_assessment(form: Widget, assessment: PasswordAssessment) -> None:
-    """On ``form``: the meter at the password's strength, and under its ``password``
-    field the first reason the policy refuses it, if any."""
-    form.query_one(StrengthMeter).strength = assessment.strength
-    refusal = assessment.refusals[0].message if assessment.refusals else None
-    form.query_one("#password-field", Field).show_error(refusal)
