@@ -128,6 +128,29 @@ async def test_enter_on_a_step_not_answered_says_why_beside_the_field(
         assert screen_name(app) == "PasswordScreen"
 
 
+async def test_enter_on_the_sign_in_form_moves_to_the_empty_field_or_says_why(
+    app_household: str, make_app: AppFactory
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert focused_id(app) == "address"
+        await press(pilot, "enter")
+        assert field_reason(app, "address") == "Enter your e-mail address."
+        assert focused_id(app) == "address"
+        await type_burst(pilot, *HOLDER)
+        await press(pilot, "enter")
+        assert field_reason(app, "address") == "", "typing forgives the reason"
+        assert focused_id(app) == "password", "the address given: on to the password"
+        assert field_reason(app, "password") == ""
+        await press(pilot, "enter")
+        assert field_reason(app, "password") == "Enter your password."
+        assert screen_name(app) == "SignInScreen"
+        await type_burst(pilot, *HOLDER_PASSWORD, "enter")
+        await settle(pilot)
+        assert screen_name(app) == "ManagementScreen"
+
+
 async def test_the_alias_advice_waits_for_a_choice(
     app_household: str, make_app: AppFactory
 ) -> None:

@@ -130,7 +130,7 @@ class SignInScreen(MailwizardScreen[None]):
     @on(Input.Submitted, "#address")
     def _next_field(self) -> None:
         password = self.query_one("#password", Input)
-        if password.value:
+        if password.value or not self.query_one("#address", Input).value:
             self.action_sign_in()
         else:
             password.focus()
@@ -138,7 +138,7 @@ class SignInScreen(MailwizardScreen[None]):
     @on(Input.Submitted, "#password")
     @on(Button.Pressed, "#sign-in")
     def action_sign_in(self) -> None:
-        if self._busy:
+        if self._busy or not self._answered():
             return
         self._busy = True
         if self._opened is None:
@@ -153,6 +153,19 @@ class SignInScreen(MailwizardScreen[None]):
             self._refused,
             group="sign-in",
         )
+
+    def _answered(self) -> bool:
+        """Both fields are filled; else the first empty one says so and takes the focus."""
+        for name, reason in (
+            ("address", _("Enter your e-mail address.")),
+            ("password", _("Enter your password.")),
+        ):
+            field = self.query_one(f"#{name}-field", Field)
+            if not field.value:
+                field.show_error(reason)
+                field.input.focus()
+                return False
+        return True
 
     @on(Button.Pressed, "#have-code")
     def have_code(self) -> None:
