@@ -1,8 +1,9 @@
 """The kiosk outside the test harness: in a real terminal (tmux), where Ctrl+C, Ctrl+Q,
 Ctrl+Z and Ctrl+\\ do not end it and SIGTERM does; and in a real browser (Debian's
-Chromium), where ``mailwizard serve`` shows the wizard, takes keystrokes, and judges each
-session by its browser's address: this machine's, or, from a network namespace of the
-test's own, one outside the trusted networks."""
+Chromium), where ``mailwizard serve`` shows the wizard, takes keystrokes, judges each
+session by its browser's address (this machine's, or, from a network namespace of the
+test's own, one outside the trusted networks), and lets a relative open their box with
+an activation code."""
 
 from __future__ import annotations
 
@@ -14,10 +15,14 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from away_network import away_network
-from dovecot_server import require_server
+from dovecot_server import Dovecot, require_server
 from mailwizard.bootstrap import Services
-from martin_household import HOLDER, HOLDER_PASSWORD
+from mailwizard.errors import Refused
+from mailwizard.services.signin import SignedIn
+from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD, awaiting_request
 from real_terminal import Tmux, alive, wait_until
 from web_kiosk import (
     CHROMEDRIVER,
@@ -31,6 +36,7 @@ from web_kiosk import (
 )
 
 LOOPBACK_ONLY = '["127.0.0.0/8"]'
+LEA = "lea.martin@famille-martin.fr"
 DRIVER_PORT = 9515  # in the namespace, whose ports are all its own
 
 
@@ -110,6 +116,59 @@ def test_mailwizard_serve_shows_the_kiosk_in_a_real_browser(
             assert session.wait_for("Who is the new address for?"), session.tail()
     finally:
         browser.quit()
+
+
+def test_a_relative_opens_her_box_with_its_code_in_a_real_browser(
+    household: str,
+    dovecot: Dovecot,
+    services: Services,
+    holder: SignedIn,
+    directory_url: str,
+    tmp_path: Path,
+) -> None:
+    """The holder created Léa's box for her to choose its password (the wizard's part is
+    the screens' tests'); in the web kiosk she takes "I have an activation code", types
+    her address, the code and a password of her own twice, and is on her own box's page.
+    Dovecot, which refused the box until then, signs her in with that password, and the
+    code does not open the box a second time."""
+    require_server(CHROMIUM, "chromium")
+    require_server(CHROMEDRIVER, "chromium-driver")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    created = services.provisioning.commit(holder, awaiting_request(LEA), "test")
+    assert created.activation is not None
+    code = created.activation.code
+    assert not dovecot.login(LEA, NEW_PASSWORD)
+
+    browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=chromium_options(True))
+    try:
+        with running_serve(tmp_path / "serve.log") as served:
+            session = BrowserSession(browser, served.page)
+            # The kiosk's word on remembering devices: its directory is open.
+            assert session.wait_for("never offered on a shared terminal"), session.tail()
+            # Keys in one burst are dealt with in their order, each where the one
+            # before left the focus.
+            session.type(session.TAB * 2 + session.ENTER)  # past the password
+            assert session.wait_for("Open your new mailbox"), session.tail()
+            session.type(LEA + session.ENTER + code + session.ENTER)
+            assert session.wait_for("New password"), session.tail()
+            session.type(NEW_PASSWORD + session.ENTER + NEW_PASSWORD)
+            # "Open my box" waits for the policy's verdict on the password: Enter again
+            # until it is taken.
+            for _ in range(5):
+                session.type(session.ENTER)
+                if session.wait_for("Your mailbox", timeout=3):
+                    break
+            else:
+                raise AssertionError(session.tail())
+    finally:
+        browser.quit()
+
+    assert audited(directory_url, "mailbox.activated") == ["terminal, web 127.0.0.1"]
+    assert dovecot.login(LEA, NEW_PASSWORD)
+    with pytest.raises(Refused, match="already used"):
+        services.activation.activate(LEA, code, NEW_PASSWORD, NEW_PASSWORD, "test")
 
 
 def test_a_browser_away_from_home_is_named_and_asked_for_the_code(
