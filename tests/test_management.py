@@ -214,8 +214,12 @@ def test_the_purge_erases_a_deleted_box_only_when_its_time_is_up(
     lea: str, services: Services, clock: HandClock, isolated_environment: dict[str, str]
 ) -> None:
     holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
+    card = services.client_setup.welcome_card(f" {lea.upper()} ")
+    assert "Bonjour Léa" in card and lea in card, "her card, in her language"
     deletion = services.management.delete(holder, lea, lea, "test")
     assert deletion.purge_after == clock.now + timedelta(days=30)
+    with pytest.raises(Refused, match="There is no box at"):
+        services.client_setup.welcome_card(lea)
     assert deletion.mail.waiting is None and deletion.archive.waiting is None
 
     report = services.management.purge("test")

@@ -1,4 +1,5 @@
-"""The Accounts port on SQLAlchemy Core: the boxes as a sign-in reads them."""
+"""The Accounts port on SQLAlchemy Core: the boxes as a sign-in reads them; and the
+CardReaders port: the one box a welcome card is for."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from sqlalchemy import Engine, RowMapping, literal, select, union_all, update
 from mailwizard.backends import schema
 from mailwizard.backends.engine import read_transaction, write_transaction
 from mailwizard.domain.models import Civility, Identity, Role
-from mailwizard.services.ports import Credentials, SignInLookup
+from mailwizard.services.ports import CardReader, Credentials, SignInLookup
 
 
 def credentials_of(row: RowMapping) -> Credentials:
@@ -41,6 +42,16 @@ class SqlAccounts:
                 .first()
             )
         return None if row is None else credentials_of(row)
+
+    def card_reader(self, address: str) -> CardReader | None:
+        mailbox = schema.mailbox
+        with read_transaction(self._engine) as connection:
+            row = connection.execute(
+                select(mailbox.c.username, mailbox.c.first_name, mailbox.c.language).where(
+                    mailbox.c.username == address, mailbox.c.deleted_at.is_(None)
+                )
+            ).first()
+        return None if row is None else CardReader(*row)
 
     def sign_in_lookup(self, address: str) -> SignInLookup:
         # The box at or after the address in the index's order, then the first box (for

@@ -16,8 +16,8 @@ from mailwizard.services.client_files import (
     apple_profile,
     autoconfig_xml,
 )
-from mailwizard.services.ports import Accounts, Households
-from mailwizard.services.welcome_card import CardReader, welcome_card
+from mailwizard.services.ports import CardReaders, Households
+from mailwizard.services.welcome_card import welcome_card
 
 
 class CardFolder(Protocol):
@@ -30,12 +30,12 @@ class ClientSetupService:
     def __init__(
         self,
         households: Households,
-        accounts: Accounts,
+        readers: CardReaders,
         servers: AnnouncedServers,
         cards: CardFolder,
     ) -> None:
         self._households = households
-        self._accounts = accounts
+        self._readers = readers
         self._servers = servers
         self._cards = cards
 
@@ -53,8 +53,8 @@ class ClientSetupService:
 
     def welcome_card(self, address: str, activation: IssuedCode | None = None) -> str:
         """The card of the box ``address`` (not deleted), in its user's language."""
-        box = self._accounts.credentials(address.strip().lower())
-        if box is None or self._households.overview(box.household_id).box(box.address) is None:
+        reader = self._readers.card_reader(address.strip().lower())
+        if reader is None:
             raise Refused(
                 Refusal(
                     "card.unknown_box",
@@ -62,8 +62,7 @@ class ClientSetupService:
                     {"address": address},
                 )
             )
-        reader = CardReader(box.address, box.identity.first_name, box.language)
-        servers = self._servers.for_domain(box.address.partition("@")[2])
+        servers = self._servers.for_domain(reader.address.partition("@")[2])
         return welcome_card(reader, servers, activation)
 
     def save_welcome_card(self, address: str, activation: IssuedCode | None = None) -> Path:

@@ -165,6 +165,24 @@ class Accounts(Protocol):
     def primary_of(self, household_id: int) -> Credentials: ...
 
 
+@dataclass(frozen=True)
+class CardReader:
+    """Whom a box's welcome card speaks to, in their language."""
+
+    address: str
+    first_name: str
+    language: str
+
+
+class CardReaders(Protocol):
+    """The one box a welcome card is for, and nothing else of its household."""
+
+    def card_reader(self, address: str) -> CardReader | None:
+        """The user of the box at ``address``; None when no box, or only a deleted one,
+        holds it."""
+        ...
+
+
 BoxMessages = Callable[[Credentials], Sequence[OutboxMessage]]
 """The e-mails of a change to one box, made from the box as the change's transaction
 found it once the directory's own checks passed. The service checks there what the

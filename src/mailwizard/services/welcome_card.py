@@ -3,7 +3,6 @@ relative needs to read their mail on a phone or in Thunderbird — and never a p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from html import escape
 from typing import Final
 
@@ -11,14 +10,7 @@ from mailwizard.domain.mail_clients import SECURITY_NAMES, ClientSettings
 from mailwizard.i18n import N_, catalog
 from mailwizard.services.activation_codes import IssuedCode
 from mailwizard.services.client_files import profile_url
-
-
-@dataclass(frozen=True)
-class CardReader:
-    address: str
-    first_name: str
-    language: str
-
+from mailwizard.services.ports import CardReader
 
 TEXTS: Final = {
     "title": N_("Your mailbox {address}"),
