@@ -414,7 +414,15 @@ FUZZ = settings(
 )
 
 
-@settings(FUZZ, max_examples=800)
+def fuzz_examples(weight: int) -> int:
+    """``weight`` times the profile's count: a few hundred tries in a suite run, a few
+    thousand with ``MAILWIZARD_HYPOTHESIS=thorough``."""
+    profile = settings.default
+    assert profile is not None, "the test suite loads a profile before collecting"
+    return weight * profile.max_examples
+
+
+@settings(FUZZ, max_examples=fuzz_examples(4))
 @given(content=st.binary(max_size=3000))
 def test_any_bytes_as_the_answers_file(
     household: str, cli: Cli, answers_dir: Path, exit_codes: ExitCodes, content: bytes
@@ -425,7 +433,7 @@ def test_any_bytes_as_the_answers_file(
     exit_codes.check(outcome.exit_code, content, outcome.stderr)
 
 
-@settings(FUZZ, max_examples=400)
+@settings(FUZZ, max_examples=fuzz_examples(3))
 @given(document=answers_documents())
 def test_any_toml_as_the_answers_file(
     household: str, cli: Cli, answers_dir: Path, exit_codes: ExitCodes, document: str
@@ -437,7 +445,7 @@ def test_any_toml_as_the_answers_file(
     exit_codes.check(outcome.exit_code, document, outcome.stderr)
 
 
-@settings(FUZZ, max_examples=1000)
+@settings(FUZZ, max_examples=fuzz_examples(5))
 @given(data=st.data())
 def test_any_arguments(
     household: str,

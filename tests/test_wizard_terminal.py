@@ -80,6 +80,7 @@ def test_a_household_and_its_first_box_by_keyboard_alone_in_a_real_terminal(
 
     tmux.keys("c")
     assert shows("Who is the new address for?"), tmux.screen()
+    assert "Step 1 of 4" in tmux.screen(), "at home the gate asks nothing"
     tmux.keys("Space", "Tab")
     tmux.keys("-l", "Martin")
     tmux.keys("Tab")
@@ -95,8 +96,10 @@ def test_a_household_and_its_first_box_by_keyboard_alone_in_a_real_terminal(
     tmux.keys("-l", NEW_PASSWORD)
     tmux.keys("Tab", "Tab", "Tab", "Tab", "Space", "Enter")  # show, passphrase, terms, accept
     assert shows("Check and confirm"), tmux.screen()
+    assert "Step 4 of 4" in tmux.screen()
     tmux.keys("Enter")
     assert shows("8 of 9 secondary addresses left"), tmux.screen()
+    assert "confirmation e-mail" in tmux.screen()
     tmux.keys("C-q")
     assert wait_until(lambda: not alive(pid), timeout=10), "nothing typed: Ctrl+Q quits"
 

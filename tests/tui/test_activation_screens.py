@@ -33,12 +33,6 @@ LEA = "lea.martin@famille-martin.fr"
 CODE = re.compile(r"[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def directory_engine(request: pytest.FixtureRequest) -> str:
-    """Every test of this module runs on both engines."""
-    return str(request.param)
-
-
 def awaiting_lea(services: Services) -> str:
     """Léa's box, awaiting its activation: the code the holder was shown."""
     holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual.widgets import Button, DataTable, Input, RadioSet
+from textual.widgets import Button, Input, RadioSet
 
 from mailwizard.bootstrap import Services
 from mailwizard.tui.app import MailwizardApp
 from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD, box_request
 from tui.wizard_driver import (
     choose_address,
-    choose_first_civility,
-    continue_enabled,
     field_reason,
     fill_identity,
     fill_password,
@@ -27,60 +25,6 @@ from tui.wizard_driver import (
 )
 
 AppFactory = Callable[..., MailwizardApp]
-
-
-async def test_first_run_then_sign_in_then_create(
-    make_app: AppFactory, app_services: Services
-) -> None:
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        assert screen_name(app) == "FirstRunScreen"
-        await type_into(pilot, "#domain", "famille-martin.fr")
-        await type_into(pilot, "#address", HOLDER)
-        await choose_first_civility(pilot)
-        await type_into(pilot, "#last_name", "Martin")
-        await type_into(pilot, "#first_name", "Jean")
-        await type_into(pilot, "#password", HOLDER_PASSWORD)
-        await type_into(pilot, "#confirmation", HOLDER_PASSWORD)
-        await pilot.click("#create")
-        await settle(pilot)
-        assert screen_name(app) == "SignInScreen"
-        assert app.screen.query_one("#address", Input).value == HOLDER
-
-        await type_into(pilot, "#password", HOLDER_PASSWORD)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert screen_name(app) == "ManagementScreen"
-        assert "9 of 9" in label_text(app, "#remaining")
-
-        await pilot.click("#create")
-        await settle(pilot)
-        assert screen_name(app) == "IdentityScreen"
-        assert label_text(app, ".step-number") == "Step 1 of 4", "at home the gate asks nothing"
-        await fill_identity(pilot)
-        assert screen_name(app) == "AddressScreen"
-        await choose_address(pilot)
-        assert "is available" in label_text(app, "#availability")
-        await press_continue(pilot)
-        assert screen_name(app) == "PasswordScreen"
-        await fill_password(pilot)
-        assert continue_enabled(app)
-        await press_continue(pilot)
-        assert screen_name(app) == "ReviewScreen"
-        assert label_text(app, ".step-number") == "Step 4 of 4"
-        await press_continue(pilot)
-
-        assert screen_name(app) == "ManagementScreen"
-        table = app.screen.query_one(DataTable)
-        assert table.row_count == 2
-        highlighted = table.get_row_at(table.cursor_row)
-        assert str(highlighted[0]) == "lea.martin@famille-martin.fr"
-        assert "confirmation e-mail" in label_text(app, "#created-note")
-        assert "8 of 9" in label_text(app, "#remaining")
-    overview = app_services.households.overview(HOLDER)
-    assert [box.address for box in overview.secondary] == ["lea.martin@famille-martin.fr"]
-    assert app_services.signin.sign_in("lea.martin@famille-martin.fr", NEW_PASSWORD, "test")
 
 
 async def test_wrong_sign_in_says_nothing_about_the_address(

@@ -20,13 +20,18 @@ async def settle(pilot: Pilot[None], delay: float = 0.0) -> None:
     """Lets timers fire and every worker finish, then lets the screen catch up."""
     if delay:
         await pilot.pause(delay)
-    for _ in range(3):
-        for worker in list(pilot.app.workers):
+    quiet_rounds = 0
+    # An answer may start another call (a screen shown, then its password judged): wait
+    # until a few rounds in a row find nothing under way, however slow the machine.
+    while quiet_rounds < 3:
+        under_way = [worker for worker in pilot.app.workers if not worker.is_finished]
+        for worker in under_way:
             # A call whose answer closes its own screen is cancelled with that screen
             # while it hands the answer over: its work is done, nothing is left to wait for.
             with suppress(WorkerCancelled):
                 await worker.wait()
         await pilot.pause()
+        quiet_rounds = 0 if under_way else quiet_rounds + 1
 
 
 NAMED_KEYS = {"\t": "tab", "\r": "enter", "\x1b": "escape"}
