@@ -18,6 +18,19 @@ from tui.scenes import UNREACHABLE_DIRECTORY
 from tui.wizard_driver import label_text, screen_name, settle, type_into
 
 
+def opening_on_release(
+    settings: Settings, services: Services
+) -> tuple[MailwizardApp, threading.Event]:
+    """The wizard, its directory opening only once the event is set."""
+    release = threading.Event()
+
+    def slow_open() -> Services:
+        release.wait(30)
+        return services
+
+    return wizard_app(StartupSettings.of(settings), slow_open, Origin(OriginKind.CONSOLE)), release
+
+
 @pytest.mark.usefixtures("app_household")
 async def test_the_sign_in_form_is_usable_before_the_directory_opens(
     settings: Settings, app_services: Services
@@ -95,13 +108,7 @@ async def test_a_wrong_setting_found_behind_the_first_screen_is_shown_there(
 async def test_the_address_typed_before_the_directory_opened_is_kept(
     settings: Settings, app_services: Services
 ) -> None:
-    release = threading.Event()
-
-    def slow_open() -> Services:
-        release.wait(30)
-        return app_services
-
-    app = wizard_app(StartupSettings.of(settings), slow_open, Origin(OriginKind.CONSOLE))
+    app, release = opening_on_release(settings, app_services)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await type_into(pilot, "#address", HOLDER)
@@ -110,6 +117,23 @@ async def test_the_address_typed_before_the_directory_opened_is_kept(
         assert screen_name(app) == "SignInScreen"
         assert app.screen.query_one("#address", Input).value == HOLDER
         assert "30 days" in str(app.screen.query_one("#remember").render())
+
+
+@pytest.mark.usefixtures("app_household")
+async def test_an_activation_code_asked_before_the_directory_opened_is_taken_once_it_has(
+    settings: Settings, app_services: Services
+) -> None:
+    app, release = opening_on_release(settings, app_services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await type_into(pilot, "#address", "lea.martin@famille-martin.fr")
+        await pilot.click("#have-code")
+        await pilot.pause()
+        assert app.screen.query_one(".sign-in-buttons").loading, "the button waits, visibly"
+        release.set()
+        await settle(pilot)
+        assert screen_name(app) == "ActivateScreen"
+        assert app.screen.query_one("#address", Input).value == "lea.martin@famille-martin.fr"
 
 
 @pytest.mark.usefixtures("app_household")

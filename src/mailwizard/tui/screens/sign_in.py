@@ -7,6 +7,7 @@ behind it, and a sign-in asked for before that waits for it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -55,7 +56,8 @@ class SignInScreen(MailwizardScreen[None]):
         super().__init__()
         self._address = address
         self._opened = services
-        self._sign_in_waiting = False
+        self._waiting_for_directory: Callable[[], None] | None = None
+        """What was asked before the directory opened, done once it has."""
 
     @property
     def _services(self) -> SignInServices:
@@ -105,10 +107,10 @@ class SignInScreen(MailwizardScreen[None]):
         # The keyring is slow to open: the form is usable before the answer comes.
         devices, origin = self._services.devices, self.session.origin
         self.call_service(lambda: devices.offer(origin), self._offer, self._refused, group="device")
-        if self._sign_in_waiting:
-            self._sign_in_waiting = False
+        if (asked := self._waiting_for_directory) is not None:
+            self._waiting_for_directory = None
             self._busy = False
-            self.action_sign_in()
+            asked()
 
     def _offer(self, offer: DeviceOffer) -> None:
         self.query_one("#remember").display = offer.refusal is None
@@ -142,7 +144,7 @@ class SignInScreen(MailwizardScreen[None]):
             return
         self._busy = True
         if self._opened is None:
-            self._sign_in_waiting = True
+            self._waiting_for_directory = self.action_sign_in
             return
         address = self.query_one("#address", Input).value
         password = self.query_one("#password", Input).value
@@ -170,7 +172,11 @@ class SignInScreen(MailwizardScreen[None]):
     @on(Button.Pressed, "#have-code")
     def have_code(self) -> None:
         """A relative opens the box created for them: the code, then their password."""
+        if self._busy:
+            return
         if self._opened is None:
+            self._busy = True
+            self._waiting_for_directory = self.have_code
             return
         from mailwizard.tui.screens.activate import ActivateScreen
 
