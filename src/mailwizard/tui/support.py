@@ -8,10 +8,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
-from textual import events
+from textual import events, on
 from textual.binding import ActiveBinding
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
+from textual.widgets import Button
 from textual.worker import Worker, get_current_worker
 
 from mailwizard.domain.access import Origin
@@ -64,8 +65,9 @@ class ServiceScreen(Screen[ScreenResultT]):
     the event loop.
 
     The answer comes back on the event loop: ``done`` with the result, ``refused``
-    with an error meant for the user; anything else posts ``UnexpectedError`` to the
-    application, which opens the error screen. An answer for a screen that has gone,
+    with an error meant for the user (a notification says it when no ``refused`` is
+    given); anything else posts ``UnexpectedError`` to the application, which opens the
+    error screen. An answer for a screen that has gone,
     or from a call that a newer one replaced, is dropped.
     """
 
@@ -82,15 +84,19 @@ class ServiceScreen(Screen[ScreenResultT]):
     def service_failed(self) -> None:
         """A call failed unexpectedly (the error screen says so): become usable again."""
 
+    def notify_refusal(self, error: MailwizardError) -> None:
+        self.notify(error.message, severity="error", markup=False)
+
     def call_service(
         self,
         call: Callable[[], ResultT],
         done: Callable[[ResultT], None],
-        refused: Callable[[MailwizardError], None],
+        refused: Callable[[MailwizardError], None] | None = None,
         *,
         group: str,
     ) -> Worker[None]:
         app = self.app
+        say_why = refused or self.notify_refusal
 
         def answered(result: ResultT) -> None:
             if self.is_attached:
@@ -98,7 +104,7 @@ class ServiceScreen(Screen[ScreenResultT]):
 
         def refusal(error: MailwizardError) -> None:
             if self.is_attached:
-                refused(error)
+                say_why(error)
 
         def failed() -> None:
             if self.is_attached:
@@ -147,8 +153,13 @@ class MailwizardScreen(ServiceScreen[ScreenResultT]):
             event.prevent_default()
 
 
-class MailwizardModal(ServiceScreen[ScreenResultT], ModalScreen[ScreenResultT]):
-    """A dialog over another screen, with the same service calls."""
+class MailwizardModal(ServiceScreen[ScreenResultT | None], ModalScreen[ScreenResultT | None]):
+    """A dialog over another screen, with the same service calls. Its ``#close`` button
+    (whether it reads Close or Back) and the ``close`` action close it with None."""
+
+    @on(Button.Pressed, "#close")
+    def action_close(self) -> None:
+        self.dismiss(None)
 
 
 def show_beside_field(screen: Screen[Any], error: MailwizardError) -> bool:

@@ -20,7 +20,7 @@ from mailwizard.tui.messages import SignedIn
 from mailwizard.tui.support import MailwizardScreen, show_beside_field
 from mailwizard.tui.widgets.error_line import ErrorLine
 from mailwizard.tui.widgets.field import Field
-from mailwizard.tui.widgets.passphrase import SUGGEST_BINDING, fill_with_passphrase
+from mailwizard.tui.widgets.passphrase import SUGGEST_BINDING
 from mailwizard.tui.widgets.password_pair import PasswordPair
 
 
@@ -80,14 +80,9 @@ class ActivateScreen(MailwizardScreen[None]):
     def action_suggest_passphrase(self) -> None:
         """A new passphrase at each press, in both fields and in clear."""
         accepted, activation, language = self._accepted, self._activation, self.session.language
-        if accepted is None:
-            return
-        self.call_service(
-            lambda: activation.suggest_passphrase(accepted, language),
-            lambda passphrase: fill_with_passphrase(self, passphrase),
-            self._refused,
-            group="passphrase",
-        )
+        if accepted is not None:
+            pair = self.query_one(PasswordPair)
+            pair.suggest(lambda: activation.suggest_passphrase(accepted, language))
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:

@@ -3,7 +3,6 @@ aloud or copy, and as a QR code, with when it runs out. Nobody can show it again
 
 from __future__ import annotations
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -55,7 +54,3 @@ class ActivationCodeScreen(MailwizardModal[None]):
 
     def on_mount(self) -> None:
         self.query_one("#close", Button).focus()
-
-    @on(Button.Pressed, "#close")
-    def action_close(self) -> None:
-        self.dismiss(None)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -11,7 +10,6 @@ from textual.widgets import Button, DataTable, Label
 
 from mailwizard.domain.audit import shown_line
 from mailwizard.domain.models import AuditEntry
-from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_, _
 from mailwizard.services.management import ManagementService
 from mailwizard.tui.support import MailwizardModal
@@ -43,7 +41,6 @@ class ActivityScreen(MailwizardModal[None]):
         self.call_service(
             lambda: management.audit_log(household_id, SHOWN_ENTRIES),
             self._show,
-            self._failed,
             group="audit",
         )
 
@@ -58,10 +55,3 @@ class ActivityScreen(MailwizardModal[None]):
                 Text(origin),
             )
         table.focus()
-
-    def _failed(self, error: MailwizardError) -> None:
-        self.notify(error.message, severity="error", markup=False)
-
-    @on(Button.Pressed, "#close")
-    def action_close(self) -> None:
-        self.dismiss(None)

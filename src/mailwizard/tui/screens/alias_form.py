@@ -29,7 +29,7 @@ class AddAliasScreen(BoxDialog[str]):
             yield Field(_("Alias"), name="alias", placeholder=_("name or name@domain"))
             yield ErrorLine(id="dialog-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(_("Back"), id="cancel", compact=True)
+                yield Button(_("Back"), id="close", compact=True)
                 yield Button(_("Add"), id="add", variant="primary", compact=True)
 
     def on_mount(self) -> None:

@@ -12,7 +12,6 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, ListItem, ListView
 
 from mailwizard.domain.models import HouseholdOverview, Identity, MailboxSummary
-from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_, _
 from mailwizard.services.activation import ActivationService
 from mailwizard.services.activation_codes import IssuedCode
@@ -91,7 +90,6 @@ class BoxScreen(MailwizardModal[None]):
             self.call_service(
                 lambda: activation.awaiting(holder).get(self._box.address),
                 self._show_activation,
-                self._failed,
                 group="activation",
             )
 
@@ -116,9 +114,8 @@ class BoxScreen(MailwizardModal[None]):
             self.app.push_screen(ActivationCodeScreen(box.address, box.first_name, code))
 
         self.call_service(
-            lambda: activation.reissue(holder, box.address, origin), issued, self._failed,
-            group="activation",
-        )  # fmt: skip
+            lambda: activation.reissue(holder, box.address, origin), issued, group="activation"
+        )
 
     def _show(self, box: MailboxSummary) -> None:
         self._box = box
@@ -143,9 +140,8 @@ class BoxScreen(MailwizardModal[None]):
     def _reload(self) -> None:
         households, household_id = self._households, self._holder.household_id
         self.call_service(
-            lambda: households.overview_of(household_id), self._reloaded, self._failed,
-            group="reload",
-        )  # fmt: skip
+            lambda: households.overview_of(household_id), self._reloaded, group="reload"
+        )
 
     def _reloaded(self, overview: HouseholdOverview) -> None:
         box = overview.box(self._box.address)
@@ -153,13 +149,6 @@ class BoxScreen(MailwizardModal[None]):
             self.dismiss(None)
         else:
             self._show(box)
-
-    def _failed(self, error: MailwizardError) -> None:
-        self.notify(error.message, severity="error", markup=False)
-
-    @on(Button.Pressed, "#close")
-    def action_close(self) -> None:
-        self.dismiss(None)
 
     @on(Button.Pressed, "#add-alias")
     def action_add_alias(self) -> None:
@@ -187,9 +176,8 @@ class BoxScreen(MailwizardModal[None]):
             self._reload()
 
         self.call_service(
-            lambda: management.remove_alias(self._holder, alias, origin), removed, self._failed,
-            group="alias",
-        )  # fmt: skip
+            lambda: management.remove_alias(self._holder, alias, origin), removed, group="alias"
+        )
 
     @on(Button.Pressed, "#new-password")
     def action_new_password(self) -> None:
@@ -226,9 +214,10 @@ class BoxScreen(MailwizardModal[None]):
             self._reload()
 
         self.call_service(
-            lambda: management.set_active(holder, box.address, active, origin), done,
-            self._failed, group="suspend",
-        )  # fmt: skip
+            lambda: management.set_active(holder, box.address, active, origin),
+            done,
+            group="suspend",
+        )
 
     @on(Button.Pressed, "#delete")
     def delete(self) -> None:

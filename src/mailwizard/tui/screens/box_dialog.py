@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar, TypeVar
 
-from textual import on
 from textual.binding import Binding, BindingType
-from textual.widgets import Button
 
 from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_
@@ -19,23 +17,19 @@ from mailwizard.tui.widgets.error_line import ErrorLine
 DialogResultT = TypeVar("DialogResultT")
 
 
-class BoxDialog(MailwizardModal[DialogResultT | None]):
+class BoxDialog(MailwizardModal[DialogResultT]):
     """Dismisses with None when the user goes back. Subclasses compose an ErrorLine with
-    the id ``dialog-error`` and a Button ``cancel``."""
+    the id ``dialog-error`` and a Button ``close`` that reads Back."""
 
     CSS_PATH = "dialogs.tcss"
     DEFAULT_CLASSES = "dialog-screen"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", N_("Back"))]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", N_("Back"))]
 
     def __init__(self, management: ManagementService, account: SignedIn, box: str) -> None:
         super().__init__()
         self.management = management
         self.account = account
         self.box = box
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
     def refused(self, error: MailwizardError) -> None:
         shown_beside = show_beside_field(self, error)

@@ -46,7 +46,7 @@ class DeleteBoxScreen(BoxDialog[datetime]):
             yield Field(_("Type the address"), name="confirmation", placeholder=self.box)
             yield ErrorLine(id="dialog-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(_("Back"), id="cancel", compact=True)
+                yield Button(_("Back"), id="close", compact=True)
                 yield Button(_("Delete the box"), id="delete", variant="error", compact=True)
 
     def on_mount(self) -> None:

@@ -22,7 +22,7 @@ class DisableTotpScreen(MailwizardModal[bool]):
     """Dismisses with True once strong identification is off."""
 
     CSS_PATH = "disable_totp.tcss"
-    BINDINGS = [Binding("escape", "cancel", N_("Back"))]
+    BINDINGS = [Binding("escape", "close", N_("Back"))]
 
     def __init__(self, access: AccessService, holder: SignedIn) -> None:
         super().__init__()
@@ -40,15 +40,11 @@ class DisableTotpScreen(MailwizardModal[bool]):
             yield Field(_("Code from your app"), name="totp_code", max_length=8)
             yield ErrorLine(id="disable-error", classes="field-error")
             with Horizontal(classes="disable-buttons"):
-                yield Button(_("Back"), id="cancel", compact=True)
+                yield Button(_("Back"), id="close", compact=True)
                 yield Button(_("Turn off"), id="confirm", variant="error", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#password", Input).focus()
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(False)
 
     @on(Input.Submitted, "#password")
     def _next_field(self) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -37,7 +36,3 @@ class ErrorScreen(MailwizardModal[None]):
                 details = _("Details for support: {path}").format(path=self._log_path)
                 yield Label(details, markup=False)
             yield Button(_("Close"), id="close", variant="primary")
-
-    @on(Button.Pressed, "#close")
-    def action_close(self) -> None:
-        self.dismiss(None)

@@ -20,11 +20,7 @@ from mailwizard.services.signin import SignedIn
 from mailwizard.tui.screens.box_dialog import BoxDialog
 from mailwizard.tui.widgets.error_line import ErrorLine
 from mailwizard.tui.widgets.field import Field
-from mailwizard.tui.widgets.passphrase import (
-    SUGGEST_BINDING,
-    fill_with_passphrase,
-    suggest_button,
-)
+from mailwizard.tui.widgets.passphrase import SUGGEST_BINDING, suggest_button
 from mailwizard.tui.widgets.password_pair import PasswordPair
 
 
@@ -48,6 +44,8 @@ class NewPasswordScreen(BoxDialog[bool]):
         self._provisioning = provisioning
         self._identity = identity
         self._own = box == account.address
+        # A secondary box's own user: the holder's names are checked when it is saved.
+        self._holder = account if account.role is Role.PRIMARY else None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -68,7 +66,7 @@ class NewPasswordScreen(BoxDialog[bool]):
             yield PasswordPair(self._assessment_of, caption=_("New password"))
             yield ErrorLine(id="dialog-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(_("Back"), id="cancel", compact=True)
+                yield Button(_("Back"), id="close", compact=True)
                 yield suggest_button()
                 yield Button(_("Change"), id="change", variant="primary", compact=True)
 
@@ -83,21 +81,17 @@ class NewPasswordScreen(BoxDialog[bool]):
 
     def _assessment_of(self, password: str) -> Callable[[], PasswordAssessment]:
         provisioning, identity, box = self._provisioning, self._identity, self.box
-        # A secondary box's own user: the holder's names are checked when it is saved.
-        holder = self.account if self.account.role is Role.PRIMARY else None
+        holder = self._holder
         return lambda: provisioning.assess_password(password, identity, box, holder)
 
     @on(Button.Pressed, "#suggest-passphrase")
     def action_suggest_passphrase(self) -> None:
-        """A new passphrase at each press, shown in clear, judged as typed ones are."""
+        """A new passphrase at each press."""
         provisioning, identity, box = self._provisioning, self._identity, self.box
-        holder = self.account if self.account.role is Role.PRIMARY else None
+        holder = self._holder
         language = self.session.language
-        self.call_service(
-            lambda: provisioning.suggest_passphrase(language, identity, box, holder),
-            lambda passphrase: fill_with_passphrase(self, passphrase),
-            self._refused,
-            group="passphrase",
+        self.query_one(PasswordPair).suggest(
+            lambda: provisioning.suggest_passphrase(language, identity, box, holder)
         )
 
     @on(PasswordPair.Changed)

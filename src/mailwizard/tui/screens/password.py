@@ -13,17 +13,12 @@ from textual.widgets import Button, Checkbox, Label, Static
 
 from mailwizard.domain.passwords import PasswordAssessment
 from mailwizard.i18n import N_, _
-from mailwizard.services.passphrases import Passphrase
 from mailwizard.services.terms import TERMS_VERSION, terms_text
 from mailwizard.tui.screens.step import StepScreen
 from mailwizard.tui.steps import Forward, Step
 from mailwizard.tui.widgets.choices import TickBox
 from mailwizard.tui.widgets.error_line import ErrorLine
-from mailwizard.tui.widgets.passphrase import (
-    SUGGEST_BINDING,
-    fill_with_passphrase,
-    suggest_button,
-)
+from mailwizard.tui.widgets.passphrase import SUGGEST_BINDING, suggest_button
 from mailwizard.tui.widgets.password_pair import PasswordPair
 
 TERMS_NOT_ACCEPTED = N_("Accept the terms of use first.")
@@ -103,22 +98,15 @@ class PasswordScreen(StepScreen):
 
     @on(Button.Pressed, "#suggest-passphrase")
     def action_suggest_passphrase(self) -> None:
-        """A new passphrase at each press, shown in clear (the box ticked to say so)."""
+        """A new passphrase at each press."""
         provisioning, context = self.context.provisioning, self.context
         identity = self.state.identity.identity()
         address = self.state.address.confirmed or self.state.address.typed
-        self.call_service(
+        self.query_one(PasswordPair).suggest(
             lambda: provisioning.suggest_passphrase(
                 context.language, identity, address, context.holder
-            ),
-            self._suggested,
-            self.show_error,
-            group="passphrase",
+            )
         )
-
-    def _suggested(self, passphrase: Passphrase) -> None:
-        fill_with_passphrase(self, passphrase)
-        self.query_one("#show", Checkbox).value = True
 
     def _assessment_of(self, password: str) -> Callable[[], PasswordAssessment]:
         identity = self.state.identity
@@ -140,6 +128,7 @@ class PasswordScreen(StepScreen):
     @on(PasswordPair.Changed)
     def _pair_changed(self, event: PasswordPair.Changed) -> None:
         pair = event.pair
+        self.query_one("#show", Checkbox).value = pair.passwords_shown
         self.state.password.password = SecretStr(pair.password)
         self.state.password.confirmation = SecretStr(pair.confirmation)
         self.update_continue()

@@ -108,7 +108,3 @@ class RememberedDevicesScreen(MailwizardModal[None]):
 
     def _forgotten(self, _result: None) -> None:
         self._load()
-
-    @on(Button.Pressed, "#close")
-    def action_close(self) -> None:
-        self.dismiss(None)

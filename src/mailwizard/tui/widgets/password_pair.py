@@ -1,10 +1,10 @@
-"""A password typed twice, with its strength: step 5, the new-password dialogs and the
-first run ask for one the same way."""
+"""A password typed twice, with its strength: step 5, the new-password dialogs, the
+activation and the first run ask for one the same way."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -16,6 +16,7 @@ from textual.widgets import Input
 from mailwizard.domain.passwords import PasswordAssessment, check_confirmation
 from mailwizard.errors import MailwizardError
 from mailwizard.i18n import _
+from mailwizard.services.passphrases import Passphrase
 from mailwizard.tui.support import ServiceScreen
 from mailwizard.tui.widgets.field import Field
 from mailwizard.tui.widgets.strength_meter import StrengthMeter
@@ -83,9 +84,23 @@ class PasswordPair(Vertical):
         """False while the password typed last has not been judged yet."""
         return self._assessment is not None
 
+    @property
+    def passwords_shown(self) -> bool:
+        return not self._password.input.password
+
     def show_passwords(self, shown: bool) -> None:
         for field in (self._password, self._confirmation):
             field.input.password = not shown
+
+    def suggest(self, call: Callable[[], Passphrase]) -> None:
+        """Both fields get the passphrase ``call`` draws, in clear; it is judged as a
+        typed one is."""
+        self._service_screen.call_service(call, self._fill, self._refused, group="passphrase")
+
+    def _fill(self, passphrase: Passphrase) -> None:
+        self.show_passwords(True)
+        self._password.input.value = passphrase.text
+        self._confirmation.input.value = passphrase.text
 
     def problem(self) -> tuple[Field, str] | None:
         """What stops the pair from being used and the field it is about; None when
@@ -111,14 +126,18 @@ class PasswordPair(Vertical):
             self.query_one(StrengthMeter).strength = None
             return
         password = self.password
-        screen = self.screen
-        assert isinstance(screen, ServiceScreen)
-        screen.call_service(
+        self._service_screen.call_service(
             call,
             lambda assessment: self._assessed(password, assessment),
             self._refused,
             group="assess",
         )
+
+    @property
+    def _service_screen(self) -> ServiceScreen[Any]:
+        screen = self.screen
+        assert isinstance(screen, ServiceScreen)
+        return screen
 
     def assess_later(self) -> None:
         """The password, or what it must not contain, changed: judged again once typing pauses."""
