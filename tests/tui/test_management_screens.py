@@ -19,6 +19,7 @@ from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD, box_request
 from tui.wizard_driver import (
     field_reason,
     label_text,
+    notifications,
     screen_name,
     settle,
     sign_in,
@@ -79,6 +80,7 @@ async def test_the_holder_adds_and_removes_aliases_of_a_box(
 
         assert screen_name(app) == "BoxScreen"
         assert aliases_shown(app) == ["lea@famille-martin.fr"]
+        assert f"lea@famille-martin.fr now delivers into {lea}." in notifications(app)
         await pilot.click("#remove-alias")
         await settle(pilot)
         assert aliases_shown(app) == []
@@ -109,6 +111,7 @@ async def test_the_holder_gives_a_box_a_new_password_under_the_policy(
         await pilot.click("#change")
         await settle(pilot)
         assert screen_name(app) == "BoxScreen"
+        assert f"The password of {lea} is changed." in notifications(app)
     assert app_services.signin.sign_in(lea, OTHER_PASSWORD, "test").address == lea
     with pytest.raises(SignInFailed):
         app_services.signin.sign_in(lea, NEW_PASSWORD, "test")
@@ -145,6 +148,7 @@ async def test_the_holder_suspends_reactivates_and_deletes_a_box(
         await settle(pilot)
 
         assert screen_name(app) == "ManagementScreen"
+        assert notifications(app)[-1].startswith(f"{lea} is deleted; its mail is kept until ")
         assert box_kinds(app)[lea].startswith("deleted until ")
         assert "9 of 9" in label_text(app, "#remaining")
         assert f"deleted {lea}" in label_text(app, "#recent-activity")
@@ -179,6 +183,7 @@ async def test_a_secondary_user_sees_only_their_box_and_changes_its_password(
         await pilot.click("#change")
         await settle(pilot)
         assert screen_name(app) == "OwnBoxScreen"
+        assert "Your password is changed." in notifications(app)
     assert app_services.signin.sign_in(lea, OTHER_PASSWORD, "test").address == lea
 
 

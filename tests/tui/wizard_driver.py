@@ -16,6 +16,11 @@ from mailwizard.tui.key_order import KeysInOrderApp
 from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
 
 
+def notifications(app: App[Any]) -> list[str]:
+    """What the notifications shown since the start said."""
+    return [str(notification.message) for notification in app._notifications]
+
+
 async def settle(pilot: Pilot[None], delay: float = 0.0) -> None:
     """Lets timers fire and every worker finish, then lets the screen catch up."""
     if delay:

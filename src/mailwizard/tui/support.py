@@ -19,7 +19,7 @@ from mailwizard.domain.access import Origin
 from mailwizard.errors import MailwizardError, Refused
 from mailwizard.i18n import _
 from mailwizard.logs import log_unexpected_error
-from mailwizard.tui.widgets.field import Field
+from mailwizard.tui.widgets.field import CaptionedControl
 
 ResultT = TypeVar("ResultT")
 ScreenResultT = TypeVar("ScreenResultT")
@@ -163,24 +163,13 @@ class MailwizardModal(ServiceScreen[ScreenResultT | None], ModalScreen[ScreenRes
 
 
 def show_beside_field(screen: Screen[Any], error: MailwizardError) -> bool:
-    """Puts a refusal under the field it names; False when no such field is shown."""
-    # The civility's radio buttons come with pydantic's models, which the sign-in form,
-    # drawn first, does without: they are loaded when a refusal is first shown.
-    from mailwizard.tui.widgets.identity_fields import IdentityFields
-
+    """Puts a refusal under the field it names, whose control takes the focus; False
+    when no such field is shown."""
     field = error.field if isinstance(error, Refused) else None
-    if field is None:
-        return False
-    if field == "civility":
-        holders = screen.query(IdentityFields)
-        if holders:
-            holders.first().show_civility_error(error.message)
-            return True
-        return False
-    fields = screen.query(f"#{field}-field")
+    fields = screen.query(f"#{field}-field") if field is not None else None
     if not fields:
         return False
-    target = fields.first(Field)
+    target = fields.first(CaptionedControl)
     target.show_error(error.message)
-    target.input.focus()
+    target.control.focus()
     return True

@@ -15,7 +15,7 @@ from mailwizard.tui.widgets.field import Field
 
 
 class AddAliasScreen(BoxDialog[str]):
-    """Dismisses with the alias as written."""
+    """Says that the alias delivers into the box, and dismisses with it as written."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -49,4 +49,6 @@ class AddAliasScreen(BoxDialog[str]):
         )
 
     def _added(self, alias: str) -> None:
+        message = _("{alias} now delivers into {box}.").format(alias=alias, box=self.box)
+        self.notify(message, markup=False)
         self.dismiss(alias)

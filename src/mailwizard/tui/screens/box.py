@@ -154,8 +154,6 @@ class BoxScreen(MailwizardModal[None]):
     def action_add_alias(self) -> None:
         def added(alias: str | None) -> None:
             if alias is not None:
-                self.notify(_("{alias} now delivers into {box}.").format(
-                    alias=alias, box=self._box.address), markup=False)  # fmt: skip
                 self._reload()
 
         dialog = AddAliasScreen(self._management, self._holder, self._box.address)
@@ -185,17 +183,10 @@ class BoxScreen(MailwizardModal[None]):
         identity = Identity.model_construct(
             civility=box.civility, first_name=box.first_name, last_name=box.last_name
         )
-
-        def changed(done: bool | None) -> None:
-            if done:
-                self.notify(_("The password of {box} is changed.").format(box=box.address),
-                            markup=False)  # fmt: skip
-
         self.app.push_screen(
             NewPasswordScreen(
                 self._management, self._provisioning, self._holder, box.address, identity
-            ),
-            changed,
+            )
         )
 
     @on(Button.Pressed, "#suspend")
@@ -225,8 +216,6 @@ class BoxScreen(MailwizardModal[None]):
 
         def deleted(purge_after: datetime | None) -> None:
             if purge_after is not None:
-                self.notify(_("{box} is deleted; its mail is kept until {date}.").format(
-                    box=box, date=purge_after.strftime("%Y-%m-%d")), markup=False)  # fmt: skip
                 self.dismiss(None)
 
         dialog = DeleteBoxScreen(self._management, self._holder, box, self._keep_deleted_days)

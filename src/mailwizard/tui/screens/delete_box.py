@@ -21,7 +21,8 @@ from mailwizard.tui.widgets.field import Field
 
 
 class DeleteBoxScreen(BoxDialog[datetime]):
-    """Dismisses with the date of the purge once the box is deleted."""
+    """Says until when the mail is kept, and dismisses with that date, once the box is
+    deleted."""
 
     def __init__(
         self, management: ManagementService, holder: SignedIn, box: str, keep_days: int
@@ -73,6 +74,10 @@ class DeleteBoxScreen(BoxDialog[datetime]):
         self.call_service(delete, self._deleted, self._refused, group="delete")
 
     def _deleted(self, deletion: Deletion) -> None:
+        kept = _("{box} is deleted; its mail is kept until {date}.").format(
+            box=self.box, date=deletion.purge_after.strftime("%Y-%m-%d")
+        )
+        self.notify(kept, markup=False)
         self.dismiss(deletion.purge_after)
 
     def _refused(self, error: MailwizardError) -> None:

@@ -8,7 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Input, Label, RadioSet
+from textual.widgets import Button, Footer, Input, Label
 
 from mailwizard.domain.addresses import check_domain_name
 from mailwizard.domain.models import Civility, HouseholdOverview
@@ -110,8 +110,6 @@ class FirstRunScreen(MailwizardScreen[None]):
             identity = self._draft.identity()
         except MailwizardError as error:
             show_beside_field(self, error)
-            if identity_fields.civility is None:
-                self.query_one(RadioSet).focus()
             return
         domain, address = fields["domain"].value, fields["address"].value
         language = self.session.language

@@ -9,7 +9,7 @@ from textual.widgets import Button, Input, Label, RadioSet
 
 from mailwizard.domain.access import OriginKind
 from mailwizard.domain.models import Civility
-from mailwizard.errors import MailwizardError, Refused
+from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_, _
 from mailwizard.services.provisioning import ProvisioningService
 from mailwizard.tui.screens.alias_form import AddAliasScreen
@@ -78,8 +78,6 @@ class IdentityScreen(StepScreen):
 
         def added(alias: str | None) -> None:
             if alias is not None:
-                message = _("{alias} now delivers into {box}.")
-                self.notify(message.format(alias=alias, box=holder.address), markup=False)
                 self.dismiss(Backward())
 
         dialog = AddAliasScreen(context.management, holder, holder.address)
@@ -117,8 +115,6 @@ class IdentityScreen(StepScreen):
         except MailwizardError as error:
             if all(names_valid):
                 self.show_error(error)
-                if isinstance(error, Refused) and error.field == "civility":
-                    self.query_one("#civility").focus()
             else:
                 fields = zip(self.query(Field), names_valid, strict=True)
                 next(field for field, valid in fields if not valid).input.focus()

@@ -25,7 +25,7 @@ from mailwizard.tui.widgets.password_pair import PasswordPair
 
 
 class NewPasswordScreen(BoxDialog[bool]):
-    """Dismisses with True once the password is changed.
+    """Says so and dismisses with True once the password is changed.
 
     ``account`` changes its own password when ``box`` is its own address; otherwise the
     holder ``account`` resets the password of the secondary ``box``."""
@@ -128,6 +128,11 @@ class NewPasswordScreen(BoxDialog[bool]):
         self.call_service(change, self._changed, self._refused, group="change")
 
     def _changed(self, _replaced: PasswordReplaced) -> None:
+        if self._own:
+            self.notify(_("Your password is changed."), markup=False)
+        else:
+            message = _("The password of {box} is changed.").format(box=self.box)
+            self.notify(message, markup=False)
         self.dismiss(True)
 
     def _refused(self, error: MailwizardError) -> None:

@@ -55,16 +55,11 @@ class OwnBoxScreen(MailwizardScreen[None]):
 
     @on(Button.Pressed, "#new-password")
     def action_new_password(self) -> None:
-        def changed(done: bool | None) -> None:
-            if done:
-                self.notify(_("Your password is changed."), markup=False)
-
         account = self._account
         self.app.push_screen(
             NewPasswordScreen(
                 self._management, self._provisioning, account, account.address, account.identity
-            ),
-            changed,
+            )
         )
 
     @on(Button.Pressed, "#sign-out")

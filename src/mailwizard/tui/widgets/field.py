@@ -1,4 +1,5 @@
-"""A labelled input whose rule is the domain's, with its reason shown beneath it."""
+"""A labelled input whose rule is the domain's, with its reason shown beneath it; any
+other control can be captioned the same way."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.validation import ValidationResult, Validator
+from textual.widget import Widget
 from textual.widgets import Input, Label
 
 from mailwizard.errors import Refusal
@@ -28,32 +30,56 @@ class RuleValidator(Validator):
         return self.success() if refusal is None else self.failure(refusal.message, value)
 
 
-class Field(Vertical):
-    """Label and input on one line, the reason for a refusal on the next.
+class CaptionedControl(Vertical):
+    """A caption and a control on one line, the reason for a refusal on the next: a
+    refusal naming the field ``name`` is shown here (``show_beside_field``)."""
+
+    DEFAULT_CSS = """
+    CaptionedControl {
+        height: auto;
+    }
+    CaptionedControl > Horizontal {
+        height: auto;
+    }
+    CaptionedControl .field-caption {
+        width: 24;
+        padding: 0 1;
+    }
+    CaptionedControl .field-reason {
+        color: $error;
+        width: 1fr;
+        height: auto;
+        padding: 0 0 0 25;
+    }
+    """
+
+    def __init__(self, caption: str, control: Widget, *, name: str) -> None:
+        super().__init__(id=f"{name}-field")
+        self._caption = caption
+        self.control = control
+        self._error = ErrorLine(classes="field-reason")
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield Label(self._caption, classes="field-caption", markup=False)
+            yield self.control
+        yield self._error
+
+    def show_error(self, message: str | None) -> None:
+        self._error.show(message)
+        self.control.set_class(bool(message), "-invalid")
+
+
+class Field(CaptionedControl):
+    """A labelled input whose rule is the domain's.
 
     The reason appears when the field loses focus or is submitted, and goes away as
     soon as the text changes, so nobody is scolded while still typing."""
 
     DEFAULT_CSS = """
-    Field {
-        height: auto;
-    }
-    Field > Horizontal {
-        height: auto;
-    }
-    Field .field-caption {
-        width: 24;
-        padding: 0 1;
-    }
     Field Input {
         width: 1fr;
         background: $boost;
-    }
-    Field .field-reason {
-        color: $error;
-        width: 1fr;
-        height: auto;
-        padding: 0 0 0 25;
     }
     """
 
@@ -68,8 +94,6 @@ class Field(Vertical):
         max_length: int = 0,
         rule: Rule | None = None,
     ) -> None:
-        super().__init__(id=f"{name}-field")
-        self._caption = caption
         self._input = Input(
             value,
             placeholder=placeholder,
@@ -80,13 +104,7 @@ class Field(Vertical):
             validators=[RuleValidator(rule)] if rule else None,
             validate_on=["blur", "submitted"],
         )
-        self._error = ErrorLine(classes="field-reason")
-
-    def compose(self) -> ComposeResult:
-        with Horizontal():
-            yield Label(self._caption, classes="field-caption", markup=False)
-            yield self._input
-        yield self._error
+        super().__init__(caption, self._input, name=name)
 
     @property
     def input(self) -> Input:
@@ -95,10 +113,6 @@ class Field(Vertical):
     @property
     def value(self) -> str:
         return self._input.value
-
-    def show_error(self, message: str | None) -> None:
-        self._error.show(message)
-        self._input.set_class(bool(message), "-invalid")
 
     def check(self) -> bool:
         """Runs the rule now; shows the reason and returns False when it refuses."""

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Label, RadioButton
+from textual.containers import Vertical
+from textual.widgets import RadioButton
 
 from mailwizard.domain.models import Civility
 from mailwizard.domain.names import check_name
 from mailwizard.domain.wizard import IdentityDraft
 from mailwizard.i18n import N_, _
 from mailwizard.tui.widgets.choices import ChoiceSet
-from mailwizard.tui.widgets.error_line import ErrorLine
-from mailwizard.tui.widgets.field import Field
+from mailwizard.tui.widgets.field import CaptionedControl, Field
 
 CIVILITY_CAPTIONS = {
     Civility.MADAME: N_("Ms"),
@@ -28,13 +27,6 @@ class IdentityFields(Vertical):
     IdentityFields {
         height: auto;
     }
-    IdentityFields > Horizontal {
-        height: auto;
-    }
-    IdentityFields .field-caption {
-        width: 24;
-        padding: 0 1;
-    }
     IdentityFields RadioSet {
         layout: horizontal;
         width: 1fr;
@@ -46,11 +38,6 @@ class IdentityFields(Vertical):
         width: auto;
         margin-right: 2;
     }
-    IdentityFields .field-reason {
-        color: $error;
-        height: auto;
-        padding: 0 0 0 25;
-    }
     """
 
     def __init__(self, draft: IdentityDraft) -> None:
@@ -58,21 +45,19 @@ class IdentityFields(Vertical):
         self._draft = draft
 
     def compose(self) -> ComposeResult:
-        with Horizontal():
-            yield Label(_("Title"), classes="field-caption")
-            with ChoiceSet(id="civility", compact=True):
-                for civility, caption in CIVILITY_CAPTIONS.items():
-                    yield RadioButton(
-                        _(caption), value=self._draft.civility is civility, name=civility.value
-                    )
-        yield ErrorLine(id="civility-error", classes="field-reason")
+        choices = [
+            RadioButton(_(caption), value=self._draft.civility is civility, name=civility.value)
+            for civility, caption in CIVILITY_CAPTIONS.items()
+        ]
+        civilities = ChoiceSet(*choices, id="civility", compact=True)
+        yield CaptionedControl(_("Title"), civilities, name="civility")
         yield Field(_("Last name"), name="last_name", value=self._draft.last_name,
                     max_length=64, rule=check_name)  # fmt: skip
         yield Field(_("First name"), name="first_name", value=self._draft.first_name,
                     max_length=64, rule=check_name)  # fmt: skip
 
     def on_radio_set_changed(self, event: ChoiceSet.Changed) -> None:
-        self.show_civility_error(None)
+        self.query_one("#civility-field", CaptionedControl).show_error(None)
 
     @property
     def civility(self) -> Civility | None:
@@ -84,6 +69,3 @@ class IdentityFields(Vertical):
         draft.civility = self.civility
         draft.last_name = self.query_one("#last_name-field", Field).value
         draft.first_name = self.query_one("#first_name-field", Field).value
-
-    def show_civility_error(self, message: str | None) -> None:
-        self.query_one("#civility-error", ErrorLine).show(message)
