@@ -434,5 +434,9 @@ SMALL_SCENES = [
         "delete-box",
         "kiosk-countdown",
         "unexpected-error",
+        "password-activation",
+        "activation-code",
+        "box-awaiting",
+        "activate",
     }
 ]

@@ -31,7 +31,6 @@ class ActivationCodeScreen(MailwizardModal[None]):
             yield Label(_("Activation code for {address}").format(address=self._address),
                         classes="screen-title", markup=False)  # fmt: skip
             with Horizontal(id="activation-code-body"):
-                yield QrCode(f"{self._address}\n{issued.code}")
                 with Vertical(id="activation-code-side"):
                     yield Label(issued.code, id="activation-code")
                     yield Label(
@@ -49,6 +48,8 @@ class ActivationCodeScreen(MailwizardModal[None]):
                         classes="hint",
                         markup=False,
                     )
+                # Beside the words when there is room, below them when not.
+                yield QrCode(f"{self._address}\n{issued.code}")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Done"), id="close", variant="primary", compact=True)
 

@@ -30,8 +30,7 @@ class EnrolmentScreen(MailwizardScreen[bool]):
         self._enrolment = enrolment
 
     def compose(self) -> ComposeResult:
-        with Horizontal():
-            yield QrCode(self._enrolment.uri)
+        with Horizontal(id="enrolment-body"):
             with Vertical(id="enrolment-side"):
                 yield Label(_("Strong identification"), classes="screen-title")
                 yield Label(
@@ -47,6 +46,8 @@ class EnrolmentScreen(MailwizardScreen[bool]):
                 with Horizontal(classes="enrolment-buttons"):
                     yield Button(_("Back"), id="cancel", compact=True)
                     yield Button(_("Turn on"), id="confirm", variant="primary", compact=True)
+            # Beside the words when there is room (docked left), below them when not.
+            yield QrCode(self._enrolment.uri)
         yield Footer()
 
     def on_mount(self) -> None:

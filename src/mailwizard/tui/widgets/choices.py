@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.widget import Widget
 from textual.widgets import Checkbox, RadioSet
 
 
@@ -16,6 +18,11 @@ class TickBox(Checkbox, inherit_bindings=False):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle_button", "Toggle", show=False),
     ]
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        # Textual's checkbox is always one line high: where a stylesheet lets its label
+        # wrap (a narrow terminal), it gets the lines the label needs.
+        return Widget.get_content_height(self, container, viewport, width)
 
 
 class ChoiceSet(RadioSet, inherit_bindings=False):

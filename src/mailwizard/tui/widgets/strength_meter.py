@@ -62,12 +62,15 @@ class StrengthMeter(Widget):
         caption = Text(_("Strength"))
         caption.truncate(CAPTION_CELLS, pad=True)
         strength = self.strength or 0
-        filled = BAR_CELLS * strength // STRENGTH_MAX
         word = "" if self.strength is None else _(STRENGTH_WORDS[self.strength])
+        # In a narrow terminal the bar gives up cells so that the word is read whole.
+        room = self.size.width - CAPTION_CELLS - len(word) - 2
+        bar_cells = max(STRENGTH_MAX, min(BAR_CELLS, room))
+        filled = bar_cells * strength // STRENGTH_MAX
         return Text.assemble(
             caption,
             (BAR_CELL * filled, self._part_style(level_of(strength))),
-            (BAR_CELL * (BAR_CELLS - filled), self._part_style("track")),
+            (BAR_CELL * (bar_cells - filled), self._part_style("track")),
             "  ",
             word,
         )
