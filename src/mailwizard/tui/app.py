@@ -414,14 +414,10 @@ def build_app(
 
     ``origin`` defaults to what the environment says (``SSH_CONNECTION``); a kiosk
     measures idle time with ``kiosk_clock``."""
+    startup = StartupSettings.of(settings)
     if services is None:
-        from mailwizard.bootstrap import bootstrap
-
-        def open_services() -> Services:
-            return bootstrap(settings, create_directory=True)
-
-        return wizard_app(StartupSettings.of(settings), open_services, origin, kiosk_clock)
-    return wizard_app(StartupSettings.of(settings), lambda: services, origin, kiosk_clock)
+        return command_line_app(startup, lambda: settings, origin, kiosk_clock)
+    return wizard_app(startup, lambda: services, origin, kiosk_clock)
 
 
 def wizard_app(
@@ -437,7 +433,10 @@ def wizard_app(
 
 
 def command_line_app(
-    startup: StartupSettings, load_settings: Callable[[], Settings]
+    startup: StartupSettings,
+    load_settings: Callable[[], Settings],
+    origin: Origin | None = None,
+    kiosk_clock: Clock = time.monotonic,
 ) -> MailwizardApp:
     """The wizard ``mailwizard`` opens: on screen at once, the full settings loaded
     behind it."""
@@ -447,4 +446,4 @@ def command_line_app(
 
         return bootstrap(load_settings(), create_directory=True)
 
-    return wizard_app(startup, open_services)
+    return wizard_app(startup, open_services, origin, kiosk_clock)

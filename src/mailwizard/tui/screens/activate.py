@@ -20,8 +20,7 @@ from mailwizard.tui.messages import SignedIn
 from mailwizard.tui.support import MailwizardScreen, show_beside_field
 from mailwizard.tui.widgets.error_line import ErrorLine
 from mailwizard.tui.widgets.field import Field
-from mailwizard.tui.widgets.passphrase import SUGGEST_BINDING
-from mailwizard.tui.widgets.password_pair import PasswordPair
+from mailwizard.tui.widgets.password_pair import SUGGEST_BINDING, PasswordPair
 
 
 class ActivateScreen(MailwizardScreen[None]):

@@ -21,7 +21,7 @@ from mailwizard.services.provisioning import ProvisioningService
 from mailwizard.tui.messages import HouseholdFounded
 from mailwizard.tui.support import MailwizardScreen, show_beside_field
 from mailwizard.tui.widgets.error_line import ErrorLine
-from mailwizard.tui.widgets.field import Field
+from mailwizard.tui.widgets.field import Field, all_accepted
 from mailwizard.tui.widgets.identity_fields import IdentityFields
 from mailwizard.tui.widgets.password_pair import PasswordPair
 
@@ -93,13 +93,9 @@ class FirstRunScreen(MailwizardScreen[None]):
         bar = self.query_one(".button-bar")
         if bar.loading:
             return
-        identity_fields = self.query_one(IdentityFields)
-        identity_fields.fill(self._draft)
+        self.query_one(IdentityFields).fill(self._draft)
         fields = {f.input.id: f for f in self.query(Field)}
-        checked = [fields[name] for name in ("domain", "last_name", "first_name")]
-        refused = [field for field in checked if not field.check()]
-        if refused:
-            refused[0].input.focus()
+        if not all_accepted(fields[name] for name in ("domain", "last_name", "first_name")):
             return
         password = fields["password"].value
         if refusal := check_confirmation(password, fields["confirmation"].value):

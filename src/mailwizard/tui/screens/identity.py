@@ -17,7 +17,7 @@ from mailwizard.tui.screens.leave_wizard import LeaveWizardScreen
 from mailwizard.tui.screens.step import StepScreen
 from mailwizard.tui.steps import Backward, Forward, Step
 from mailwizard.tui.widgets.error_line import ErrorLine
-from mailwizard.tui.widgets.field import Field
+from mailwizard.tui.widgets.field import Field, all_accepted
 from mailwizard.tui.widgets.identity_fields import IdentityFields
 
 
@@ -109,15 +109,12 @@ class IdentityScreen(StepScreen):
 
     def proceed(self) -> None:
         self.keep_answers()
-        names_valid = [f.check() for f in self.query(Field)]
+        names_valid = all_accepted(self.query(Field))
         try:
             self.state.identity.identity()
         except MailwizardError as error:
-            if all(names_valid):
+            if names_valid:
                 self.show_error(error)
-            else:
-                fields = zip(self.query(Field), names_valid, strict=True)
-                next(field for field, valid in fields if not valid).input.focus()
             return
         if self._advised and not self._separate_box_chosen:
             self.query_one("#same-person-why", ErrorLine).show(

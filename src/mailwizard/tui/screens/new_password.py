@@ -20,8 +20,7 @@ from mailwizard.services.signin import SignedIn
 from mailwizard.tui.screens.box_dialog import BoxDialog
 from mailwizard.tui.widgets.error_line import ErrorLine
 from mailwizard.tui.widgets.field import Field
-from mailwizard.tui.widgets.passphrase import SUGGEST_BINDING, suggest_button
-from mailwizard.tui.widgets.password_pair import PasswordPair
+from mailwizard.tui.widgets.password_pair import SUGGEST_BINDING, PasswordPair, suggest_button
 
 
 class NewPasswordScreen(BoxDialog[bool]):

@@ -18,8 +18,7 @@ from mailwizard.tui.screens.step import StepScreen
 from mailwizard.tui.steps import Forward, Step
 from mailwizard.tui.widgets.choices import TickBox
 from mailwizard.tui.widgets.error_line import ErrorLine
-from mailwizard.tui.widgets.passphrase import SUGGEST_BINDING, suggest_button
-from mailwizard.tui.widgets.password_pair import PasswordPair
+from mailwizard.tui.widgets.password_pair import SUGGEST_BINDING, PasswordPair, suggest_button
 
 TERMS_NOT_ACCEPTED = N_("Accept the terms of use first.")
 

@@ -3,7 +3,7 @@ other control can be captioned the same way."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from textual import on
 from textual.app import ComposeResult
@@ -132,3 +132,12 @@ class Field(CaptionedControl):
     @on(Input.Changed)
     def _forgive(self) -> None:
         self.show_error(None)
+
+
+def all_accepted(fields: Iterable[Field]) -> bool:
+    """Runs the rule of every field, each showing its reason; the first refused takes the
+    focus."""
+    refused = [field for field in fields if not field.check()]
+    if refused:
+        refused[0].input.focus()
+    return not refused

@@ -1,21 +1,26 @@
 """A password typed twice, with its strength: step 5, the new-password dialogs, the
-activation and the first run ask for one the same way."""
+activation and the first run ask for one the same way.
+
+Where a password is chosen, "Suggest a passphrase" (a key, and a button where there is
+room) fills both fields with a fresh passphrase, shown in clear so that it can be
+written down or read aloud."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Input
+from textual.widgets import Button, Input
 
 from mailwizard.domain.passwords import PasswordAssessment, check_confirmation
 from mailwizard.errors import MailwizardError
-from mailwizard.i18n import _
+from mailwizard.i18n import N_, _
 from mailwizard.services.passphrases import Passphrase
 from mailwizard.tui.support import ServiceScreen
 from mailwizard.tui.widgets.field import Field
@@ -24,6 +29,13 @@ from mailwizard.tui.widgets.strength_meter import StrengthMeter
 AssessmentOf = Callable[[str], Callable[[], PasswordAssessment] | None]
 """Given the password, the blocking call that judges it as the commit will, or None
 while the rest of the form does not allow judging it yet."""
+
+SUGGEST_BINDING: Final = Binding("ctrl+g", "suggest_passphrase", N_("Suggest a passphrase"))
+
+
+def suggest_button() -> Button:
+    """Short, to fit a dialog's row at 60 columns; the footer names the key in full."""
+    return Button(_("Passphrase"), id="suggest-passphrase", compact=True)
 
 
 class PasswordPair(Vertical):
