@@ -128,9 +128,6 @@ CROSSINGS_ALLOWED = {
     # screen, the command line for each command.
     "tui/app.py": ("mailwizard.bootstrap",),
     "cli/state.py": ("mailwizard.bootstrap",),
-    # The commands that take every service of the command line's composition.
-    "cli/management.py": ("mailwizard.bootstrap.Services",),
-    "cli/totp.py": ("mailwizard.bootstrap.Services",),
     # A passphrase needs no directory: the word lists, wired as the root wires them.
     "cli/passphrase.py": ("mailwizard.bootstrap.passphrases",),
     # Operators' tasks beside the household's use cases, on the adapters directly:

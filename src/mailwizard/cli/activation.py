@@ -73,7 +73,7 @@ def activate(state: CliState, address: str) -> None:
 def activation_code(state: CliState, owner: str, address: str) -> None:
     """Give ADDRESS, a box awaiting its activation, a new code; the old one stops working."""
     services = state.services()
-    holder = sign_in_holder(services, owner)
+    holder = sign_in_holder(services.signin, owner)
     show_code(services.activation.reissue(holder, address, cli_origin()))
 
 

@@ -12,7 +12,6 @@ import sys
 
 import click
 
-from mailwizard.bootstrap import Services
 from mailwizard.cli.accounts import accounts, utc_timestamp
 from mailwizard.cli.secrets import read_password
 from mailwizard.cli.state import CliState, cli_origin, pass_state, warn_if_waiting
@@ -20,14 +19,14 @@ from mailwizard.domain.audit import shown_line
 from mailwizard.domain.models import AuditEntry
 from mailwizard.errors import UsageProblem
 from mailwizard.i18n import N_, _
-from mailwizard.services.signin import SignedIn
+from mailwizard.services.signin import SignedIn, SignInService
 
 OWNER = click.option("--owner", required=True, help="The holder's primary address.")
 
 
-def sign_in_holder(services: Services, owner: str) -> SignedIn:
+def sign_in_holder(signin: SignInService, owner: str) -> SignedIn:
     password = read_password("MAILWIZARD_OWNER_PASSWORD", _("Password of the holder:"))
-    return services.signin.sign_in(owner, password, cli_origin())
+    return signin.sign_in(owner, password, cli_origin())
 
 
 def _new_password() -> str:
@@ -47,7 +46,7 @@ def alias() -> None:
 def add_alias(state: CliState, owner: str, box: str, address: str) -> None:
     """Give BOX one more address; print it as written."""
     services = state.services()
-    holder = sign_in_holder(services, owner)
+    holder = sign_in_holder(services.signin, owner)
     click.echo(services.management.add_alias(holder, box, address, cli_origin()))
 
 
@@ -58,7 +57,7 @@ def add_alias(state: CliState, owner: str, box: str, address: str) -> None:
 def remove_alias(state: CliState, owner: str, address: str) -> None:
     """Remove an alias; the address is free again at once."""
     services = state.services()
-    holder = sign_in_holder(services, owner)
+    holder = sign_in_holder(services.signin, owner)
     removed = services.management.remove_alias(holder, address, cli_origin())
     click.echo(_("{alias} is removed.").format(alias=removed))
 
@@ -96,7 +95,7 @@ def list_aliases(state: CliState, owner: str, as_json: bool) -> None:
 def delete_account(state: CliState, owner: str, confirmation: str | None, address: str) -> None:
     """Delete a secondary box: closed at once, its mail kept until the purge."""
     services = state.services()
-    holder = sign_in_holder(services, owner)
+    holder = sign_in_holder(services.signin, owner)
     if confirmation is None:
         if not sys.stdin.isatty():
             raise UsageProblem(N_("Give the address again with --confirm to delete the box."))
@@ -133,7 +132,7 @@ def change_password(state: CliState, owner: str | None, address: str) -> None:
     MAILWIZARD_OWNER_PASSWORD."""
     services = state.services()
     if owner is not None:
-        holder = sign_in_holder(services, owner)
+        holder = sign_in_holder(services.signin, owner)
         password = _new_password()
         replaced = services.management.reset_password(
             holder, address, password, password, cli_origin()
@@ -157,7 +156,7 @@ def change_password(state: CliState, owner: str | None, address: str) -> None:
 def suspend_account(state: CliState, owner: str, address: str) -> None:
     """Stop a secondary box from signing in; its mail still arrives."""
     services = state.services()
-    holder = sign_in_holder(services, owner)
+    holder = sign_in_holder(services.signin, owner)
     suspended = services.management.set_active(holder, address, False, cli_origin())
     click.echo(
         _("{address} is suspended: its mail still arrives, but it cannot sign in.").format(
@@ -173,7 +172,7 @@ def suspend_account(state: CliState, owner: str, address: str) -> None:
 def resume_account(state: CliState, owner: str, address: str) -> None:
     """Let a suspended box sign in again."""
     services = state.services()
-    holder = sign_in_holder(services, owner)
+    holder = sign_in_holder(services.signin, owner)
     resumed = services.management.set_active(holder, address, True, cli_origin())
     click.echo(_("{address} can sign in again.").format(address=resumed))
 

@@ -7,13 +7,12 @@ import sys
 
 import click
 
-from mailwizard.bootstrap import Services
 from mailwizard.cli.secrets import read_password
 from mailwizard.cli.state import CliState, cli_origin, pass_state
 from mailwizard.domain.access import origin_of
 from mailwizard.errors import UsageProblem
 from mailwizard.i18n import N_, _
-from mailwizard.services.signin import SignedIn
+from mailwizard.services.signin import SignedIn, SignInService
 
 
 def _code(prompt: str) -> str:
@@ -26,9 +25,9 @@ def _code(prompt: str) -> str:
     return answer
 
 
-def _signed_in(services: Services, owner: str) -> tuple[SignedIn, str]:
+def _signed_in(signin: SignInService, owner: str) -> tuple[SignedIn, str]:
     password = read_password("MAILWIZARD_OWNER_PASSWORD", _("Password of the holder:"))
-    return services.signin.sign_in(owner, password, cli_origin()), password
+    return signin.sign_in(owner, password, cli_origin()), password
 
 
 @click.group()
@@ -44,7 +43,7 @@ def enrol(state: CliState, owner: str) -> None:
     import segno
 
     services = state.services()
-    holder, _password = _signed_in(services, owner)
+    holder, _password = _signed_in(services.signin, owner)
     enrolment = services.access.start_enrolment(holder, origin_of(os.environ, kiosk=False))
     segno.make(enrolment.uri, error="m").terminal(compact=True)
     click.echo(_("Or type this key into the app: {secret}").format(secret=enrolment.secret))
@@ -59,7 +58,7 @@ def enrol(state: CliState, owner: str) -> None:
 def disable(state: CliState, owner: str) -> None:
     """Turn strong identification off (the password and a code are needed)."""
     services = state.services()
-    holder, password = _signed_in(services, owner)
+    holder, password = _signed_in(services.signin, owner)
     services.access.disable(holder, password, _code(_("Code from the app:")), cli_origin())
     click.echo(_("Strong identification is off for {address}.").format(address=holder.address))
 
