@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from cli_harness import Cli
 from mailwizard.bootstrap import Services
-from mailwizard.cli.serve import browser_address, session_environment
+from mailwizard.cli.serve import session_environment
+from mailwizard.cli.web_sessions import browser_address
 from martin_household import HOLDER, HOLDER_PASSWORD
 from real_terminal import wait_until
 from web_kiosk import (

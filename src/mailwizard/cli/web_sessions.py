@@ -12,6 +12,7 @@ command. Loaded only by ``mailwizard serve``.
 
 from __future__ import annotations
 
+import ipaddress
 import shlex
 from collections.abc import Sequence
 from contextvars import ContextVar
@@ -21,11 +22,55 @@ import click
 from aiohttp import web
 from textual_serve.server import Server
 
-from mailwizard.cli.serve import FORWARDING_HEADERS, browser_address
-from mailwizard.domain.access import WEB_CLIENT_VARIABLE
+from mailwizard.domain.access import WEB_CLIENT_VARIABLE, ip_address_of
 from mailwizard.i18n import _
 
 _browser: ContextVar[str | None] = ContextVar("browser", default=None)
+
+FORWARDING_HEADERS = ("X-Forwarded-For", "Forwarded", "X-Real-IP")
+"""Headers by which a proxy says for whom it speaks; only X-Forwarded-For is read, and
+only from a proxy listed in ``trusted_proxies``."""
+
+
+def _in_any(address: str, networks: Sequence[str]) -> bool:
+    ip = ipaddress.ip_address(address.partition("%")[0])
+    return any(ip in ipaddress.ip_network(network, strict=False) for network in networks)
+
+
+def browser_address(
+    peer: str | None,
+    forwarded_for: Sequence[str],
+    trusted_proxies: Sequence[str],
+    *,
+    forwarding: bool | None = None,
+) -> str | None:
+    """The browser's address, or None when it cannot be known.
+
+    ``peer`` is the other end of the connection; ``forwarded_for`` the values of every
+    X-Forwarded-For header, in order; ``forwarding``, whether the request carries any
+    header by which a proxy names a client (by default: whether ``forwarded_for`` does).
+    A peer that is not a listed proxy is the browser, unless it forwards for someone,
+    which makes it an unlisted proxy whose client is unknown. From a listed proxy, the
+    last address of the chain that is not a listed proxy is the browser (a client may
+    write anything before what the proxies append); a listed proxy that names no one,
+    or a chain with anything but addresses, leaves it unknown."""
+    address = None if peer is None else ip_address_of(peer)
+    if address is None:
+        return None
+    if forwarding is None:
+        forwarding = bool(forwarded_for)
+    if not _in_any(address, trusted_proxies):
+        return None if forwarding else address
+    chain = [hop.strip() for header in forwarded_for for hop in header.split(",")]
+    if not chain:
+        return None
+    for hop in reversed(chain):
+        hop_address = ip_address_of(hop)
+        if hop_address is None:
+            return None
+        if not _in_any(hop_address, trusted_proxies):
+            return hop_address
+    return ip_address_of(chain[0])
 
 
 class WebSessions(Server):
