@@ -9,6 +9,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from mailwizard.domain.models import Civility, Identity, MailboxRequest, validated
+from mailwizard.errors import Refused
 
 
 class IdentityDraft(BaseModel):
@@ -28,6 +29,16 @@ class IdentityDraft(BaseModel):
             first_name=self.first_name,
             last_name=self.last_name,
         )
+
+    def identity_from_names(self) -> Identity | None:
+        """The identity the names make, whatever the civility (no civility chosen yet
+        counts as neutral); None while a name is not valid. Enough for what depends on
+        the names alone: the advice to make an alias, what a password must not hold."""
+        named = self.model_copy(update={"civility": self.civility or Civility.NEUTRAL})
+        try:
+            return named.identity()
+        except Refused:
+            return None
 
 
 class AddressDraft(BaseModel):

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Input, Label
 
 from mailwizard.domain.addresses import check_domain_name
-from mailwizard.domain.models import Civility, HouseholdOverview
+from mailwizard.domain.models import HouseholdOverview
 from mailwizard.domain.passwords import PasswordAssessment, check_confirmation
 from mailwizard.domain.wizard import IdentityDraft
 from mailwizard.errors import MailwizardError
@@ -66,12 +66,8 @@ class FirstRunScreen(MailwizardScreen[None]):
     def _assessment_of(self, password: str) -> Callable[[], PasswordAssessment] | None:
         """Judged with the names and address as typed; not before the names are valid."""
         self.query_one(IdentityFields).fill(self._draft)
-        names = self._draft.model_copy(
-            update={"civility": self._draft.civility or Civility.NEUTRAL}
-        )
-        try:
-            identity = names.identity()
-        except MailwizardError:
+        identity = self._draft.identity_from_names()
+        if identity is None:
             return None
         address = self.query_one("#address", Input).value
         provisioning = self._provisioning

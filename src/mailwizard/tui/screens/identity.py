@@ -8,7 +8,6 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, RadioSet
 
 from mailwizard.domain.access import OriginKind
-from mailwizard.domain.models import Civility
 from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_, _
 from mailwizard.services.provisioning import ProvisioningService
@@ -48,15 +47,10 @@ class IdentityScreen(StepScreen):
     def _update_advice(self) -> None:
         self.keep_answers()
         # The advice depends on the names only: it may show before a civility is chosen.
-        names = self.state.identity.model_copy(
-            update={"civility": self.state.identity.civility or Civility.NEUTRAL}
+        identity, holder = self.state.identity.identity_from_names(), self.context.holder
+        advice = (
+            None if identity is None else ProvisioningService.same_person_advice(holder, identity)
         )
-        try:
-            identity = names.identity()
-        except MailwizardError:
-            advice = None
-        else:
-            advice = ProvisioningService.same_person_advice(self.context.holder, identity)
         self._advised = advice is not None
         if not self._advised:
             self._separate_box_chosen = False
