@@ -6,16 +6,17 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import Connection, create_engine, inspect, text
 
 from mailwizard import i18n
 from mailwizard.cli.main import run
-from martin_household import HOLDER
+from martin_household import CREATE_ENV, HOLDER, OWNER_ENV
 
 
 @dataclass(frozen=True)
@@ -25,14 +26,24 @@ class Outcome:
     stderr: str
 
 
-def query(url: str, sql: str) -> list[tuple[object, ...]]:
-    """The rows of ``sql`` in the directory at ``url``, read directly."""
+@contextmanager
+def directory_connection(url: str) -> Iterator[Connection]:
+    """A connection of the test's own to the directory at ``url``, behind the program's
+    back: its transaction is committed when the block ends."""
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
     try:
-        with engine.connect() as connection:
-            return [tuple(row) for row in connection.execute(text(sql))]
+        with engine.begin() as connection:
+            yield connection
     finally:
         engine.dispose()
+
+
+def query(url: str, sql: str, **parameters: object) -> list[tuple[object, ...]]:
+    """The rows of ``sql`` (none for a statement that changes rows) in the directory at
+    ``url``, read or written directly."""
+    with directory_connection(url) as connection:
+        result = connection.execute(text(sql), parameters)
+        return [tuple(row) for row in result] if result.returns_rows else []
 
 
 class Cli:
@@ -54,6 +65,30 @@ class Cli:
                 i18n.set_language(language)
         captured = self._capsys.readouterr()
         return Outcome(exit_code, captured.out, captured.err)
+
+    def create(
+        self, answers_dir: Path, *, env: Mapping[str, str] = CREATE_ENV, **answers: object
+    ) -> Outcome:
+        """``mailwizard create`` with the answers of ``write_answers``: Léa's box unless
+        ``answers`` say otherwise."""
+        path = write_answers(answers_dir / "answers.toml", **answers)
+        return self("create", "--answers", str(path), env=env)
+
+    def new_box(
+        self, answers_dir: Path, *, env: Mapping[str, str] = CREATE_ENV, **answers: object
+    ) -> str:
+        """The address of the box ``create`` made, once it did."""
+        created = self.create(answers_dir, env=env, **answers)
+        assert created.exit_code == 0, created.stderr
+        return created.stdout.strip()
+
+    def box_awaiting_activation(self, answers_dir: Path) -> tuple[str, str]:
+        """Léa's box, created for her to choose its password: its address and the
+        activation code printed."""
+        created = self.create(answers_dir, env=OWNER_ENV, activation=True)
+        assert created.exit_code == 0, created.stderr
+        address, line = created.stdout.splitlines()
+        return address, line.removeprefix("activation code: ")
 
     @staticmethod
     def process(*args: str, env: Mapping[str, str] | None = None, timeout: float = 60) -> Outcome:
@@ -84,9 +119,25 @@ def at_the_same_instant(count: int, *args: str, env: Mapping[str, str]) -> list[
     return [Outcome(o["exit_code"], "", o["stderr"]) for o in json.loads(completed.stdout)]
 
 
+def household_listing(cli: Cli) -> dict[str, object]:
+    """``accounts list --json`` of the Martins' household."""
+    outcome = cli("accounts", "list", "--owner", HOLDER, "--json")
+    assert outcome.exit_code == 0, outcome.stderr
+    listing: dict[str, object] = json.loads(outcome.stdout)
+    return listing
+
+
 def write_answers(path: Path, **answers: object) -> Path:
-    """An answers file for ``mailwizard create``, owner and terms filled in by default."""
-    values: dict[str, object] = {"owner": HOLDER, "civility": "mme", "accept_terms": True}
+    """An answers file for ``mailwizard create``: unless ``answers`` say otherwise, the
+    holder asks for a box for Ms Léa Martin at the address proposed first, terms accepted."""
+    values: dict[str, object] = {
+        "owner": HOLDER,
+        "civility": "mme",
+        "first_name": "Léa",
+        "last_name": "Martin",
+        "address": "suggest",
+        "accept_terms": True,
+    }
     values.update(answers)
     lines = []
     for key, value in values.items():
@@ -101,16 +152,12 @@ def write_answers(path: Path, **answers: object) -> Path:
 
 def dump_directory(url: str) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every table, to show that a refused command wrote nothing."""
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    try:
-        with engine.connect() as connection:
-            tables = sorted(inspect(connection).get_table_names())
-            return {
-                table: sorted(
-                    (tuple(row) for row in connection.execute(text(f'SELECT * FROM "{table}"'))),
-                    key=repr,
-                )
-                for table in tables
-            }
-    finally:
-        engine.dispose()
+    with directory_connection(url) as connection:
+        tables = sorted(inspect(connection).get_table_names())
+        return {
+            table: sorted(
+                (tuple(row) for row in connection.execute(text(f'SELECT * FROM "{table}"'))),
+                key=repr,
+            )
+            for table in tables
+        }

@@ -10,7 +10,13 @@ HOLDER_PASSWORD = "Vélo-rouge-sur-la-plage-42"
 NEW_PASSWORD = "Un-chat-bleu-dans-le-jardin"
 DOMAIN = "famille-martin.fr"
 
-CREATE_ENV = {"MAILWIZARD_OWNER_PASSWORD": HOLDER_PASSWORD, "MAILWIZARD_NEW_PASSWORD": NEW_PASSWORD}
+OWNER_ENV = {"MAILWIZARD_OWNER_PASSWORD": HOLDER_PASSWORD}
+CREATE_ENV = {**OWNER_ENV, "MAILWIZARD_NEW_PASSWORD": NEW_PASSWORD}
+
+
+def activation_env(code: str) -> dict[str, str]:
+    """What ``mailwizard activate`` reads: the code, and the password Léa chooses."""
+    return {"MAILWIZARD_ACTIVATION_CODE": code, "MAILWIZARD_NEW_PASSWORD": NEW_PASSWORD}
 
 
 def box_request(

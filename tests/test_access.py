@@ -12,7 +12,8 @@ import pyotp
 import pytest
 from sqlalchemy import create_engine, text
 
-from cli_harness import Cli, write_answers
+from both_engines import on_both_engines  # noqa: F401 - every test here runs on both engines
+from cli_harness import Cli
 from hand_clock import HandClock
 from mailwizard.bootstrap import Services, bootstrap
 from mailwizard.clock import utc_now
@@ -28,12 +29,6 @@ FAR_AWAY = "203.0.113.5"
 AT_HOME = "192.168.1.20"
 
 CONSOLE = Origin(OriginKind.CONSOLE)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def directory_engine(request: pytest.FixtureRequest) -> str:
-    """Every test of this module runs on both engines."""
-    return str(request.param)
 
 
 def enrol(services: Services, holder: SignedIn, clock: HandClock) -> pyotp.TOTP:
@@ -150,24 +145,21 @@ def test_the_command_line_asks_for_the_code_over_ssh_from_afar(
     answers_dir: Path,
     directory_url: str,
 ) -> None:
-    path = write_answers(answers_dir / "lea.toml", first_name="Léa", last_name="Martin",
-                         address="suggest")  # fmt: skip
     afar = {**CREATE_ENV, "SSH_CONNECTION": f"{FAR_AWAY} 51000 10.0.0.2 22"}
-    refused = cli("create", "--answers", str(path), env=afar)
+    refused = cli.create(answers_dir, env=afar)
     assert refused.exit_code == 1
     assert "home network" in refused.stderr
     home = {**CREATE_ENV, "SSH_CONNECTION": f"{AT_HOME} 51000 192.168.1.2 22"}
-    from_home = cli("create", "--answers", str(path), env=home)
+    from_home = cli.create(answers_dir, env=home)
     assert from_home.exit_code == 0, from_home.stderr
     assert f"command line, ssh {AT_HOME}" in audit_origins(directory_url)
 
     # The command line runs on the real clock: enrol with the code of the step before.
     clock.now = utc_now() - timedelta(seconds=30)
     app = enrol(services, holder, clock)
-    path = write_answers(answers_dir / "hugo.toml", first_name="Hugo", last_name="Martin",
-                         address="suggest")  # fmt: skip
-    with_code = cli("create", "--answers", str(path),
-                    env={**afar, "MAILWIZARD_TOTP_CODE": app.now()})  # fmt: skip
+    with_code = cli.create(
+        answers_dir, env={**afar, "MAILWIZARD_TOTP_CODE": app.now()}, first_name="Hugo"
+    )
     assert with_code.exit_code == 0, with_code.stderr
 
 
@@ -180,10 +172,8 @@ def test_enrolling_from_the_command_line_shows_the_key_and_refuses_a_wrong_first
     assert outcome.exit_code == 1
     assert "Or type this key into the app:" in outcome.stdout
     assert "not right" in outcome.stderr
-    path = write_answers(answers_dir / "lea.toml", first_name="Léa", last_name="Martin",
-                         address="suggest")  # fmt: skip
     afar = {**CREATE_ENV, "SSH_CONNECTION": f"{FAR_AWAY} 51000 10.0.0.2 22"}
-    still_not_enrolled = cli("create", "--answers", str(path), env=afar)
+    still_not_enrolled = cli.create(answers_dir, env=afar)
     assert "set up strong identification" in still_not_enrolled.stderr
     from_afar = cli("totp", "enrol", "--owner", HOLDER, env={**afar, "MAILWIZARD_TOTP_CODE": "1"})
     assert from_afar.exit_code == 1
@@ -219,10 +209,7 @@ def test_no_password_totp_secret_or_device_token_reaches_a_log_or_a_message(
         with pytest.raises(MailwizardError) as refused:
             attempt()
         messages.append(str(refused.value))
-    path = write_answers(answers_dir / "lea.toml", first_name="Léa", last_name="Martin",
-                         address="suggest")  # fmt: skip
-    outcome = cli("create", "--answers", str(path),
-                  env={**CREATE_ENV, "MAILWIZARD_NEW_PASSWORD": "password1234"})  # fmt: skip
+    outcome = cli.create(answers_dir, env={**CREATE_ENV, "MAILWIZARD_NEW_PASSWORD": "password1234"})
     logs = Path(isolated_environment["XDG_STATE_HOME"]).rglob("*.log")
     written = (
         caplog.text

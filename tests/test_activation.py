@@ -11,23 +11,23 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cli_harness import Cli, at_the_same_instant, query, write_answers
+from both_engines import on_both_engines  # noqa: F401 - every test here runs on both engines
+from cli_harness import Cli, at_the_same_instant, query
 from hand_clock import HandClock
 from mailwizard.bootstrap import Services
 from mailwizard.domain.activation import CODE_ALPHABET, CODE_BITS, new_code, typed_code
 from mailwizard.errors import Refusal, Refused, SignInFailed
 from mailwizard.services.signin import SignedIn
-from martin_household import CREATE_ENV, HOLDER, HOLDER_PASSWORD, NEW_PASSWORD, awaiting_request
+from martin_household import (
+    HOLDER,
+    NEW_PASSWORD,
+    OWNER_ENV,
+    activation_env,
+    awaiting_request,
+)
 
 LEA = "lea.martin@famille-martin.fr"
 CODE_SHAPE = re.compile(r"[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}")
-OWNER_ENV = {"MAILWIZARD_OWNER_PASSWORD": HOLDER_PASSWORD}
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def directory_engine(request: pytest.FixtureRequest) -> str:
-    """Every test of this module runs on both engines."""
-    return str(request.param)
 
 
 def awaiting_box(services: Services, holder: SignedIn) -> str:
@@ -195,9 +195,7 @@ def test_hostile_codes_and_addresses_are_refused_cleanly_and_change_nothing(
 def test_create_prints_the_address_then_the_code_and_activate_opens_the_box(
     household: str, cli: Cli, answers_dir: Path, directory_url: str
 ) -> None:
-    path = write_answers(answers_dir / "lea.toml", first_name="Léa", last_name="Martin",
-                         address="suggest", activation=True)  # fmt: skip
-    created = cli("create", "--answers", str(path), env=OWNER_ENV)
+    created = cli.create(answers_dir, env=OWNER_ENV, activation=True)
     assert created.exit_code == 0, created.stderr
     address, line = created.stdout.splitlines()
     assert address == LEA
@@ -205,8 +203,7 @@ def test_create_prints_the_address_then_the_code_and_activate_opens_the_box(
     assert CODE_SHAPE.fullmatch(code), line
     assert "valid until" in created.stderr
 
-    wrong = cli("activate", LEA, env={"MAILWIZARD_ACTIVATION_CODE": "K7QM-4XPD-RA9T",
-                                      "MAILWIZARD_NEW_PASSWORD": NEW_PASSWORD})  # fmt: skip
+    wrong = cli("activate", LEA, env=activation_env("K7QM-4XPD-RA9T"))
     assert (wrong.exit_code, wrong.stderr) == (
         1, "The address or the activation code is incorrect.\n"
     )  # fmt: skip
@@ -215,11 +212,8 @@ def test_create_prints_the_address_then_the_code_and_activate_opens_the_box(
     new = reissued.stdout.strip().removeprefix("activation code: ")
     assert CODE_SHAPE.fullmatch(new) and new != code
 
-    stale = cli("activate", LEA, env={"MAILWIZARD_ACTIVATION_CODE": code,
-                                      "MAILWIZARD_NEW_PASSWORD": NEW_PASSWORD})  # fmt: skip
-    assert stale.exit_code == 1
-    opened = cli("activate", LEA, env={"MAILWIZARD_ACTIVATION_CODE": new.lower(),
-                                       "MAILWIZARD_NEW_PASSWORD": NEW_PASSWORD})  # fmt: skip
+    assert cli("activate", LEA, env=activation_env(code)).exit_code == 1, "the stale code"
+    opened = cli("activate", LEA, env=activation_env(new.lower()))
     assert opened.exit_code == 0, opened.stderr
     assert LEA in opened.stdout
     change = {
@@ -238,15 +232,6 @@ def test_activate_without_a_code_and_without_a_terminal_is_a_usage_error(
     assert "MAILWIZARD_ACTIVATION_CODE" in outcome.stderr
 
 
-def test_create_with_a_password_still_prints_only_the_address(
-    household: str, cli: Cli, answers_dir: Path
-) -> None:
-    path = write_answers(answers_dir / "lea.toml", first_name="Léa", last_name="Martin",
-                         address="suggest")  # fmt: skip
-    created = cli("create", "--answers", str(path), env=CREATE_ENV)
-    assert created.stdout.splitlines() == [LEA]
-
-
 GUESSERS = 40
 
 
@@ -256,20 +241,15 @@ def test_forty_processes_guessing_codes_at_once_verify_at_most_five(
     """Forty processes type a wrong code for Léa's box at the same instant: the tries are
     counted before the codes are verified, so five are verified (each logged) and the
     others find the address locked; the right code then too."""
-    path = write_answers(answers_dir / "lea.toml", first_name="Léa", last_name="Martin",
-                         address="suggest", activation=True)  # fmt: skip
-    created = cli("create", "--answers", str(path), env=OWNER_ENV).stdout.splitlines()
-    code = created[1].removeprefix("activation code: ")
+    _, code = cli.box_awaiting_activation(answers_dir)
     wrong = next(c for c in iter(new_code, None) if c != code)
-    guess = {"MAILWIZARD_ACTIVATION_CODE": wrong, "MAILWIZARD_NEW_PASSWORD": NEW_PASSWORD}
-    outcomes = at_the_same_instant(GUESSERS, "activate", LEA, env=guess)
+    outcomes = at_the_same_instant(GUESSERS, "activate", LEA, env=activation_env(wrong))
     assert [o.exit_code for o in outcomes] == [1] * GUESSERS, outcomes
     assert audit_actions(directory_url).count("activation.failed") == 5
     locked = [o for o in outcomes if "Too many wrong codes" in o.stderr]
     assert len(locked) == GUESSERS - 4, "the fifth failure and every try after it: locked"
 
-    right = cli("activate", LEA, env={"MAILWIZARD_ACTIVATION_CODE": code,
-                                      "MAILWIZARD_NEW_PASSWORD": NEW_PASSWORD})  # fmt: skip
+    right = cli("activate", LEA, env=activation_env(code))
     assert right.exit_code == 1 and "Too many wrong codes" in right.stderr
     assert query(directory_url, f"SELECT activated_at FROM mailbox WHERE username = '{LEA}'") == [
         (None,)

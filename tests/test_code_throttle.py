@@ -11,7 +11,8 @@ from pathlib import Path
 import pyotp
 import pytest
 
-from cli_harness import Cli, write_answers
+from both_engines import on_both_engines  # noqa: F401 - every test here runs on both engines
+from cli_harness import Cli
 from hand_clock import HandClock
 from mailwizard.bootstrap import Services, bootstrap
 from mailwizard.clock import utc_now
@@ -25,12 +26,6 @@ from martin_household import CREATE_ENV, HOLDER
 AWAY = Origin(OriginKind.SSH, "203.0.113.5")
 AFAR = {**CREATE_ENV, "SSH_CONNECTION": "203.0.113.5 51000 10.0.0.2 22"}
 WRONG = "000000"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def directory_engine(request: pytest.FixtureRequest) -> str:
-    """Every test of this module runs on both engines."""
-    return str(request.param)
 
 
 @pytest.fixture
@@ -166,15 +161,13 @@ def test_the_command_line_counts_wrong_codes_too(
     services.access.confirm_enrolment(
         holder, enrolment, phone.at(clock.now - timedelta(seconds=30)), "test"
     )
-    path = write_answers(answers_dir / "lea.toml", first_name="Léa", last_name="Martin",
-                         address="suggest")  # fmt: skip
     wrong = {**AFAR, "MAILWIZARD_TOTP_CODE": wrong_code(phone, clock)}
-    outcomes = [cli("create", "--answers", str(path), env=wrong) for _ in range(5)]
+    outcomes = [cli.create(answers_dir, env=wrong) for _ in range(5)]
     assert [o.exit_code for o in outcomes] == [1] * 5
     assert all("not right" in o.stderr for o in outcomes[:4])
     assert "Too many wrong codes" in outcomes[4].stderr
 
-    right = cli("create", "--answers", str(path), env={**AFAR, "MAILWIZARD_TOTP_CODE": phone.now()})
+    right = cli.create(answers_dir, env={**AFAR, "MAILWIZARD_TOTP_CODE": phone.now()})
     assert right.exit_code == 1
     assert "Too many wrong codes" in right.stderr
     disabling = cli("totp", "disable", "--owner", HOLDER,

@@ -7,21 +7,13 @@ import multiprocessing
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Barrier
 
-import pytest
-
+from both_engines import on_both_engines  # noqa: F401 - every test here runs on both engines
 from cli_harness import Cli
 from mailwizard.bootstrap import bootstrap
 from mailwizard.config import Settings
 from mailwizard.domain.models import Identity
 from mailwizard.errors import Refused
 from martin_household import HOLDER, HOLDER_PASSWORD, box_request
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def directory_engine(request: pytest.FixtureRequest) -> str:
-    """Every test of this module runs on both engines."""
-    return str(request.param)
-
 
 CONTESTED = "camille@famille-martin.fr"
 

@@ -18,18 +18,13 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, create_engine, text
 
 import mailwizard.backends
+from both_engines import on_both_engines  # noqa: F401 - every test here runs on both engines
 from cli_harness import Cli, query, write_answers
 from mailwizard.backends.schema import metadata
 from mailwizard.bootstrap import bootstrap
 from mailwizard.config import Settings
 from mailwizard.services.terms import TERMS_VERSION, terms_text
 from martin_household import CREATE_ENV, DOMAIN, HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def directory_engine(request: pytest.FixtureRequest) -> str:
-    """Every test of this module runs on both engines."""
-    return str(request.param)
 
 
 @pytest.fixture

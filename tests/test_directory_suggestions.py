@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 
+from both_engines import on_both_engines  # noqa: F401 - every test here runs on both engines
 from hand_clock import HandClock
 from mailwizard.backends import schema
 from mailwizard.backends.sql_addresses import SqlAddressRegistry
@@ -26,12 +27,6 @@ from suggestion_oracle import at, first_untaken, free_numbers_among
 AUDIT = Audit(actor=HOLDER, origin="test")
 RELATIVE = Identity(civility="x", first_name="Jean", last_name="Martin")
 MANY_ALIASES = 10_000
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def directory_engine(request: pytest.FixtureRequest) -> str:
-    """Every test of this module runs on both engines."""
-    return str(request.param)
 
 
 @pytest.fixture

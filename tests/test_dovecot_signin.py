@@ -6,29 +6,16 @@ import grp
 import smtplib
 from pathlib import Path
 
-import pytest
-from sqlalchemy import create_engine, text
-
-from cli_harness import Cli, write_answers
+from both_engines import on_both_engines  # noqa: F401 - Dovecot reads either engine
+from cli_harness import Cli, query
 from dovecot_server import NOBODY, Dovecot
-from martin_household import CREATE_ENV, HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def directory_engine(request: pytest.FixtureRequest) -> str:
-    """Dovecot reads the directory with its sqlite driver, or with its pgsql one."""
-    return str(request.param)
+from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD, OWNER_ENV, activation_env
 
 
 def test_a_box_created_by_the_command_line_signs_in_over_imap(
     household: str, cli: Cli, answers_dir: Path, dovecot: Dovecot
 ) -> None:
-    path = write_answers(answers_dir / "lea.toml", first_name="Léa", last_name="Martin",
-                         address="suggest")  # fmt: skip
-    created = cli("create", "--answers", str(path), env=CREATE_ENV)
-    assert created.exit_code == 0, created.stderr
-    lea = created.stdout.strip()
-
+    lea = cli.new_box(answers_dir)
     assert dovecot.login(lea, NEW_PASSWORD)
     assert dovecot.login(HOLDER, HOLDER_PASSWORD)
     assert dovecot.login(lea.upper(), NEW_PASSWORD), "addresses are case-insensitive"
@@ -38,13 +25,9 @@ def test_a_box_created_by_the_command_line_signs_in_over_imap(
 
 def test_a_deactivated_box_is_refused(household: str, directory_url: str, dovecot: Dovecot) -> None:
     assert dovecot.login(HOLDER, HOLDER_PASSWORD)
-    engine = create_engine(directory_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.begin() as connection:
-        connection.execute(
-            text("UPDATE mailbox SET active = :off WHERE username = :a"),
-            {"a": HOLDER, "off": False},
-        )
-    engine.dispose()
+    query(
+        directory_url, "UPDATE mailbox SET active = :off WHERE username = :a", a=HOLDER, off=False
+    )
     assert not dovecot.login(HOLDER, HOLDER_PASSWORD)
 
 
@@ -89,21 +72,18 @@ def test_dovecot_config_refuses_other_engines(cli: Cli, tmp_path: Path) -> None:
 def test_a_suspended_box_is_refused_until_reactivated_and_a_deleted_one_for_good(
     household: str, cli: Cli, answers_dir: Path, dovecot: Dovecot
 ) -> None:
-    owner = {"MAILWIZARD_OWNER_PASSWORD": HOLDER_PASSWORD}
-    path = write_answers(answers_dir / "lea.toml", first_name="Léa", last_name="Martin",
-                         address="suggest")  # fmt: skip
-    lea = cli("create", "--answers", str(path), env=CREATE_ENV).stdout.strip()
+    lea = cli.new_box(answers_dir)
     assert dovecot.login(lea, NEW_PASSWORD)
 
-    assert cli("accounts", "suspend", "--owner", HOLDER, lea, env=owner).exit_code == 0
+    assert cli("accounts", "suspend", "--owner", HOLDER, lea, env=OWNER_ENV).exit_code == 0
     assert not dovecot.login(lea, NEW_PASSWORD)
-    assert cli("accounts", "resume", "--owner", HOLDER, lea, env=owner).exit_code == 0
+    assert cli("accounts", "resume", "--owner", HOLDER, lea, env=OWNER_ENV).exit_code == 0
     assert dovecot.login(lea, NEW_PASSWORD)
 
-    deleted = cli("accounts", "delete", "--owner", HOLDER, "--confirm", lea, lea, env=owner)
+    deleted = cli("accounts", "delete", "--owner", HOLDER, "--confirm", lea, lea, env=OWNER_ENV)
     assert deleted.exit_code == 0, deleted.stderr
     assert not dovecot.login(lea, NEW_PASSWORD)
-    assert cli("accounts", "resume", "--owner", HOLDER, lea, env=owner).exit_code == 1
+    assert cli("accounts", "resume", "--owner", HOLDER, lea, env=OWNER_ENV).exit_code == 1
     assert not dovecot.login(lea, NEW_PASSWORD)
     assert dovecot.login(HOLDER, HOLDER_PASSWORD)
 
@@ -115,31 +95,20 @@ def test_a_box_awaiting_activation_receives_mail_but_signs_in_only_after_it(
     password she will choose, even a password whose hash the box held) until she chose
     her password with the code; then that password opens the box, with the mail that
     waited for her."""
-    path = write_answers(answers_dir / "lea.toml", first_name="Léa", last_name="Martin",
-                         address="suggest", activation=True)  # fmt: skip
-    owner = {"MAILWIZARD_OWNER_PASSWORD": HOLDER_PASSWORD}
-    created = cli("create", "--answers", str(path), env=owner)
-    assert created.exit_code == 0, created.stderr
-    lea, line = created.stdout.splitlines()
-    code = line.removeprefix("activation code: ")
+    lea, code = cli.box_awaiting_activation(answers_dir)
     with smtplib.LMTP("127.0.0.1", dovecot.lmtp_port) as lmtp:
         lmtp.sendmail(HOLDER, [lea], f"To: {lea}\r\nSubject: Waiting for you\r\n\r\nHello.\r\n")
 
     for attempt in (code, NEW_PASSWORD, ""):
         assert not dovecot.login(lea, attempt)
-    engine = create_engine(directory_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.begin() as connection:
-        hash_of = text("SELECT password FROM mailbox WHERE username = :a")
-        held = connection.execute(hash_of, {"a": lea}).scalar_one()
-        holder_hash = connection.execute(hash_of, {"a": HOLDER}).scalar_one()
-        swap = text("UPDATE mailbox SET password = :p WHERE username = :a")
-        connection.execute(swap, {"p": holder_hash, "a": lea})
+    hash_of = "SELECT password FROM mailbox WHERE username = :a"
+    ((held,),) = query(directory_url, hash_of, a=lea)
+    ((holder_hash,),) = query(directory_url, hash_of, a=HOLDER)
+    swap = "UPDATE mailbox SET password = :p WHERE username = :a"
+    query(directory_url, swap, p=holder_hash, a=lea)
     assert not dovecot.login(lea, HOLDER_PASSWORD), "awaiting: refused whatever its hash"
-    with engine.begin() as connection:
-        connection.execute(swap, {"p": held, "a": lea})
-    engine.dispose()
-    activation = {"MAILWIZARD_ACTIVATION_CODE": code, "MAILWIZARD_NEW_PASSWORD": NEW_PASSWORD}
-    opened = cli("activate", lea, env=activation)
+    query(directory_url, swap, p=held, a=lea)
+    opened = cli("activate", lea, env=activation_env(code))
     assert opened.exit_code == 0, opened.stderr
 
     assert dovecot.login(lea, NEW_PASSWORD)

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import ColumnElement, Connection, Engine, RowMapping, Table, func, select
 
+from both_engines import on_both_engines  # noqa: F401 - every test here runs on both engines
 from hand_clock import HandClock
 from mailwizard.backends import schema, sql_households, sql_mailboxes
 from mailwizard.backends.sql_households import SqlHouseholds
@@ -29,12 +30,6 @@ PERSON = Identity(civility="x", first_name="Camille", last_name="Petit")
 MAX_SECONDARY = 3
 ADDRESSES = 5
 _domains = itertools.count()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def directory_engine(request: pytest.FixtureRequest) -> str:
-    """Every test of this module runs on both engines."""
-    return str(request.param)
 
 
 @pytest.fixture

@@ -13,14 +13,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from both_engines import on_both_engines  # noqa: F401 - every test here runs on both engines
 from cli_harness import Cli, write_answers
 from martin_household import CREATE_ENV, HOLDER
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def directory_engine(request: pytest.FixtureRequest) -> str:
-    """Every test of this module runs on both engines, unless it says otherwise."""
-    return str(request.param)
 
 
 def outbox(cli: Cli) -> list[dict[str, object]]:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from both_engines import on_both_engines  # noqa: F401 - Postfix and Dovecot read either engine
 from cli_harness import Cli, write_answers
 from mail_servers import MailServers, Transcript, mail_workspace, running_mail_servers
 from martin_household import CREATE_ENV, DOMAIN, HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
@@ -26,12 +27,6 @@ OWNER_ENV = {"MAILWIZARD_OWNER_PASSWORD": HOLDER_PASSWORD}
 NEIGHBOUR = "paul.durand@famille-durand.fr"
 NEIGHBOUR_PASSWORD = "Trois-pommes-vertes-au-marché"
 OUTSIDER = "someone@example.org"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def directory_engine(request: pytest.FixtureRequest) -> str:
-    """Postfix and Dovecot read the directory with their sqlite drivers, or pgsql ones."""
-    return str(request.param)
 
 
 def initialised(cli: Cli, domain: str, address: str, password: str, last_name: str) -> None:

@@ -8,17 +8,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from both_engines import on_both_engines  # noqa: F401 - Postfix reads either engine
 from cli_harness import Cli, write_answers
 from mailwizard.backends.mail_servers import POSTFIX_TABLES
 from martin_household import CREATE_ENV, DOMAIN, HOLDER, HOLDER_PASSWORD
 
 OWNER_ENV = {"MAILWIZARD_OWNER_PASSWORD": HOLDER_PASSWORD}
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def directory_engine(request: pytest.FixtureRequest) -> str:
-    """Postfix reads the directory with its sqlite tables, or with its pgsql ones."""
-    return str(request.param)
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import create_engine, select
 
+from both_engines import on_both_engines  # noqa: F401 - every test here runs on both engines
 from hand_clock import HandClock
 from mailwizard.backends.schema import remembered_device
 from mailwizard.bootstrap import Services, bootstrap
@@ -23,12 +24,6 @@ CONSOLE = Origin(OriginKind.CONSOLE)
 OVER_SSH = Origin(OriginKind.SSH, "192.168.1.20")
 KIOSK = Origin(OriginKind.KIOSK)
 KEYRING_ENTRY = ("mailwizard", "remembered-device")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def directory_engine(request: pytest.FixtureRequest) -> str:
-    """Every test of this module runs on both engines."""
-    return str(request.param)
 
 
 def rows(directory_url: str) -> list[dict[str, object]]:

@@ -10,6 +10,7 @@ import pyotp
 import pytest
 from sqlalchemy import create_engine, text
 
+from both_engines import on_both_engines  # noqa: F401 - every test here runs on both engines
 from cli_harness import Cli
 from hand_clock import HandClock
 from mailwizard.bootstrap import Services, bootstrap
@@ -20,11 +21,6 @@ from mailwizard.services.signin import SignedIn
 from martin_household import HOLDER_PASSWORD
 
 AWAY = Origin(OriginKind.SSH, "203.0.113.5")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def directory_engine(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
 
 
 def stored_secret(directory_url: str, value: str | None = None) -> str:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from cli_harness import Cli, at_the_same_instant, query, write_answers
+from both_engines import on_both_engines  # noqa: F401 - every test here runs on both engines
+from cli_harness import Cli, at_the_same_instant, query
 from hand_clock import HandClock
 from mailwizard.backends.sql_accounts import SqlAccounts
 from mailwizard.backends.sql_audit import SqlAuditLog
@@ -27,12 +28,6 @@ from martin_household import CREATE_ENV, HOLDER, HOLDER_PASSWORD, box_request
 WRONG = "not the password at all"
 LEA = "lea@famille-martin.fr"
 INCORRECT = "The address or the password is incorrect."
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def directory_engine(request: pytest.FixtureRequest) -> str:
-    """Every test of this module runs on both engines."""
-    return str(request.param)
 
 
 def failure(services: Services, address: str, password: str = WRONG) -> str:
@@ -94,13 +89,11 @@ def test_the_limits_are_settings(household: str, clock: HandClock) -> None:
 
 
 def test_the_command_line_is_locked_out_too(household: str, cli: Cli, answers_dir: Path) -> None:
-    path = write_answers(answers_dir / "lea.toml", first_name="Léa", last_name="Martin",
-                         address="suggest")  # fmt: skip
     wrong = {**CREATE_ENV, "MAILWIZARD_OWNER_PASSWORD": WRONG}
-    outcomes = [cli("create", "--answers", str(path), env=wrong) for _ in range(5)]
+    outcomes = [cli.create(answers_dir, env=wrong) for _ in range(5)]
     assert [o.exit_code for o in outcomes] == [1] * 5
     assert "Too many failed attempts" in outcomes[-1].stderr
-    locked = cli("create", "--answers", str(path), env=CREATE_ENV)
+    locked = cli.create(answers_dir)
     assert locked.exit_code == 1
     assert "Too many failed attempts" in locked.stderr
 

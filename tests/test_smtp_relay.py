@@ -16,6 +16,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from both_engines import on_both_engines  # noqa: F401 - every test here runs on both engines
 from cli_harness import Cli, write_answers
 from dovecot_server import free_port
 from mailwizard.bootstrap import bootstrap
@@ -23,13 +24,6 @@ from mailwizard.clock import utc_now
 from mailwizard.config import Settings
 from martin_household import CREATE_ENV, HOLDER
 from memory_keyring import MemoryKeyring
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def directory_engine(request: pytest.FixtureRequest) -> str:
-    """Every test of this module runs on both engines."""
-    return str(request.param)
-
 
 LEA = "lea.martin@famille-martin.fr"
 RELAY_USER = "household"

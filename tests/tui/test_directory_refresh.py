@@ -16,6 +16,7 @@ from textual.geometry import Offset
 from textual.pilot import Pilot
 from textual.widgets import Button, DataTable
 
+from both_engines import on_both_engines  # noqa: F401 - every test here runs on both engines
 from cli_harness import Cli, Outcome, write_answers
 from mailwizard.bootstrap import Services
 from mailwizard.tui.app import MailwizardApp
@@ -27,12 +28,6 @@ OWNER_ENV = {"MAILWIZARD_OWNER_PASSWORD": HOLDER_PASSWORD}
 SHOWN_WITHIN_SECONDS = 3.0
 """From the end of the other process to the page showing its change."""
 FIRST_NAMES = ("Léa", "Hugo", "Emma", "Louis", "Jade", "Arthur", "Chloé")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def directory_engine(request: pytest.FixtureRequest) -> str:
-    """Every test of this module runs on both engines."""
-    return str(request.param)
 
 
 @pytest.fixture
