@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 
 from textual import events, on
 from textual.binding import ActiveBinding
@@ -19,6 +19,7 @@ from mailwizard.domain.access import Origin
 from mailwizard.errors import MailwizardError, Refused
 from mailwizard.i18n import _
 from mailwizard.logs import log_unexpected_error
+from mailwizard.tui.widgets.error_line import ErrorLine
 from mailwizard.tui.widgets.field import CaptionedControl
 
 ResultT = TypeVar("ResultT")
@@ -81,8 +82,17 @@ class ServiceScreen(Screen[ScreenResultT]):
     def active_bindings(self) -> dict[str, ActiveBinding]:
         return translated(super().active_bindings)
 
+    REFUSAL_LINE: ClassVar[str] = "#dialog-error"
+    """The ErrorLine that says a refusal when it names no field shown here."""
+
     def service_failed(self) -> None:
         """A call failed unexpectedly (the error screen says so): become usable again."""
+
+    def show_refusal(self, error: MailwizardError) -> None:
+        """Under the field it names when that field is shown here, else on the
+        ``REFUSAL_LINE``."""
+        shown_beside = show_beside_field(self, error)
+        self.query_one(self.REFUSAL_LINE, ErrorLine).show(None if shown_beside else error.message)
 
     def notify_refusal(self, error: MailwizardError) -> None:
         self.notify(error.message, severity="error", markup=False)

@@ -52,7 +52,7 @@ class AddressScreen(StepScreen):
         self.call_service(
             lambda: provisioning.suggest(holder, identity.first_name, identity.last_name),
             self._show_proposals,
-            self.show_error,
+            self.show_refusal,
             group="suggest",
         )
         if self.state.address.typed and self._error is None:

@@ -44,7 +44,7 @@ class AddAliasScreen(BoxDialog[str]):
         self.call_service(
             lambda: management.add_alias(holder, box, typed, origin),
             self._added,
-            self.refused,
+            self.show_refusal,
             group="alias",
         )
 

@@ -7,19 +7,18 @@ from typing import ClassVar, TypeVar
 
 from textual.binding import Binding, BindingType
 
-from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_
 from mailwizard.services.management import ManagementService
 from mailwizard.services.signin import SignedIn
-from mailwizard.tui.support import MailwizardModal, show_beside_field
-from mailwizard.tui.widgets.error_line import ErrorLine
+from mailwizard.tui.support import MailwizardModal
 
 DialogResultT = TypeVar("DialogResultT")
 
 
 class BoxDialog(MailwizardModal[DialogResultT]):
     """Dismisses with None when the user goes back. Subclasses compose an ErrorLine with
-    the id ``dialog-error`` and a Button ``close`` that reads Back."""
+    the id ``dialog-error`` (their ``REFUSAL_LINE``) and a Button ``close`` that reads
+    Back."""
 
     CSS_PATH = "dialogs.tcss"
     DEFAULT_CLASSES = "dialog-screen"
@@ -30,7 +29,3 @@ class BoxDialog(MailwizardModal[DialogResultT]):
         self.management = management
         self.account = account
         self.box = box
-
-    def refused(self, error: MailwizardError) -> None:
-        shown_beside = show_beside_field(self, error)
-        self.query_one("#dialog-error", ErrorLine).show(None if shown_beside else error.message)

@@ -81,5 +81,5 @@ class DeleteBoxScreen(BoxDialog[datetime]):
         self.dismiss(deletion.purge_after)
 
     def _refused(self, error: MailwizardError) -> None:
-        self.refused(error)
+        self.show_refusal(error)
         self._allow_when_typed()

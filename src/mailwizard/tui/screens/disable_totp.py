@@ -9,11 +9,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label
 
-from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_, _
 from mailwizard.services.access import AccessService
 from mailwizard.services.signin import SignedIn
-from mailwizard.tui.support import MailwizardModal, show_beside_field
+from mailwizard.tui.support import MailwizardModal
 from mailwizard.tui.widgets.error_line import ErrorLine
 from mailwizard.tui.widgets.field import Field
 
@@ -38,7 +37,7 @@ class DisableTotpScreen(MailwizardModal[bool]):
             )
             yield Field(_("Password"), name="password", password=True)
             yield Field(_("Code from your app"), name="totp_code", max_length=8)
-            yield ErrorLine(id="disable-error", classes="field-error")
+            yield ErrorLine(id="dialog-error", classes="field-error")
             with Horizontal(classes="disable-buttons"):
                 yield Button(_("Back"), id="close", compact=True)
                 yield Button(_("Turn off"), id="confirm", variant="error", compact=True)
@@ -59,13 +58,9 @@ class DisableTotpScreen(MailwizardModal[bool]):
         self.call_service(
             lambda: access.disable(holder, password, code, origin),
             self._disabled,
-            self._refused,
+            self.show_refusal,
             group="disable",
         )
 
     def _disabled(self, _: None) -> None:
         self.dismiss(True)
-
-    def _refused(self, error: MailwizardError) -> None:
-        shown_beside = show_beside_field(self, error)
-        self.query_one("#disable-error", ErrorLine).show(None if shown_beside else error.message)

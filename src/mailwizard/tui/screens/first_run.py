@@ -19,7 +19,7 @@ from mailwizard.i18n import N_, _
 from mailwizard.services.households import HouseholdService
 from mailwizard.services.provisioning import ProvisioningService
 from mailwizard.tui.messages import HouseholdFounded
-from mailwizard.tui.support import MailwizardScreen, show_beside_field
+from mailwizard.tui.support import MailwizardScreen
 from mailwizard.tui.widgets.error_line import ErrorLine
 from mailwizard.tui.widgets.field import Field, all_accepted
 from mailwizard.tui.widgets.identity_fields import IdentityFields
@@ -28,6 +28,7 @@ from mailwizard.tui.widgets.password_pair import PasswordPair
 
 class FirstRunScreen(MailwizardScreen[None]):
     CSS_PATH = "first_run.tcss"
+    REFUSAL_LINE = "#general-error"
     BINDINGS = [Binding("enter", "create", N_("Create"), show=False)]
 
     def __init__(self, households: HouseholdService, provisioning: ProvisioningService) -> None:
@@ -101,7 +102,7 @@ class FirstRunScreen(MailwizardScreen[None]):
         try:
             identity = self._draft.identity()
         except MailwizardError as error:
-            show_beside_field(self, error)
+            self.show_refusal(error)
             return
         domain, address = fields["domain"].value, fields["address"].value
         language = self.session.language
@@ -125,5 +126,4 @@ class FirstRunScreen(MailwizardScreen[None]):
 
     def _refused(self, error: MailwizardError) -> None:
         self.service_failed()
-        if not show_beside_field(self, error):
-            self.query_one("#general-error", ErrorLine).show(error.message)
+        self.show_refusal(error)

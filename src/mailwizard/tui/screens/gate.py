@@ -62,7 +62,7 @@ class GateScreen(StepScreen):
             code_field.input.focus()
             return
         self.query_one("#gate-status", Label).update(_("No address can be created now."))
-        self.show_error(error)
+        self.show_refusal(error)
         self.query_one("#back", Button).focus()
 
     def proceed(self) -> None:

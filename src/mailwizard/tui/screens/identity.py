@@ -108,7 +108,7 @@ class IdentityScreen(StepScreen):
             self.state.identity.identity()
         except MailwizardError as error:
             if names_valid:
-                self.show_error(error)
+                self.show_refusal(error)
             return
         if self._advised and not self._separate_box_chosen:
             self.query_one("#same-person-why", ErrorLine).show(

@@ -138,5 +138,5 @@ class NewPasswordScreen(BoxDialog[bool]):
         if isinstance(error, SignInFailed):
             self.query_one("#current-field", Field).show_error(error.message)
         else:
-            self.refused(error)
+            self.show_refusal(error)
         self._update_change()

@@ -77,4 +77,4 @@ class ReviewScreen(StepScreen):
         if isinstance(error, Refused) and error.field is not None:
             self.dismiss(SentBack(error))
             return
-        self.show_error(error)
+        self.show_refusal(error)

@@ -26,7 +26,7 @@ from mailwizard.tui.steps import (
     StepOutcome,
     WizardContext,
 )
-from mailwizard.tui.support import MailwizardScreen, show_beside_field
+from mailwizard.tui.support import MailwizardScreen
 from mailwizard.tui.widgets.error_line import ErrorLine
 
 
@@ -44,6 +44,7 @@ class StepScreen(MailwizardScreen[StepOutcome]):
     STEP: Step
     TITLE_TEXT: str
     CONTINUE_TEXT = N_("Continue")
+    REFUSAL_LINE = "#step-error"
     ANSWERS: ClassVar[tuple[str, ...]] = ()
     """The step's fields in reading order."""
     _continue_awaited: Widget | None = None
@@ -86,7 +87,7 @@ class StepScreen(MailwizardScreen[StepOutcome]):
     def on_mount(self) -> None:
         self.update_continue()
         if self._error is not None:
-            self.show_error(self._error)
+            self.show_refusal(self._error)
         else:
             self.focus_on_arrival()
 
@@ -124,11 +125,6 @@ class StepScreen(MailwizardScreen[StepOutcome]):
         because = self.query_one("#continue-why", Label)
         because.update(why or "")
         because.display = why is not None
-
-    def show_error(self, error: MailwizardError) -> None:
-        """Beside its field when it names one shown here, else above the buttons."""
-        if not show_beside_field(self, error):
-            self.query_one("#step-error", ErrorLine).show(error.message)
 
     @property
     def busy(self) -> bool:
