@@ -57,6 +57,8 @@ def code_shown(app: MailwizardApp) -> str:
     return code
 
 
+# The wizard's whole creation on both engines; the screens alone need only one.
+@pytest.mark.parametrize("directory_engine", ["sqlite", "postgresql"])
 async def test_the_holder_lets_lea_choose_her_password_and_sees_the_code_once(
     app_household: str, app_services: Services, make_app: AppFactory
 ) -> None:
