@@ -56,10 +56,9 @@ def statements(app_services: Services) -> Iterator[list[str]]:
 
 
 def rows(app: MailwizardApp) -> dict[str, str]:
+    """Each box's address and state, whichever columns the table's width leaves."""
     table = app.screen.query_one("#boxes", DataTable)
-    return {
-        str(row[0]): str(row[2]) for row in (table.get_row_at(i) for i in range(table.row_count))
-    }
+    return {str(key.value): str(table.get_cell(key, "state")) for key in table.rows}
 
 
 def kept_in_view(table: DataTable[Any], scrolled: Offset, height: int) -> bool:

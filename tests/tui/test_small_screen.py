@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Button, DataTable, Input, RadioButton
+from textual.widgets._footer import FooterKey
 
 from mailwizard.bootstrap import Services
 from mailwizard.services.signin import SignedIn
 from mailwizard.tui.app import MailwizardApp
+from mailwizard.tui.screens.management import ManagementScreen
 from martin_household import DOMAIN, HOLDER, HOLDER_PASSWORD, box_request
 from memory_keyring import MemoryKeyring
 from tui.wizard_driver import (
@@ -162,3 +165,38 @@ async def test_the_titles_of_the_first_run_are_whole_once_the_terminal_narrows(
             whole = title.get_content_width(pilot.app.size, pilot.app.size)
             assert title.region.width >= whole, f"{title.label} is cut"
             assert wholly_on_screen(title)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+async def test_at_60_columns_the_management_page_names_every_action_and_needs_no_sideways_scroll(
+    app_household: str, app_services: Services, make_app: AppFactory, language: str
+) -> None:
+    holder = app_services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
+    long_address = f"helene.muller-stastna@{DOMAIN}"
+    request = box_request(long_address, "Hélène", "Müller-Šťastná")
+    app_services.provisioning.commit(holder, request, "test")
+    app = make_app(language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.resize_terminal(*SMALL)
+        await settle(pilot)
+        page = app.screen
+        assert isinstance(page, ManagementScreen)
+
+        keys = [key for key in page.query(FooterKey) if wholly_on_screen(key)]
+        assert len(keys) == len(page.query(FooterKey)), "a key of the footer is cut"
+        buttons = [button for button in page.query(Button) if wholly_on_screen(button)]
+        named = {key.action for key in keys} | {
+            str(button.id).replace("-", "_") for button in buttons
+        }
+        actions = {
+            bound.action for bound in ManagementScreen.BINDINGS if isinstance(bound, Binding)
+        }
+        assert actions - {"welcome_card"} | {"quit"} <= named, (
+            "an action neither key nor button names"
+        )
+
+        table = page.query_one("#boxes", DataTable)
+        assert table.virtual_size.width <= table.scrollable_content_region.width, "scrolls sideways"
+        assert str(table.get_cell(long_address, "address")) == long_address
+        assert str(table.get_cell(long_address, "state")) in {"secondary", "secondaire"}

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button, DataTable, Footer, Label
@@ -38,9 +37,31 @@ from mailwizard.tui.screens.disable_totp import DisableTotpScreen
 from mailwizard.tui.screens.enrolment import EnrolmentScreen
 from mailwizard.tui.screens.remembered_devices import RememberedDevicesScreen
 from mailwizard.tui.support import MailwizardScreen
+from mailwizard.tui.widgets.box_table import BoxRow, BoxTable
 
 RECENT_ENTRIES = 3
 Loaded = tuple[HouseholdOverview, list[QueuedMessage], list[AuditEntry]]
+
+
+def box_rows(overview: HouseholdOverview) -> list[BoxRow]:
+    """The household's boxes, primary first, then those deleted awaiting their purge."""
+    rows = [
+        BoxRow(
+            box.address, box.full_name, box_kind(box), str(len(box.aliases)) if box.aliases else ""
+        )
+        for box in (overview.primary, *overview.secondary)
+    ]
+    for deleted in overview.deleted:
+        erased = deleted.purge_after.astimezone().strftime("%Y-%m-%d")
+        rows.append(
+            BoxRow(
+                deleted.address,
+                f"{deleted.first_name} {deleted.last_name}",
+                _("deleted until {date}").format(date=erased),
+                "",
+            )
+        )
+    return rows
 
 
 def activity_line(entry: AuditEntry) -> str:
@@ -51,13 +72,15 @@ def activity_line(entry: AuditEntry) -> str:
 
 class ManagementScreen(MailwizardScreen[None]):
     CSS_PATH = "management.tcss"
+    # The footer names the keys no button of the page names: with them, it did not fit
+    # in 80 columns in French.
     BINDINGS = [
-        Binding("c", "create", N_("Create an address")),
+        Binding("c", "create", N_("Create an address"), show=False),
         Binding("t", "strong_identification", N_("Strong identification")),
         Binding("r", "remembered_devices", N_("Remembered devices"), show=False),
         Binding("l", "activity", N_("Activity")),
         Binding("w", "welcome_card", N_("Welcome card")),
-        Binding("ctrl+o", "sign_out", N_("Sign out")),
+        Binding("ctrl+o", "sign_out", N_("Sign out"), show=False),
     ]
 
     class DirectoryChanged(Message):
@@ -100,7 +123,7 @@ class ManagementScreen(MailwizardScreen[None]):
     def compose(self) -> ComposeResult:
         yield Label(_("Manage your family's e-mail addresses"), classes="screen-title")
         yield Label(self._holder.address, classes="step-number", markup=False)
-        yield DataTable(id="boxes", cursor_type="row", zebra_stripes=True)
+        yield BoxTable(id="boxes")
         yield Label(
             _("Enter on a box: its aliases, a new password, suspend or delete it."),
             id="boxes-hint",
@@ -118,13 +141,24 @@ class ManagementScreen(MailwizardScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#boxes", DataTable)
-        table.add_columns(_("Address"), _("Name"), _("Box"), _("Aliases"))
         self.query_one("#created-note").display = False
         self.query_one("#undelivered").display = False
         self.query_one("#create", Button).disabled = True
         self.refresh_boxes()
         self._watch = self._directory_watch.subscribe(self._heard_of_change)
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        shown = super().active_bindings
+        if not self.app.has_class("-narrow"):
+            return shown
+        # A narrow footer holds three keys: the welcome card's is named beside the new box.
+        return {
+            key: bound for key, bound in shown.items() if bound.binding.action != "welcome_card"
+        }
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self.refresh_bindings()
 
     def _heard_of_change(self) -> None:
         """From the watch's thread: the page reloads on its own loop."""
@@ -159,33 +193,8 @@ class ManagementScreen(MailwizardScreen[None]):
         )
         first_show = self._overview is None
         self._overview = overview
-        table = self.query_one("#boxes", DataTable)
-        cursor = table.cursor_row
-        selected = self._selected_key(table)
-        scrolled = table.scroll_offset
-        table.clear()
-        for box in (overview.primary, *overview.secondary):
-            table.add_row(
-                Text(box.address),
-                Text(box.full_name),
-                Text(box_kind(box)),
-                Text(str(len(box.aliases)) if box.aliases else ""),
-                key=box.address,
-            )
-        for deleted in overview.deleted:
-            erased = deleted.purge_after.astimezone().strftime("%Y-%m-%d")
-            table.add_row(
-                Text(deleted.address),
-                Text(f"{deleted.first_name} {deleted.last_name}"),
-                Text(_("deleted until {date}").format(date=erased)),
-                Text(""),
-                key=deleted.address,
-            )
-        kept = selected if selected is not None and selected in table.rows else None
-        row = table.get_row_index(kept) if kept is not None else cursor
-        table.move_cursor(row=min(row, table.row_count - 1), scroll=False)
-        # Rows a change from elsewhere added or removed do not move what the holder is looking at.
-        table.scroll_x, table.scroll_y = scrolled
+        table = self.query_one("#boxes", BoxTable)
+        table.show(box_rows(overview))
         left = overview.remaining_secondary
         remaining = ngettext(
             "{left} of {maximum} secondary addresses left",
@@ -220,12 +229,6 @@ class ManagementScreen(MailwizardScreen[None]):
             table.focus(scroll_visible=False)
         elif first_show:
             table.focus(scroll_visible=False)
-
-    @staticmethod
-    def _selected_key(table: DataTable[Text]) -> str | None:
-        if table.row_count == 0:
-            return None
-        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
     def _show_undelivered(self, undelivered: list[QueuedMessage]) -> None:
         label = self.query_one("#undelivered", Label)
