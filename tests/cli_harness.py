@@ -9,14 +9,20 @@ import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Connection, create_engine, inspect, text
 
 from mailwizard import i18n
+from mailwizard.bootstrap import bootstrap
 from mailwizard.cli.main import run
-from martin_household import CREATE_ENV, HOLDER, OWNER_ENV
+from mailwizard.clock import utc_now
+from mailwizard.config import Settings
+from mailwizard.services.delivery import FlushReport
+from martin_household import CREATE_ENV, DOMAIN, HOLDER, HOLDER_PASSWORD, OWNER_ENV
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,22 @@ class Cli:
                 i18n.set_language(language)
         captured = self._capsys.readouterr()
         return Outcome(exit_code, captured.out, captured.err)
+
+    def init(
+        self,
+        domain: str = DOMAIN,
+        address: str = HOLDER,
+        civility: str = "m",
+        last_name: str = "Martin",
+        password: str = HOLDER_PASSWORD,
+    ) -> Outcome:
+        """``mailwizard init``: the Martins' household unless told otherwise, its holder
+        first named Jean."""
+        return self(
+            "init", "--domain", domain, "--address", address, "--civility", civility,
+            "--first-name", "Jean", "--last-name", last_name,
+            env={"MAILWIZARD_PASSWORD": password},
+        )  # fmt: skip
 
     def create(
         self, answers_dir: Path, *, env: Mapping[str, str] = CREATE_ENV, **answers: object
@@ -119,12 +141,30 @@ def at_the_same_instant(count: int, *args: str, env: Mapping[str, str]) -> list[
     return [Outcome(o["exit_code"], "", o["stderr"]) for o in json.loads(completed.stdout)]
 
 
-def household_listing(cli: Cli) -> dict[str, object]:
+def household_listing(cli: Cli) -> dict[str, Any]:
     """``accounts list --json`` of the Martins' household."""
     outcome = cli("accounts", "list", "--owner", HOLDER, "--json")
     assert outcome.exit_code == 0, outcome.stderr
-    listing: dict[str, object] = json.loads(outcome.stdout)
+    listing: dict[str, Any] = json.loads(outcome.stdout)
     return listing
+
+
+def outbox_listing(cli: Cli) -> list[dict[str, Any]]:
+    """``outbox list --json``: every message waiting, sent or failed."""
+    outcome = cli("outbox", "list", "--json")
+    assert outcome.exit_code == 0, outcome.stderr
+    listing: list[dict[str, Any]] = json.loads(outcome.stdout)
+    return listing
+
+
+def flush_later(minutes: float) -> FlushReport:
+    """The outbox flushed once by a program whose clock reads ``minutes`` from now."""
+    later = utc_now() + timedelta(minutes=minutes)
+    services = bootstrap(Settings(), clock=lambda: later)
+    try:
+        return services.delivery.flush()
+    finally:
+        services.close()
 
 
 def write_answers(path: Path, **answers: object) -> Path:

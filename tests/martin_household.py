@@ -1,9 +1,20 @@
-"""The household every test starts from: the Martins, and their passwords."""
+"""The household every test starts from: the Martins, their passwords, the holder's
+authenticator app."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+import pyotp
+
+from mailwizard.domain.access import Origin, OriginKind
 from mailwizard.domain.models import Identity, MailboxRequest
 from mailwizard.services.terms import TERMS_VERSION
+
+if TYPE_CHECKING:
+    from mailwizard.bootstrap import Services
+    from mailwizard.services.signin import SignedIn
 
 HOLDER = "jean.martin@famille-martin.fr"
 HOLDER_PASSWORD = "Vélo-rouge-sur-la-plage-42"
@@ -37,3 +48,13 @@ def awaiting_request(
 ) -> MailboxRequest:
     """The same, for a box whose user will choose the password with an activation code."""
     return box_request(address, first_name, last_name).model_copy(update={"password": None})
+
+
+def enrolled_authenticator(services: Services, holder: SignedIn, now: datetime) -> pyotp.TOTP:
+    """The holder's authenticator app, enrolled from the console with the code of the
+    step before ``now``: the code of ``now`` is still unused."""
+    enrolment = services.access.start_enrolment(holder, Origin(OriginKind.CONSOLE))
+    authenticator = pyotp.TOTP(enrolment.secret)
+    first_code = authenticator.at(now - timedelta(seconds=30))
+    services.access.confirm_enrolment(holder, enrolment, first_code, "test")
+    return authenticator

@@ -8,12 +8,10 @@ import threading
 from datetime import timedelta
 from pathlib import Path
 
-import pyotp
 import pytest
-from sqlalchemy import create_engine, text
 
 from both_engines import on_both_engines  # noqa: F401 - every test here runs on both engines
-from cli_harness import Cli
+from cli_harness import Cli, query
 from hand_clock import HandClock
 from mailwizard.bootstrap import Services, bootstrap
 from mailwizard.clock import utc_now
@@ -22,31 +20,13 @@ from mailwizard.domain.access import Origin, OriginKind
 from mailwizard.domain.audit import describe
 from mailwizard.errors import MailwizardError, Refused
 from mailwizard.services.signin import SignedIn
-from martin_household import CREATE_ENV, HOLDER, HOLDER_PASSWORD
+from martin_household import CREATE_ENV, HOLDER, HOLDER_PASSWORD, enrolled_authenticator
 from memory_keyring import MemoryKeyring
 
 FAR_AWAY = "203.0.113.5"
 AT_HOME = "192.168.1.20"
 
 CONSOLE = Origin(OriginKind.CONSOLE)
-
-
-def enrol(services: Services, holder: SignedIn, clock: HandClock) -> pyotp.TOTP:
-    enrolment = services.access.start_enrolment(holder, CONSOLE)
-    app = pyotp.TOTP(enrolment.secret)
-    assert enrolment.uri.startswith("otpauth://totp/")
-    services.access.confirm_enrolment(holder, enrolment, app.at(clock.now), "test")
-    clock.now += timedelta(seconds=30)
-    return app
-
-
-def audit_origins(directory_url: str) -> list[str]:
-    """Where each audited action came from, as the directory recorded it."""
-    engine = create_engine(directory_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.connect() as connection:
-        origins = list(connection.execute(text("SELECT origin FROM audit_log")).scalars())
-    engine.dispose()
-    return origins
 
 
 def refusal_code(services: Services, holder: SignedIn, origin: Origin, code: str | None) -> str:
@@ -60,7 +40,7 @@ def refusal_code(services: Services, holder: SignedIn, origin: Origin, code: str
 def test_the_console_and_the_home_network_count_as_home(
     services: Services, holder: SignedIn
 ) -> None:
-    assert refusal_code(services, holder, Origin(OriginKind.CONSOLE), None) == "allowed"
+    assert refusal_code(services, holder, CONSOLE, None) == "allowed"
     assert refusal_code(services, holder, Origin(OriginKind.SSH, AT_HOME), None) == "allowed"
     assert refusal_code(services, holder, Origin(OriginKind.SSH, "fe80::1%eth0"), None) == "allowed"
     assert refusal_code(services, holder, Origin(OriginKind.KIOSK), None) == "access.not_at_home"
@@ -71,7 +51,7 @@ def test_away_from_home_a_fresh_code_lets_the_holder_in_once(
 ) -> None:
     away = Origin(OriginKind.SSH, FAR_AWAY)
     assert refusal_code(services, holder, away, None) == "access.not_at_home"
-    app = enrol(services, holder, clock)
+    app = enrolled_authenticator(services, holder, clock.now)
     assert refusal_code(services, holder, away, None) == "access.code_needed"
     assert refusal_code(services, holder, away, "000000") == "totp.wrong_code"
     code = app.at(clock.now)
@@ -84,8 +64,7 @@ def test_away_from_home_a_fresh_code_lets_the_holder_in_once(
 def test_two_terminals_using_one_code_at_once_let_one_in(
     services: Services, holder: SignedIn, clock: HandClock
 ) -> None:
-    app = enrol(services, holder, clock)
-    code = app.at(clock.now)
+    code = enrolled_authenticator(services, holder, clock.now).at(clock.now)
     away = Origin(OriginKind.SSH, FAR_AWAY)
     other = bootstrap(Settings(), clock=clock)
     outcomes: list[str] = []
@@ -108,10 +87,11 @@ def test_enrolment_needs_a_right_first_code_and_disabling_needs_password_and_cod
     services: Services, holder: SignedIn, clock: HandClock
 ) -> None:
     enrolment = services.access.start_enrolment(holder, CONSOLE)
+    assert enrolment.uri.startswith("otpauth://totp/")
     with pytest.raises(Refused):
         services.access.confirm_enrolment(holder, enrolment, "123456", "test")
     assert not services.access.enrolled(holder)
-    app = enrol(services, holder, clock)
+    app = enrolled_authenticator(services, holder, clock.now)
     with pytest.raises(Refused):
         services.access.disable(holder, HOLDER_PASSWORD, "000000", "test")
     assert services.access.enrolled(holder)
@@ -122,7 +102,7 @@ def test_enrolment_needs_a_right_first_code_and_disabling_needs_password_and_cod
 def test_turning_strong_identification_on_and_off_is_in_the_audit_log(
     services: Services, holder: SignedIn, clock: HandClock
 ) -> None:
-    app = enrol(services, holder, clock)
+    app = enrolled_authenticator(services, holder, clock.now)
     services.access.disable(holder, HOLDER_PASSWORD, app.at(clock.now), "terminal, console")
 
     log = services.management.audit_log(holder.household_id)
@@ -138,12 +118,7 @@ def test_turning_strong_identification_on_and_off_is_in_the_audit_log(
 
 
 def test_the_command_line_asks_for_the_code_over_ssh_from_afar(
-    services: Services,
-    holder: SignedIn,
-    clock: HandClock,
-    cli: Cli,
-    answers_dir: Path,
-    directory_url: str,
+    services: Services, holder: SignedIn, cli: Cli, answers_dir: Path, directory_url: str
 ) -> None:
     afar = {**CREATE_ENV, "SSH_CONNECTION": f"{FAR_AWAY} 51000 10.0.0.2 22"}
     refused = cli.create(answers_dir, env=afar)
@@ -152,11 +127,9 @@ def test_the_command_line_asks_for_the_code_over_ssh_from_afar(
     home = {**CREATE_ENV, "SSH_CONNECTION": f"{AT_HOME} 51000 192.168.1.2 22"}
     from_home = cli.create(answers_dir, env=home)
     assert from_home.exit_code == 0, from_home.stderr
-    assert f"command line, ssh {AT_HOME}" in audit_origins(directory_url)
+    assert (f"command line, ssh {AT_HOME}",) in query(directory_url, "SELECT origin FROM audit_log")
 
-    # The command line runs on the real clock: enrol with the code of the step before.
-    clock.now = utc_now() - timedelta(seconds=30)
-    app = enrol(services, holder, clock)
+    app = enrolled_authenticator(services, holder, utc_now())  # the command line's clock
     with_code = cli.create(
         answers_dir, env={**afar, "MAILWIZARD_TOTP_CODE": app.now()}, first_name="Hugo"
     )
@@ -184,7 +157,6 @@ def test_enrolling_from_the_command_line_shows_the_key_and_refuses_a_wrong_first
 def test_no_password_totp_secret_or_device_token_reaches_a_log_or_a_message(
     services: Services,
     holder: SignedIn,
-    clock: HandClock,
     cli: Cli,
     answers_dir: Path,
     caplog: pytest.LogCaptureFixture,
@@ -193,18 +165,17 @@ def test_no_password_totp_secret_or_device_token_reaches_a_log_or_a_message(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     enrolment = services.access.start_enrolment(holder, CONSOLE)
-    console = Origin(OriginKind.CONSOLE)
-    services.devices.remember(holder, console)
+    services.devices.remember(holder, CONSOLE)
     stored = memory_keyring.get_password("mailwizard", "remembered-device")
     assert stored is not None
     device_token = json.loads(stored)
-    services.devices.forget_all(holder, console)
+    services.devices.forget_all(holder, CONSOLE)
     messages = []
     for attempt in (
         lambda: services.access.confirm_enrolment(holder, enrolment, "000000", "test"),
         lambda: services.signin.sign_in(HOLDER, "Wrong-horse-battery-77", "test"),
         lambda: services.access.verify(holder, "123456", "test"),
-        lambda: services.devices.sign_in(console),
+        lambda: services.devices.sign_in(CONSOLE),
     ):
         with pytest.raises(MailwizardError) as refused:
             attempt()
@@ -223,8 +194,9 @@ def test_no_password_totp_secret_or_device_token_reaches_a_log_or_a_message(
         assert secret not in written
 
 
-def test_strong_identification_is_set_up_only_from_home(services: Services) -> None:
-    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
+def test_strong_identification_is_set_up_only_from_home(
+    services: Services, holder: SignedIn
+) -> None:
     for away in (Origin(OriginKind.SSH, FAR_AWAY), Origin(OriginKind.KIOSK)):
         with pytest.raises(Refused) as refused:
             services.access.start_enrolment(holder, away)

@@ -6,7 +6,6 @@ The full disks are real: small tmpfs mounts of the test's own (root only)."""
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import subprocess
 from collections.abc import Iterator
@@ -15,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from cli_harness import Cli, write_answers
-from martin_household import CREATE_ENV, DOMAIN, HOLDER, HOLDER_PASSWORD
+from cli_harness import Cli, household_listing, outbox_listing
+from martin_household import CREATE_ENV, HOLDER
 
 pytestmark = pytest.mark.skipif(os.getuid() != 0, reason="mounts a small tmpfs: root only")
 
@@ -41,48 +40,28 @@ def fill(disk: Path) -> Path:
     return filler
 
 
-def initialised(cli: Cli) -> None:
-    outcome = cli(
-        "init", "--domain", DOMAIN, "--address", HOLDER, "--civility", "m",
-        "--first-name", "Jean", "--last-name", "Martin",
-        env={"MAILWIZARD_PASSWORD": HOLDER_PASSWORD},
-    )  # fmt: skip
-    assert outcome.exit_code == 0, outcome.stderr
-
-
 def boxes(cli: Cli) -> list[str]:
-    listed = cli("accounts", "list", "--owner", HOLDER, "--json")
-    assert listed.exit_code == 0, listed.stderr
-    return [box["address"] for box in json.loads(listed.stdout)["mailboxes"]]
-
-
-def outbox(cli: Cli) -> list[dict[str, str]]:
-    listed = cli("outbox", "list", "--json")
-    assert listed.exit_code == 0, listed.stderr
-    return list(json.loads(listed.stdout))
+    return [box["address"] for box in household_listing(cli)["mailboxes"]]
 
 
 def test_a_creation_whose_mail_cannot_be_delivered_succeeds_and_its_mail_waits(
-    cli: Cli, tmp_path: Path, answers_dir: Path, monkeypatch: pytest.MonkeyPatch
+    household: str, cli: Cli, tmp_path: Path, answers_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    initialised(cli)
     cli("outbox", "flush")
     with small_disk(tmp_path / "mail", "64k") as mail:
         monkeypatch.setenv("MAILWIZARD_MAIL_ROOT", str(mail))
         filler = fill(mail)
-        answers = write_answers(answers_dir / "lea.toml", first_name="Léa", last_name="Martin",
-                                address="suggest")  # fmt: skip
-        created = cli("create", "--answers", str(answers), env=CREATE_ENV)
+        created = cli.create(answers_dir)
         assert created.exit_code == 0, created.stderr
         lea = created.stdout.strip()
         assert "outbox flush" in created.stderr, "a warning says the e-mails wait"
-        waiting = [m for m in outbox(cli) if m["recipient"] in (lea, HOLDER)]
+        waiting = [m for m in outbox_listing(cli) if m["recipient"] in (lea, HOLDER)]
         assert {m["status"] for m in waiting} == {"pending"}, waiting
 
         filler.unlink()
         flushed = cli("outbox", "flush")
         assert flushed.exit_code == 0, flushed.stderr
-        assert {m["status"] for m in outbox(cli) if m["recipient"] == lea} == {"sent"}, (
+        assert {m["status"] for m in outbox_listing(cli) if m["recipient"] == lea} == {"sent"}, (
             "due again at once, not in a minute nor after a ten-minute claim"
         )
     assert lea in boxes(cli)
@@ -93,26 +72,23 @@ def test_a_full_disk_before_the_commit_fails_and_writes_nothing(
 ) -> None:
     with small_disk(tmp_path / "disk", "2m") as disk:
         monkeypatch.setenv("MAILWIZARD_DIRECTORY", f"sqlite:///{disk / 'directory.sqlite3'}")
-        initialised(cli)
-        before, queued = boxes(cli), outbox(cli)
+        assert cli.init().exit_code == 0
+        before, queued = boxes(cli), outbox_listing(cli)
         filler = fill(disk)
-        answers = write_answers(answers_dir / "lea.toml", first_name="Léa", last_name="Martin",
-                                address="suggest")  # fmt: skip
-        created = cli("create", "--answers", str(answers), env=CREATE_ENV)
+        created = cli.create(answers_dir)
         assert created.exit_code == 3, created.stderr
         assert created.stdout == ""
         filler.unlink()
         assert boxes(cli) == before
-        assert outbox(cli) == queued
+        assert outbox_listing(cli) == queued
 
 
 def test_a_malformed_sender_is_refused_before_anything_is_written(
     household: str, cli: Cli, answers_dir: Path
 ) -> None:
-    answers = write_answers(answers_dir / "lea.toml", first_name="Léa", last_name="Martin",
-                            address="suggest")  # fmt: skip
-    created = cli("create", "--answers", str(answers),
-                  env={**CREATE_ENV, "MAILWIZARD_MAIL_FROM": "<<not an address>>"})  # fmt: skip
+    created = cli.create(
+        answers_dir, env={**CREATE_ENV, "MAILWIZARD_MAIL_FROM": "<<not an address>>"}
+    )
     assert created.exit_code == 2
     assert "mail_from" in created.stderr
     assert boxes(cli) == [HOLDER]

@@ -22,7 +22,7 @@ from mail_servers import MailServers, mail_workspace, running_mail_servers
 from mailwizard.bootstrap import bootstrap
 from mailwizard.config import load_settings
 from martin_household import DOMAIN, HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
-from test_mail_server import NEIGHBOUR, NEIGHBOUR_PASSWORD, created, initialised
+from test_mail_server import NEIGHBOUR, NEIGHBOUR_PASSWORD
 
 NEIGHBOURS = "famille-durand.fr"
 
@@ -40,7 +40,8 @@ def files_for(cli: Cli, out: Path, domain: str) -> tuple[Announced, dict[str, An
 def test_each_domain_gets_its_files_naming_the_configured_servers(
     cli: Cli, household: str, tmp_path: Path
 ) -> None:
-    initialised(cli, NEIGHBOURS, NEIGHBOUR, NEIGHBOUR_PASSWORD, "Durand")
+    durands = cli.init(NEIGHBOURS, NEIGHBOUR, password=NEIGHBOUR_PASSWORD, last_name="Durand")
+    assert durands.exit_code == 0, durands.stderr
     configured = cli("config", "set", "imap_host=imap.example.net", "imap_security=ssl",
                      "submission_service=192.0.2.1:2587")  # fmt: skip
     assert configured.exit_code == 0, configured.stderr
@@ -136,9 +137,9 @@ def test_a_box_signs_in_and_submits_exactly_as_the_files_announce(
         port = workspace.imap_port if security == "starttls" else workspace.imaps_port
         settings = (*workspace.settings("sqlite"), f"imap_security={security}", f"imap_port={port}")
         assert cli("config", "set", *settings).exit_code == 0
-        initialised(cli, DOMAIN, HOLDER, HOLDER_PASSWORD, "Martin")
+        assert cli.init().exit_code == 0
         with running_mail_servers(cli, workspace) as servers:
-            lea = created(cli, answers_dir, "Léa")
+            lea = cli.new_box(answers_dir)
             announced, profile = files_for(cli, tmp_path / "web", DOMAIN)
             assert announced.imap_tls_at_once is (security == "ssl")
             assert profile_servers(profile) == (

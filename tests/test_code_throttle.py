@@ -21,7 +21,7 @@ from mailwizard.domain.access import Origin, OriginKind
 from mailwizard.domain.audit import describe
 from mailwizard.errors import Refused
 from mailwizard.services.signin import SignedIn
-from martin_household import CREATE_ENV, HOLDER
+from martin_household import CREATE_ENV, HOLDER, enrolled_authenticator
 
 AWAY = Origin(OriginKind.SSH, "203.0.113.5")
 AFAR = {**CREATE_ENV, "SSH_CONNECTION": "203.0.113.5 51000 10.0.0.2 22"}
@@ -30,13 +30,7 @@ WRONG = "000000"
 
 @pytest.fixture
 def phone(services: Services, holder: SignedIn, clock: HandClock) -> pyotp.TOTP:
-    """The holder's authenticator, enrolled with the code of the step before now."""
-    enrolment = services.access.start_enrolment(holder, Origin(OriginKind.CONSOLE))
-    app = pyotp.TOTP(enrolment.secret)
-    services.access.confirm_enrolment(
-        holder, enrolment, app.at(clock.now - timedelta(seconds=30)), "test"
-    )
-    return app
+    return enrolled_authenticator(services, holder, clock.now)
 
 
 def wrong_code(phone: pyotp.TOTP, clock: HandClock) -> str:
@@ -154,13 +148,8 @@ def test_the_command_line_counts_wrong_codes_too(
     cli: Cli,
     answers_dir: Path,
 ) -> None:
-    # The command line runs on the real clock.
-    clock.now = utc_now()
-    enrolment = services.access.start_enrolment(holder, Origin(OriginKind.CONSOLE))
-    phone = pyotp.TOTP(enrolment.secret)
-    services.access.confirm_enrolment(
-        holder, enrolment, phone.at(clock.now - timedelta(seconds=30)), "test"
-    )
+    clock.now = utc_now()  # the command line's clock
+    phone = enrolled_authenticator(services, holder, clock.now)
     wrong = {**AFAR, "MAILWIZARD_TOTP_CODE": wrong_code(phone, clock)}
     outcomes = [cli.create(answers_dir, env=wrong) for _ in range(5)]
     assert [o.exit_code for o in outcomes] == [1] * 5

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import email
 import email.policy
-import json
 import os
 import signal
 import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -20,12 +20,10 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.lmtp import LMTP
 
 from both_engines import on_both_engines  # noqa: F401 - every test here runs on both engines
-from cli_harness import Cli, write_answers
+from cli_harness import Cli, flush_later, outbox_listing, write_answers
 from dovecot_server import Dovecot, free_port
-from mailwizard.bootstrap import bootstrap
 from mailwizard.clock import utc_now
-from mailwizard.config import Settings
-from martin_household import CREATE_ENV, HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
+from martin_household import CREATE_ENV, HOLDER, HOLDER_PASSWORD, NEW_PASSWORD, OWNER_ENV
 
 LEA = "lea.martin@famille-martin.fr"
 
@@ -36,18 +34,35 @@ def parsed(raw: bytes) -> EmailMessage:
     return message
 
 
+def lmtp(port: int) -> dict[str, str]:
+    """Settings that deliver over LMTP to ``port``."""
+    return {"MAILWIZARD_DELIVERY": "lmtp", "MAILWIZARD_LMTP_PORT": str(port)}
+
+
 def create_lea(cli: Cli, answers_dir: Path, env: dict[str, str] | None = None) -> str:
-    path = write_answers(answers_dir / "lea.toml", first_name="Léa", last_name="Martin",
-                         address=LEA, language="fr")  # fmt: skip
-    outcome = cli("create", "--answers", str(path), env={**CREATE_ENV, **(env or {})})
-    assert outcome.exit_code == 0, outcome.stderr
-    return outcome.stdout.strip()
+    return cli.new_box(answers_dir, env={**CREATE_ENV, **(env or {})}, address=LEA, language="fr")
 
 
 def statuses(cli: Cli) -> list[tuple[str, str, int]]:
-    outcome = cli("outbox", "list", "--json")
-    assert outcome.exit_code == 0, outcome.stderr
-    return sorted((m["recipient"], m["status"], m["attempts"]) for m in json.loads(outcome.stdout))
+    return sorted((m["recipient"], m["status"], m["attempts"]) for m in outbox_listing(cli))
+
+
+@contextmanager
+def silent_transport() -> Iterator[socket.socket]:
+    """A transport that accepts a connection and then never answers."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        silent.settimeout(60)
+        yield silent
+
+
+def started(*args: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """``mailwizard ARGS`` in a process of its own, with ``env`` added to this one's."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "mailwizard", *args], env={**os.environ, **env},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
 
 
 def test_the_maildir_transport_files_both_e_mails_where_dovecot_reads_them(
@@ -66,16 +81,14 @@ def test_the_maildir_transport_files_both_e_mails_where_dovecot_reads_them(
         assert message["Date"] is not None
         assert NEW_PASSWORD not in message.as_string()
     assert "mail.famille-martin.fr" in to_lea.get_content()
-    listed = cli("outbox", "list", "--json").stdout
-    assert str(to_lea["Message-ID"]) in listed
+    assert str(to_lea["Message-ID"]) in cli("outbox", "list", "--json").stdout
     assert statuses(cli) == [(HOLDER, "sent", 1), (LEA, "sent", 1)]
 
 
 def test_the_lmtp_transport_delivers_through_dovecot(
     household: str, cli: Cli, answers_dir: Path, dovecot: Dovecot
 ) -> None:
-    lmtp = {"MAILWIZARD_DELIVERY": "lmtp", "MAILWIZARD_LMTP_PORT": str(dovecot.lmtp_port)}
-    create_lea(cli, answers_dir, lmtp)
+    create_lea(cli, answers_dir, lmtp(dovecot.lmtp_port))
 
     assert len(dovecot.inbox(HOLDER, HOLDER_PASSWORD)) == 1
     (to_lea,) = [parsed(raw) for raw in dovecot.inbox(LEA, NEW_PASSWORD)]
@@ -86,7 +99,7 @@ def test_the_lmtp_transport_delivers_through_dovecot(
 def test_a_transport_that_is_down_loses_nothing_and_a_later_flush_delivers_once(
     household: str, cli: Cli, answers_dir: Path, isolated_environment: dict[str, str]
 ) -> None:
-    down = {"MAILWIZARD_DELIVERY": "lmtp", "MAILWIZARD_LMTP_PORT": str(free_port())}
+    down = lmtp(free_port())
     create_lea(cli, answers_dir, down)
     assert statuses(cli) == [(HOLDER, "pending", 1), (LEA, "pending", 1)]
     # Left by a committed creation, they are due again at once; then the back-off runs.
@@ -94,14 +107,7 @@ def test_a_transport_that_is_down_loses_nothing_and_a_later_flush_delivers_once(
     assert statuses(cli) == [(HOLDER, "pending", 2), (LEA, "pending", 2)]
     assert cli("outbox", "flush", env=down).exit_code == 0, "nothing is due yet"
 
-    later = utc_now() + timedelta(minutes=5)
-    services = bootstrap(Settings(), clock=lambda: later)
-    try:
-        report = services.delivery.flush()
-        again = services.delivery.flush()
-    finally:
-        services.close()
-    assert (report.sent, again.sent) == (2, 0)
+    assert (flush_later(5).sent, flush_later(5).sent) == (2, 0)
     assert statuses(cli) == [(HOLDER, "sent", 3), (LEA, "sent", 3)]
     mail_root = Path(isolated_environment["MAILWIZARD_DATA_DIR"]) / "mail"
     assert len(list(mail_root.glob("famille-martin.fr/*/Maildir/new/*"))) == 2
@@ -131,17 +137,10 @@ def refusing_lmtp() -> Iterator[int]:
 def test_a_permanent_refusal_is_marked_failed_and_not_retried(
     household: str, cli: Cli, answers_dir: Path, refusing_lmtp: int
 ) -> None:
-    refusing = {"MAILWIZARD_DELIVERY": "lmtp", "MAILWIZARD_LMTP_PORT": str(refusing_lmtp)}
-    create_lea(cli, answers_dir, refusing)
+    create_lea(cli, answers_dir, lmtp(refusing_lmtp))
     assert statuses(cli) == [(HOLDER, "failed", 1), (LEA, "failed", 1)]
     assert "550" in cli("outbox", "list").stdout
-
-    much_later = utc_now() + timedelta(days=2)
-    services = bootstrap(Settings(), clock=lambda: much_later)
-    try:
-        assert services.delivery.flush().sent == 0
-    finally:
-        services.close()
+    assert flush_later(2 * 24 * 60).sent == 0
     assert statuses(cli) == [(HOLDER, "failed", 1), (LEA, "failed", 1)]
 
 
@@ -150,23 +149,11 @@ def test_a_process_killed_after_the_commit_leaves_its_mail_to_a_later_flush(
 ) -> None:
     # A transport that accepts the connection and then never answers: the program is
     # killed while it waits, after the box and its e-mails were committed.
-    path = write_answers(answers_dir / "lea.toml", first_name="Léa", last_name="Martin",
-                         address=LEA, language="fr")  # fmt: skip
-    with socket.socket() as silent:
-        silent.bind(("127.0.0.1", 0))
-        silent.listen()
-        env = {
-            **os.environ,
-            **CREATE_ENV,
-            "MAILWIZARD_DELIVERY": "lmtp",
-            "MAILWIZARD_LMTP_PORT": str(silent.getsockname()[1]),
-        }
-        process = subprocess.Popen(
-            [sys.executable, "-m", "mailwizard", "create", "--answers", str(path)],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-        )  # fmt: skip
+    path = write_answers(answers_dir / "lea.toml", address=LEA, language="fr")
+    with silent_transport() as silent:
+        env = {**CREATE_ENV, **lmtp(silent.getsockname()[1])}
+        process = started("create", "--answers", str(path), env=env)
         try:
-            silent.settimeout(60)
             connection, _ = silent.accept()  # the commit is done: delivery has begun
             process.kill()
             process.wait(timeout=10)
@@ -177,21 +164,15 @@ def test_a_process_killed_after_the_commit_leaves_its_mail_to_a_later_flush(
     assert process.returncode == -signal.SIGKILL
     assert [status for _, status, _ in statuses(cli)] == ["sending", "sending"]
 
-    after_the_lease = utc_now() + timedelta(minutes=11)
-    services = bootstrap(Settings(), clock=lambda: after_the_lease)
-    try:
-        assert services.delivery.flush().sent == 2
-    finally:
-        services.close()
+    assert flush_later(11).sent == 2, "after the lease"
     assert statuses(cli) == [(HOLDER, "sent", 1), (LEA, "sent", 1)]
 
 
 def test_through_lmtp_a_suspended_box_still_receives_and_a_deleted_one_gets_its_notice(
     household: str, cli: Cli, answers_dir: Path, dovecot: Dovecot
 ) -> None:
-    lmtp = {"MAILWIZARD_DELIVERY": "lmtp", "MAILWIZARD_LMTP_PORT": str(dovecot.lmtp_port)}
-    owner = {**lmtp, "MAILWIZARD_OWNER_PASSWORD": HOLDER_PASSWORD}
-    create_lea(cli, answers_dir, lmtp)
+    owner = {**lmtp(dovecot.lmtp_port), **OWNER_ENV}
+    create_lea(cli, answers_dir, lmtp(dovecot.lmtp_port))
     assert cli("accounts", "suspend", "--owner", HOLDER, LEA, env=owner).exit_code == 0
     reset = {**owner, "MAILWIZARD_NEW_PASSWORD": "Trois-poissons-rouges-au-salon"}
     assert cli("accounts", "passwd", "--owner", HOLDER, LEA, env=reset).exit_code == 0
@@ -212,8 +193,7 @@ def test_through_lmtp_a_suspended_box_still_receives_and_a_deleted_one_gets_its_
 def test_flush_says_what_waits_and_when_and_now_retries_at_once(
     household: str, cli: Cli, answers_dir: Path, dovecot: Dovecot
 ) -> None:
-    down = {"MAILWIZARD_DELIVERY": "lmtp", "MAILWIZARD_LMTP_PORT": str(free_port())}
-    up = {"MAILWIZARD_DELIVERY": "lmtp", "MAILWIZARD_LMTP_PORT": str(dovecot.lmtp_port)}
+    down, up = lmtp(free_port()), lmtp(dovecot.lmtp_port)
     create_lea(cli, answers_dir, down)
     before = utc_now()
     assert cli("outbox", "flush", env=down).exit_code == 3
@@ -249,23 +229,13 @@ def test_flush_says_what_waits_and_when_and_now_retries_at_once(
 def test_now_leaves_alone_the_messages_another_flush_is_sending(
     household: str, cli: Cli, answers_dir: Path, dovecot: Dovecot
 ) -> None:
-    create_lea(cli, answers_dir, {"MAILWIZARD_LMTP_PORT": str(free_port()),
-                                  "MAILWIZARD_DELIVERY": "lmtp"})  # fmt: skip
-    with socket.socket() as silent:
-        silent.bind(("127.0.0.1", 0))
-        silent.listen()
-        # A flush whose transport accepts and never answers: it holds both messages.
-        env = {**os.environ, "MAILWIZARD_DELIVERY": "lmtp",
-               "MAILWIZARD_LMTP_PORT": str(silent.getsockname()[1])}  # fmt: skip
-        process = subprocess.Popen(
-            [sys.executable, "-m", "mailwizard", "outbox", "flush", "--now"],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-        )  # fmt: skip
+    create_lea(cli, answers_dir, lmtp(free_port()))
+    with silent_transport() as silent:
+        # A flush whose transport never answers: it holds both messages.
+        process = started("outbox", "flush", "--now", env=lmtp(silent.getsockname()[1]))
         try:
-            silent.settimeout(60)
             connection, _ = silent.accept()
-            up = {"MAILWIZARD_DELIVERY": "lmtp", "MAILWIZARD_LMTP_PORT": str(dovecot.lmtp_port)}
-            at_once = cli("outbox", "flush", "--now", env=up)
+            at_once = cli("outbox", "flush", "--now", env=lmtp(dovecot.lmtp_port))
             connection.close()
         finally:
             process.kill()

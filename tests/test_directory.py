@@ -15,27 +15,21 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, create_engine, text
+from sqlalchemy import Connection, text
 
 import mailwizard.backends
 from both_engines import on_both_engines  # noqa: F401 - every test here runs on both engines
-from cli_harness import Cli, query, write_answers
+from cli_harness import Cli, directory_connection, query
 from mailwizard.backends.schema import metadata
 from mailwizard.bootstrap import bootstrap
 from mailwizard.config import Settings
 from mailwizard.services.terms import TERMS_VERSION, terms_text
-from martin_household import CREATE_ENV, DOMAIN, HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
+from martin_household import DOMAIN, HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
 
 
 @pytest.fixture
 def lea(household: str, cli: Cli, answers_dir: Path) -> str:
-    path = write_answers(
-        answers_dir / "lea.toml", first_name="Léa", last_name="Martin", address="suggest",
-        language="fr",
-    )  # fmt: skip
-    outcome = cli("create", "--answers", str(path), env=CREATE_ENV)
-    assert outcome.exit_code == 0, outcome.stderr
-    return outcome.stdout.strip()
+    return cli.new_box(answers_dir, language="fr")
 
 
 @contextmanager
@@ -43,33 +37,29 @@ def directory_at(revision: str, directory_url: str, directory_path: Path) -> Ite
     """A new directory migrated up to ``revision``, to fill as a directory of that time;
     upgraded to the newest revision once the block ends."""
     directory_path.parent.mkdir(parents=True)
-    engine = create_engine(directory_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    config = migrations_config()
+    with directory_connection(directory_url) as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+        yield connection
+        command.upgrade(config, "head")
+
+
+def migrations_config() -> Config:
     config = Config()
     config.set_main_option(
         "script_location", str(Path(mailwizard.backends.__file__).parent / "migrations")
     )
-    try:
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
-            yield connection
-            command.upgrade(config, "head")
-    finally:
-        engine.dispose()
+    return config
 
 
 def test_the_migrated_schema_is_the_one_the_code_declares(
     household: str, directory_url: str
 ) -> None:
-    engine = create_engine(directory_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.connect() as connection:
+    with directory_connection(directory_url) as connection:
         differences = compare_metadata(MigrationContext.configure(connection), metadata)
-    engine.dispose()
     assert differences == []
-    migrations = Path(mailwizard.backends.__file__).parent / "migrations"
-    config = Config()
-    config.set_main_option("script_location", str(migrations))
-    head = ScriptDirectory.from_config(config).get_current_head()
+    head = ScriptDirectory.from_config(migrations_config()).get_current_head()
     assert query(directory_url, "SELECT version_num FROM alembic_version") == [(head,)]
 
 

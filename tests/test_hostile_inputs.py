@@ -78,9 +78,7 @@ def test_an_answers_file_that_is_a_fifo_is_refused_without_waiting_for_a_writer(
 def test_an_answers_file_over_64_kib_is_refused_and_one_just_under_is_read(
     household: str, cli: Cli, answers_dir: Path
 ) -> None:
-    answers = write_answers(
-        answers_dir / "lea.toml", first_name="Léa", last_name="Martin", address="suggest"
-    )
+    answers = write_answers(answers_dir / "lea.toml")
     content = answers.read_bytes()
     padding = b"#" * (INPUT_MAX_BYTES - len(content) - 1) + b"\n"
     answers.write_bytes(content + padding)
@@ -108,9 +106,7 @@ def test_deeply_nested_answers_are_a_usage_error(cli: Cli, answers_dir: Path) ->
 def test_only_the_toml_boolean_true_accepts_the_terms(
     household: str, cli: Cli, answers_dir: Path, directory_url: str, consent: str
 ) -> None:
-    path = write_answers(
-        answers_dir / "lea.toml", first_name="Léa", last_name="Martin", address="suggest"
-    )
+    path = write_answers(answers_dir / "lea.toml")
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("accept_terms = true", f"accept_terms = {consent}"), "utf-8")
     outcome = cli("create", "--answers", str(path), env=CREATE_ENV)
@@ -360,9 +356,7 @@ def places(tmp_path: Path, answers_dir: Path, directory_path: Path) -> dict[str,
     folder.mkdir()
     deep = answers_dir / "deep.toml"
     deep.write_text(deeply_nested_toml(), encoding="utf-8")
-    answers = write_answers(
-        answers_dir / "ok.toml", first_name="Léa", last_name="Martin", address="suggest"
-    )
+    answers = write_answers(answers_dir / "ok.toml")
     return {
         "answers": str(answers),
         "deep": str(deep),

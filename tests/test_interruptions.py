@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -14,36 +13,23 @@ import psycopg
 import pytest
 
 from both_engines import on_both_engines  # noqa: F401 - every test here runs on both engines
-from cli_harness import Cli, write_answers
+from cli_harness import Cli, outbox_listing, query, write_answers
 from martin_household import CREATE_ENV, HOLDER
 
 
-def outbox(cli: Cli) -> list[dict[str, object]]:
-    listed: list[dict[str, object]] = json.loads(cli("outbox", "list", "--json").stdout)
-    return listed
-
-
 def test_two_flushes_at_once_deliver_each_message_once(
-    household: str, cli: Cli, answers_dir: Path, isolated_environment: dict[str, str]
+    household: str,
+    cli: Cli,
+    answers_dir: Path,
+    directory_url: str,
+    isolated_environment: dict[str, str],
 ) -> None:
     # Commit without delivering, the way a transport that is down would leave it.
     down = {"MAILWIZARD_DELIVERY": "lmtp", "MAILWIZARD_LMTP_PORT": "9"}
     for first_name in ("Léa", "Hugo", "Zoé"):
-        path = write_answers(answers_dir / f"{first_name}.toml", first_name=first_name,
-                             last_name="Martin", address="suggest")  # fmt: skip
-        assert cli("create", "--answers", str(path), env={**CREATE_ENV, **down}).exit_code == 0
+        cli.new_box(answers_dir, env={**CREATE_ENV, **down}, first_name=first_name)
     # Make every message due now, as if the retry delay had passed.
-    directory = isolated_environment.get("MAILWIZARD_DIRECTORY")
-    if directory:
-        with psycopg.connect(directory, password=isolated_environment[
-                "MAILWIZARD_DIRECTORY_PASSWORD"]) as connection:  # fmt: skip
-            connection.execute("UPDATE outbox SET next_attempt_at = now() - interval '1 minute'")
-    else:
-        import sqlite3
-
-        data = Path(isolated_environment["MAILWIZARD_DATA_DIR"])
-        with sqlite3.connect(data / "directory.sqlite3") as connection:
-            connection.execute("UPDATE outbox SET next_attempt_at = '2000-01-01 00:00:00'")
+    query(directory_url, "UPDATE outbox SET next_attempt_at = '2000-01-01 00:00:00'")
 
     flushes = [
         subprocess.Popen([sys.executable, "-m", "mailwizard", "outbox", "flush"],
@@ -54,7 +40,7 @@ def test_two_flushes_at_once_deliver_each_message_once(
         flush.wait(timeout=60)
         assert flush.returncode == 0, flush.stderr.read() if flush.stderr else ""
 
-    messages = outbox(cli)
+    messages = outbox_listing(cli)
     assert len(messages) == 6
     # Each creation tried what was due (its own e-mails, and those left before it).
     assert {m["status"] for m in messages} == {"sent"}
@@ -70,8 +56,7 @@ def test_a_worker_killed_in_the_middle_of_a_commit_leaves_nothing_behind(
 ) -> None:
     url = isolated_environment["MAILWIZARD_DIRECTORY"]
     password = isolated_environment["MAILWIZARD_DIRECTORY_PASSWORD"]
-    path = write_answers(answers_dir / "lea.toml", first_name="Léa", last_name="Martin",
-                         address="lea.martin@famille-martin.fr")  # fmt: skip
+    path = write_answers(answers_dir / "lea.toml", address="lea.martin@famille-martin.fr")
     with psycopg.connect(url, password=password) as blocker:
         # The commit writes the address, the box, its consent and e-mails, then waits
         # here for the audit log, where it is killed.

@@ -17,25 +17,22 @@ from pathlib import Path
 import pytest
 
 from both_engines import on_both_engines  # noqa: F401 - Postfix and Dovecot read either engine
-from cli_harness import Cli, write_answers
+from cli_harness import Cli
 from mail_servers import MailServers, Transcript, mail_workspace, running_mail_servers
-from martin_household import CREATE_ENV, DOMAIN, HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
+from martin_household import (
+    DOMAIN,
+    HOLDER,
+    HOLDER_PASSWORD,
+    NEW_PASSWORD,
+    OWNER_ENV,
+    activation_env,
+)
 
 pytestmark = pytest.mark.servers
 
-OWNER_ENV = {"MAILWIZARD_OWNER_PASSWORD": HOLDER_PASSWORD}
 NEIGHBOUR = "paul.durand@famille-durand.fr"
 NEIGHBOUR_PASSWORD = "Trois-pommes-vertes-au-marché"
 OUTSIDER = "someone@example.org"
-
-
-def initialised(cli: Cli, domain: str, address: str, password: str, last_name: str) -> None:
-    outcome = cli(
-        "init", "--domain", domain, "--address", address, "--civility", "m",
-        "--first-name", "Jean", "--last-name", last_name,
-        env={"MAILWIZARD_PASSWORD": password},
-    )  # fmt: skip
-    assert outcome.exit_code == 0, outcome.stderr
 
 
 @pytest.fixture
@@ -45,21 +42,13 @@ def servers(cli: Cli, directory_engine: str) -> Iterator[MailServers]:
     with mail_workspace() as workspace:
         configured = cli("config", "set", *workspace.settings(directory_engine))
         assert configured.exit_code == 0, configured.stderr
-        initialised(cli, DOMAIN, HOLDER, HOLDER_PASSWORD, "Martin")
-        initialised(cli, "famille-durand.fr", NEIGHBOUR, NEIGHBOUR_PASSWORD, "Durand")
+        assert cli.init().exit_code == 0
+        durands = cli.init(
+            "famille-durand.fr", NEIGHBOUR, password=NEIGHBOUR_PASSWORD, last_name="Durand"
+        )
+        assert durands.exit_code == 0, durands.stderr
         with running_mail_servers(cli, workspace) as running:
             yield running
-
-
-def created(cli: Cli, answers_dir: Path, first_name: str) -> str:
-    """A new box of the Martins' (created with both servers running): its address."""
-    path = write_answers(
-        answers_dir / f"{first_name}.toml", first_name=first_name, last_name="Martin",
-        address="suggest",
-    )  # fmt: skip
-    outcome = cli("create", "--answers", str(path), env=CREATE_ENV)
-    assert outcome.exit_code == 0, outcome.stderr
-    return outcome.stdout.strip()
 
 
 def parsed(text: str) -> EmailMessage:
@@ -79,7 +68,7 @@ def test_a_box_created_while_the_servers_run_is_served_at_once(
 ) -> None:
     """Mail from outside reaches the new box and its alias, read back over IMAP with the
     box's own password; both confirmation e-mails are there too. No reload in between."""
-    lea = created(cli, answers_dir, "Léa")
+    lea = cli.new_box(answers_dir)
     alias = f"lea@{DOMAIN}"
     added = cli("alias", "add", "--owner", HOLDER, "--box", lea, alias, env=OWNER_ENV)
     assert added.exit_code == 0, added.stderr
@@ -105,7 +94,7 @@ def test_a_box_created_while_the_servers_run_is_served_at_once(
 def test_a_box_submits_only_over_tls_with_its_password_and_as_itself(
     servers: MailServers, cli: Cli, answers_dir: Path
 ) -> None:
-    lea = created(cli, answers_dir, "Léa")
+    lea = cli.new_box(answers_dir)
     alias = f"lea@{DOMAIN}"
     added = cli("alias", "add", "--owner", HOLDER, "--box", lea, alias, env=OWNER_ENV)
     assert added.exit_code == 0, added.stderr
@@ -148,7 +137,7 @@ def test_port_25_refuses_unknown_and_deleted_boxes_relaying_and_forged_senders(
     """Port 25 refuses an unknown address, a deleted box and its alias, relays nothing
     and takes no household address as sender; a suspended box still receives there, but
     can neither submit nor sign in."""
-    lea, hugo = created(cli, answers_dir, "Léa"), created(cli, answers_dir, "Hugo")
+    lea, hugo = cli.new_box(answers_dir), cli.new_box(answers_dir, first_name="Hugo")
     hugo_alias = f"hugo@{DOMAIN}"
     added = cli("alias", "add", "--owner", HOLDER, "--box", hugo, hugo_alias, env=OWNER_ENV)
     assert added.exit_code == 0, added.stderr
@@ -187,12 +176,7 @@ def test_a_box_awaiting_activation_takes_mail_but_submits_only_once_activated(
 ) -> None:
     """Mail from outside reaches Léa's box before she opened it; neither submission nor
     IMAP let anyone in until she chose her password with the code; then both do."""
-    path = write_answers(answers_dir / "lea.toml", first_name="Léa", last_name="Martin",
-                         address="suggest", activation=True)  # fmt: skip
-    created = cli("create", "--answers", str(path), env=OWNER_ENV)
-    assert created.exit_code == 0, created.stderr
-    lea, line = created.stdout.splitlines()
-    code = line.removeprefix("activation code: ")
+    lea, code = cli.box_awaiting_activation(answers_dir)
 
     early = servers.send(OUTSIDER, lea, "Before activation")
     assert early.ok, early.text + servers.logs()
@@ -200,8 +184,7 @@ def test_a_box_awaiting_activation_takes_mail_but_submits_only_once_activated(
         refused_submission = servers.submit(lea, password, HOLDER, "Not yet")
         assert refused(refused_submission, "535", "authentication failed"), refused_submission.text
 
-    activation = {"MAILWIZARD_ACTIVATION_CODE": code, "MAILWIZARD_NEW_PASSWORD": NEW_PASSWORD}
-    opened = cli("activate", lea, env=activation)
+    opened = cli("activate", lea, env=activation_env(code))
     assert opened.exit_code == 0, opened.stderr
     assert parsed(servers.wait_for(lea, NEW_PASSWORD, "Before activation"))["To"] == lea
     sent = servers.submit(lea, NEW_PASSWORD, HOLDER, "Now I can write")

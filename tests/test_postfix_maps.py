@@ -9,11 +9,9 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from both_engines import on_both_engines  # noqa: F401 - Postfix reads either engine
-from cli_harness import Cli, write_answers
+from cli_harness import Cli
 from mailwizard.backends.mail_servers import POSTFIX_TABLES
-from martin_household import CREATE_ENV, DOMAIN, HOLDER, HOLDER_PASSWORD
-
-OWNER_ENV = {"MAILWIZARD_OWNER_PASSWORD": HOLDER_PASSWORD}
+from martin_household import DOMAIN, HOLDER, OWNER_ENV
 
 
 @pytest.fixture(autouse=True)
@@ -64,21 +62,10 @@ def test_postfix_accepts_the_live_boxes_and_aliases_and_refuses_deleted_ones(
     if directory_engine == "postgresql":
         password = directory_url.split(":", 2)[2].split("@", 1)[0]
         monkeypatch.setenv("MAILWIZARD_DIRECTORY_PASSWORD", password)
-    boxes = []
-    for first_name in ("Léa", "Hugo"):
-        path = write_answers(
-            answers_dir / f"{first_name}.toml",
-            first_name=first_name,
-            last_name="Martin",
-            address="suggest",
-        )
-        boxes.append(cli("create", "--answers", str(path), env=CREATE_ENV).stdout.strip())
-    lea, hugo = boxes
+    lea, hugo = cli.new_box(answers_dir), cli.new_box(answers_dir, first_name="Hugo")
     for alias, box in (("lea@famille-martin.fr", lea), ("hugo@famille-martin.fr", hugo)):
-        assert (
-            cli("alias", "add", "--owner", HOLDER, "--box", box, alias, env=OWNER_ENV).exit_code
-            == 0
-        )
+        added = cli("alias", "add", "--owner", HOLDER, "--box", box, alias, env=OWNER_ENV)
+        assert added.exit_code == 0, added.stderr
     assert cli("accounts", "suspend", "--owner", HOLDER, lea, env=OWNER_ENV).exit_code == 0
     deleted = cli("accounts", "delete", "--owner", HOLDER, "--confirm", hugo, hugo, env=OWNER_ENV)
     assert deleted.exit_code == 0, deleted.stderr

@@ -7,9 +7,10 @@ import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import select
 
 from both_engines import on_both_engines  # noqa: F401 - every test here runs on both engines
+from cli_harness import directory_connection
 from hand_clock import HandClock
 from mailwizard.backends.schema import remembered_device
 from mailwizard.bootstrap import Services, bootstrap
@@ -27,12 +28,9 @@ KEYRING_ENTRY = ("mailwizard", "remembered-device")
 
 
 def rows(directory_url: str) -> list[dict[str, object]]:
-    engine = create_engine(directory_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.connect() as connection:
+    with directory_connection(directory_url) as connection:
         found = connection.execute(select(remembered_device).order_by(remembered_device.c.id))
-        result = [dict(row._mapping) for row in found]
-    engine.dispose()
-    return result
+        return [dict(row._mapping) for row in found]
 
 
 def kept_token(keyring: MemoryKeyring) -> str:

@@ -8,40 +8,24 @@ from pathlib import Path
 
 import pyotp
 import pytest
-from sqlalchemy import create_engine, text
 
 from both_engines import on_both_engines  # noqa: F401 - every test here runs on both engines
-from cli_harness import Cli
+from cli_harness import Cli, query
 from hand_clock import HandClock
 from mailwizard.bootstrap import Services, bootstrap
 from mailwizard.config import Settings
 from mailwizard.domain.access import Origin, OriginKind
 from mailwizard.errors import DirectoryUnavailable, Refused
 from mailwizard.services.signin import SignedIn
-from martin_household import HOLDER_PASSWORD
+from martin_household import HOLDER_PASSWORD, enrolled_authenticator
 
 AWAY = Origin(OriginKind.SSH, "203.0.113.5")
 
 
-def stored_secret(directory_url: str, value: str | None = None) -> str:
-    """The first household's column as the directory holds it (replaced by ``value``)."""
-    engine = create_engine(directory_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.begin() as connection:
-        if value is not None:
-            connection.execute(text("UPDATE household SET totp_secret = :v"), {"v": value})
-        stored = connection.execute(
-            text("SELECT totp_secret FROM household ORDER BY id LIMIT 1")
-        ).scalar_one()
-    engine.dispose()
+def stored_secret(directory_url: str) -> str:
+    """The first household's column as the directory holds it."""
+    ((stored,),) = query(directory_url, "SELECT totp_secret FROM household ORDER BY id LIMIT 1")
     return str(stored)
-
-
-def enrolled(services: Services, holder: SignedIn, clock: HandClock) -> pyotp.TOTP:
-    enrolment = services.access.start_enrolment(holder, Origin(OriginKind.CONSOLE))
-    app = pyotp.TOTP(enrolment.secret)
-    services.access.confirm_enrolment(holder, enrolment, app.at(clock.now), "test")
-    clock.now += timedelta(seconds=30)
-    return app
 
 
 def passes_the_gate(services: Services, holder: SignedIn, code: str) -> bool:
@@ -61,7 +45,7 @@ def test_an_enrolled_secret_is_stored_sealed_and_still_checks_codes(
     directory_path: Path,
     isolated_environment: dict[str, str],
 ) -> None:
-    app = enrolled(services, holder, clock)
+    app = enrolled_authenticator(services, holder, clock.now)
     stored = stored_secret(directory_url)
     assert stored.startswith("s1:") and app.secret not in stored
     key = Path(isolated_environment["MAILWIZARD_DATA_DIR"]) / "totp.key"
@@ -81,7 +65,7 @@ def test_a_secret_stored_in_clear_by_an_older_version_is_sealed_at_its_first_use
     services: Services, holder: SignedIn, clock: HandClock, directory_url: str
 ) -> None:
     app = pyotp.TOTP(pyotp.random_base32())
-    stored_secret(directory_url, app.secret)
+    query(directory_url, "UPDATE household SET totp_secret = :secret", secret=app.secret)
     assert passes_the_gate(services, holder, app.at(clock.now))
     assert stored_secret(directory_url).startswith("s1:")
     clock.now += timedelta(seconds=30)
@@ -96,7 +80,7 @@ def test_a_sealed_secret_opens_only_with_its_key_and_for_its_household(
     directory_url: str,
     isolated_environment: dict[str, str],
 ) -> None:
-    app = enrolled(services, holder, clock)
+    app = enrolled_authenticator(services, holder, clock.now)
     sealed = stored_secret(directory_url)
     key = Path(isolated_environment["MAILWIZARD_DATA_DIR"]) / "totp.key"
 
@@ -111,19 +95,14 @@ def test_a_sealed_secret_opens_only_with_its_key_and_for_its_household(
     key.chmod(0o600)
 
     # Copied into another household's row, it does not open there.
-    neighbour = cli(
-        "init", "--domain", "famille-durand.fr", "--address", "paul.durand@famille-durand.fr",
-        "--civility", "m", "--first-name", "Paul", "--last-name", "Durand",
-        env={"MAILWIZARD_PASSWORD": HOLDER_PASSWORD},
-    )  # fmt: skip
+    neighbour = cli.init("famille-durand.fr", "paul.durand@famille-durand.fr", last_name="Durand")
     assert neighbour.exit_code == 0, neighbour.stderr
     paul = services.signin.sign_in("paul.durand@famille-durand.fr", HOLDER_PASSWORD, "test")
-    engine = create_engine(directory_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.begin() as connection:
-        connection.execute(
-            text("UPDATE household SET totp_secret = :sealed WHERE id = :id"),
-            {"sealed": sealed, "id": paul.household_id},
-        )
-    engine.dispose()
+    query(
+        directory_url,
+        "UPDATE household SET totp_secret = :sealed WHERE id = :id",
+        sealed=sealed,
+        id=paul.household_id,
+    )
     with pytest.raises(DirectoryUnavailable, match="household"):
         services.access.check_creation_access(paul, AWAY, app.at(clock.now), "test")

@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import ssl
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import keyring
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from both_engines import on_both_engines  # noqa: F401 - every test here runs on both engines
-from cli_harness import Cli, write_answers
+from cli_harness import Cli, flush_later, outbox_listing
 from dovecot_server import free_port
-from mailwizard.bootstrap import bootstrap
-from mailwizard.clock import utc_now
-from mailwizard.config import Settings
-from martin_household import CREATE_ENV, HOLDER
+from martin_household import HOLDER
 from memory_keyring import MemoryKeyring
 
 LEA = "lea.martin@famille-martin.fr"
@@ -107,25 +101,11 @@ def relay_settings(
 
 
 def statuses(cli: Cli) -> list[tuple[str, str]]:
-    listed = json.loads(cli("outbox", "list", "--json").stdout)
-    return sorted((m["recipient"], m["status"]) for m in listed)
-
-
-def flush_later(minutes: int) -> None:
-    later = utc_now() + timedelta(minutes=minutes)
-    services = bootstrap(Settings(), clock=lambda: later)
-    try:
-        services.delivery.flush()
-    finally:
-        services.close()
+    return sorted((m["recipient"], m["status"]) for m in outbox_listing(cli))
 
 
 def create_lea(cli: Cli, answers_dir: Path) -> None:
-    path = write_answers(
-        answers_dir / "lea.toml", first_name="Léa", last_name="Martin", address=LEA
-    )
-    outcome = cli("create", "--answers", str(path), env=CREATE_ENV)
-    assert outcome.exit_code == 0, outcome.stderr
+    cli.new_box(answers_dir, address=LEA)
 
 
 def test_relay_down_at_the_commit_then_up_delivers_each_message_once(
@@ -161,16 +141,11 @@ def test_a_550_from_the_relay_fails_for_good(
 
 def test_the_relay_password_can_live_in_the_keyring(
     household: str, cli: Cli, answers_dir: Path, relay: Relay, relay_settings: None,
+    memory_keyring: MemoryKeyring,
 ) -> None:  # fmt: skip
-    previous = keyring.get_keyring()
-    memory = MemoryKeyring()
-    memory.set_password("mailwizard", "smtp-password", RELAY_PASSWORD)
-    keyring.set_keyring(memory)
-    try:
-        relay.start()
-        create_lea(cli, answers_dir)
-    finally:
-        keyring.set_keyring(previous)
+    memory_keyring.set_password("mailwizard", "smtp-password", RELAY_PASSWORD)
+    relay.start()
+    create_lea(cli, answers_dir)
     assert statuses(cli) == [(HOLDER, "sent"), (LEA, "sent")]
 
 
@@ -179,23 +154,19 @@ def test_without_a_password_nothing_is_lost(
 ) -> None:  # fmt: skip
     relay.start()
     create_lea(cli, answers_dir)
-    listed = json.loads(cli("outbox", "list", "--json").stdout)
+    listed = outbox_listing(cli)
     assert {m["status"] for m in listed} == {"pending"}
     assert all("MAILWIZARD_SMTP_PASSWORD" in m["last_error"] for m in listed)
     assert relay.recorder.received == []
 
 
-def test_secrets_set_stores_the_relay_password_in_a_secure_keyring(cli: Cli) -> None:
-    previous = keyring.get_keyring()
-    memory = MemoryKeyring()
-    keyring.set_keyring(memory)
-    try:
-        outcome = cli("secrets", "set", "smtp-password",
-                      env={"MAILWIZARD_SMTP_PASSWORD": RELAY_PASSWORD})  # fmt: skip
-    finally:
-        keyring.set_keyring(previous)
+def test_secrets_set_stores_the_relay_password_in_a_secure_keyring(
+    cli: Cli, memory_keyring: MemoryKeyring
+) -> None:
+    outcome = cli("secrets", "set", "smtp-password",
+                  env={"MAILWIZARD_SMTP_PASSWORD": RELAY_PASSWORD})  # fmt: skip
     assert outcome.exit_code == 0, outcome.stderr
-    assert memory.secrets == {("mailwizard", "smtp-password"): RELAY_PASSWORD}
+    assert memory_keyring.secrets == {("mailwizard", "smtp-password"): RELAY_PASSWORD}
     assert RELAY_PASSWORD not in outcome.stdout + outcome.stderr
 
 

@@ -112,8 +112,7 @@ def test_over_ssh_the_forced_command_judges_the_address_sshd_saw(
         f'environment="SSH_CONNECTION={FORGED}",environment="SSH_CLIENT=127.0.0.1 50000 22" '
         + (folder / "client_key.pub").read_text()
     )
-    answers = write_answers(answers_dir / "lea.toml", first_name="Léa", last_name="Martin",
-                            address="suggest")  # fmt: skip
+    answers = write_answers(answers_dir / "lea.toml")
     # What the deployment's forced command is: mailwizard, with settings the person
     # cannot change (sshd starts it from a clean environment).
     settings = {

@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from cli_harness import Cli, write_answers
+from cli_harness import Cli
 from dovecot_server import require_server
 from mailwizard.bootstrap import Services
 from mailwizard.services.activation_codes import IssuedCode
-from martin_household import CREATE_ENV, DOMAIN, HOLDER_PASSWORD, NEW_PASSWORD
+from martin_household import DOMAIN, HOLDER_PASSWORD, NEW_PASSWORD
 from web_kiosk import CHROMEDRIVER, CHROMIUM, chromium_options
 
 pytestmark = pytest.mark.servers
@@ -47,14 +47,6 @@ def printed_pages(browser: Any) -> int:
     return len(PAGE.findall(pdf))
 
 
-def created_box(cli: Cli, answers_dir: Path, language: str) -> str:
-    answers = write_answers(answers_dir / "lea.toml", first_name="Léa", last_name="Martin",
-                            address="suggest", language=language)  # fmt: skip
-    outcome = cli("create", "--answers", str(answers), env=CREATE_ENV)
-    assert outcome.exit_code == 0, outcome.stderr
-    return outcome.stdout.strip()
-
-
 def no_password_in(page: str) -> None:
     for password in (NEW_PASSWORD, HOLDER_PASSWORD):
         assert password not in page
@@ -76,7 +68,7 @@ def test_the_card_is_one_printed_page_in_its_reader_s_language_without_a_passwor
     heading: str,
     incoming: str,
 ) -> None:
-    lea = created_box(cli, answers_dir, language)
+    lea = cli.new_box(answers_dir, language=language)
     card = tmp_path / "card.html"
     written = cli("card", lea, "--out", str(card))
     assert written.exit_code == 0, written.stderr
@@ -100,7 +92,7 @@ def test_the_card_is_one_printed_page_in_its_reader_s_language_without_a_passwor
 def test_a_box_awaiting_activation_has_its_code_and_expiry_on_the_card(
     services: Services, cli: Cli, answers_dir: Path, tmp_path: Path, browser: Any
 ) -> None:
-    lea = created_box(cli, answers_dir, "en")
+    lea = cli.new_box(answers_dir, language="en")
     activation = IssuedCode("KXR7-M4PQ-T9WA", datetime(2026, 12, 4, 9, 30, tzinfo=UTC))
     card = tmp_path / "card.html"
     card.write_text(services.client_setup.welcome_card(lea, activation), encoding="utf-8")

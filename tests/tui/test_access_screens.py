@@ -4,9 +4,7 @@ holder does it in the terminal UI."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 
-import pyotp
 from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, DataTable
 
@@ -14,7 +12,7 @@ from mailwizard.bootstrap import Services
 from mailwizard.clock import utc_now
 from mailwizard.domain.access import Origin, OriginKind
 from mailwizard.tui.app import MailwizardApp
-from martin_household import HOLDER, HOLDER_PASSWORD
+from martin_household import HOLDER, HOLDER_PASSWORD, enrolled_authenticator
 from memory_keyring import MemoryKeyring
 from tui.wizard_driver import field_reason, label_text, screen_name, settle, sign_in, type_into
 
@@ -124,12 +122,7 @@ async def test_strong_identification_is_turned_off_with_the_password_and_a_code(
     app_household: str, app_services: Services, make_app: AppFactory
 ) -> None:
     holder = app_services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
-    enrolment = app_services.access.start_enrolment(holder, CONSOLE)
-    phone = pyotp.TOTP(enrolment.secret)
-    # Enrolled with the previous step's code, so that the current one is still unused.
-    app_services.access.confirm_enrolment(
-        holder, enrolment, phone.at(utc_now() - timedelta(seconds=30)), "test"
-    )
+    phone = enrolled_authenticator(app_services, holder, utc_now())
     app = make_app(origin=CONSOLE)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 
 import pyotp
 import pytest
@@ -12,9 +11,8 @@ from textual.widgets import DataTable, Input
 
 from mailwizard.bootstrap import Services
 from mailwizard.clock import utc_now
-from mailwizard.domain.access import Origin, OriginKind
 from mailwizard.tui.app import MailwizardApp
-from martin_household import HOLDER, HOLDER_PASSWORD, box_request
+from martin_household import HOLDER, HOLDER_PASSWORD, box_request, enrolled_authenticator
 from tui.wizard_driver import (
     field_reason,
     fill_password,
@@ -30,8 +28,6 @@ from tui.wizard_driver import (
 
 AppFactory = Callable[..., MailwizardApp]
 HOSTILE_NAME = "[@click=app.quit]Eve[/]"
-
-CONSOLE = Origin(OriginKind.CONSOLE)
 
 
 async def test_names_from_the_directory_are_shown_literally_and_do_nothing(
@@ -122,19 +118,19 @@ async def test_undelivered_confirmations_are_shown_on_the_management_page(
         )
 
 
-async def test_away_from_home_the_gate_asks_for_the_authenticator_code(
-    app_household: str,
-    app_services: Services,
-    make_app: AppFactory,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    holder = app_services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
-    enrolment = app_services.access.start_enrolment(holder, CONSOLE)
-    app_on_the_phone = pyotp.TOTP(enrolment.secret)
-    # Enrolled with the previous step's code, so that the current one is still unused.
-    earlier = utc_now() - timedelta(seconds=30)
-    app_services.access.confirm_enrolment(holder, enrolment, app_on_the_phone.at(earlier), "test")
+@pytest.fixture
+def away_from_home(
+    app_household: str, app_services: Services, monkeypatch: pytest.MonkeyPatch
+) -> pyotp.TOTP:
+    """The wizard runs over SSH from afar; the holder's authenticator app is enrolled."""
     monkeypatch.setenv("SSH_CONNECTION", "203.0.113.5 51000 10.0.0.2 22")
+    holder = app_services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
+    return enrolled_authenticator(app_services, holder, utc_now())
+
+
+async def test_away_from_home_the_gate_asks_for_the_authenticator_code(
+    away_from_home: pyotp.TOTP, make_app: AppFactory
+) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await start_creation(pilot)
@@ -144,10 +140,34 @@ async def test_away_from_home_the_gate_asks_for_the_authenticator_code(
         await type_into(pilot, "#totp_code", "000000")
         await press_continue(pilot)
         assert "not right" in field_reason(app, "totp_code")
-        await type_into(pilot, "#totp_code", app_on_the_phone.now())
+        await type_into(pilot, "#totp_code", away_from_home.now())
         await press_continue(pilot)
         assert screen_name(app) == "IdentityScreen"
         assert label_text(app, ".step-number") == "Step 2 of 5"
+
+
+async def test_the_gate_locks_the_codes_after_five_wrong_ones_and_says_until_when(
+    away_from_home: pyotp.TOTP, app_services: Services, make_app: AppFactory
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_creation(pilot)
+        reasons = []
+        for _ in range(5):
+            await type_into(pilot, "#totp_code", "000000")
+            await press_continue(pilot)
+            reasons.append(field_reason(app, "totp_code"))
+        assert all("not right" in reason for reason in reasons[:4])
+        assert reasons[4].startswith("Too many wrong codes")
+        await type_into(pilot, "#totp_code", away_from_home.now())
+        await press_continue(pilot)
+        assert screen_name(app) == "GateScreen"
+        assert field_reason(app, "totp_code") == reasons[4]
+        assert "Try again then." in reasons[4]
+    household_id = app_services.households.household_id(HOLDER)
+    failed = [e.origin for e in app_services.management.audit_log(household_id)
+              if e.action == "totp.failed"]  # fmt: skip
+    assert failed == ["terminal, ssh 203.0.113.5"] * 5
 
 
 async def test_strong_identification_is_enrolled_from_the_management_page(
