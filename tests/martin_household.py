@@ -20,6 +20,7 @@ HOLDER = "jean.martin@famille-martin.fr"
 HOLDER_PASSWORD = "Vélo-rouge-sur-la-plage-42"
 NEW_PASSWORD = "Un-chat-bleu-dans-le-jardin"
 DOMAIN = "famille-martin.fr"
+LEA = f"lea.martin@{DOMAIN}"
 
 OWNER_ENV = {"MAILWIZARD_OWNER_PASSWORD": HOLDER_PASSWORD}
 CREATE_ENV = {**OWNER_ENV, "MAILWIZARD_NEW_PASSWORD": NEW_PASSWORD}
@@ -48,6 +49,14 @@ def awaiting_request(
 ) -> MailboxRequest:
     """The same, for a box whose user will choose the password with an activation code."""
     return box_request(address, first_name, last_name).model_copy(update={"password": None})
+
+
+def awaiting_activation(services: Services) -> str:
+    """Léa's box, created for her to choose its password: the code the holder is shown."""
+    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
+    created = services.provisioning.commit(holder, awaiting_request(LEA), "test")
+    assert created.activation is not None
+    return created.activation.code
 
 
 def enrolled_authenticator(services: Services, holder: SignedIn, now: datetime) -> pyotp.TOTP:

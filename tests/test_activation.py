@@ -20,21 +20,14 @@ from mailwizard.errors import Refusal, Refused, SignInFailed
 from mailwizard.services.signin import SignedIn
 from martin_household import (
     HOLDER,
+    LEA,
     NEW_PASSWORD,
     OWNER_ENV,
     activation_env,
-    awaiting_request,
+    awaiting_activation,
 )
 
-LEA = "lea.martin@famille-martin.fr"
 CODE_SHAPE = re.compile(r"[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}")
-
-
-def awaiting_box(services: Services, holder: SignedIn) -> str:
-    """Léa's box, created for her to choose its password: the code the holder sees."""
-    created = services.provisioning.commit(holder, awaiting_request(LEA), "test")
-    assert created.activation is not None
-    return created.activation.code
 
 
 def refusal(services: Services, code: str, password: str = NEW_PASSWORD, **kwargs: str) -> str:
@@ -76,7 +69,7 @@ def test_any_typed_text_is_a_canonical_code_or_a_refusal(text: str) -> None:
 def test_the_right_code_and_a_password_of_her_own_open_the_box_once(
     services: Services, holder: SignedIn, directory_url: str
 ) -> None:
-    code = awaiting_box(services, holder)
+    code = awaiting_activation(services)
     assert services.activation.awaiting(holder).keys() == {LEA}
     with pytest.raises(SignInFailed):
         services.signin.sign_in(LEA, NEW_PASSWORD, "test")
@@ -100,7 +93,7 @@ def test_the_right_code_and_a_password_of_her_own_open_the_box_once(
 def test_a_wrong_code_or_a_refused_password_changes_nothing(
     services: Services, holder: SignedIn, directory_url: str
 ) -> None:
-    code = awaiting_box(services, holder)
+    code = awaiting_activation(services)
     before = box_state(directory_url)
     other = next(c for c in iter(new_code, None) if c != code)
     incorrect = "The address or the activation code is incorrect."
@@ -119,7 +112,7 @@ def test_a_wrong_code_or_a_refused_password_changes_nothing(
 def test_five_wrong_codes_lock_the_address_even_for_the_right_one(
     services: Services, holder: SignedIn, clock: HandClock, directory_url: str
 ) -> None:
-    code = awaiting_box(services, holder)
+    code = awaiting_activation(services)
     wrong = next(c for c in iter(new_code, None) if c != code)
     messages = [refusal(services, wrong) for _ in range(5)]
     assert messages[-1].startswith("Too many wrong codes: this address is locked until")
@@ -133,7 +126,7 @@ def test_five_wrong_codes_lock_the_address_even_for_the_right_one(
 def test_a_code_runs_out_after_activation_hours_and_the_holder_issues_a_new_one(
     services: Services, holder: SignedIn, clock: HandClock, directory_url: str
 ) -> None:
-    code = awaiting_box(services, holder)
+    code = awaiting_activation(services)
     expiry = services.activation.awaiting(holder)[LEA]
     assert expiry == clock.now + timedelta(hours=72)
     clock.now = expiry
@@ -155,7 +148,7 @@ def test_a_code_runs_out_after_activation_hours_and_the_holder_issues_a_new_one(
 def test_only_the_holder_issues_codes_and_only_for_boxes_awaiting_activation(
     services: Services, holder: SignedIn
 ) -> None:
-    awaiting_box(services, holder)
+    awaiting_activation(services)
     with pytest.raises(Refused, match="is not a box of your household awaiting"):
         services.activation.reissue(holder, HOLDER, "test")
     with pytest.raises(Refused, match="is not a box of your household awaiting"):
@@ -168,7 +161,7 @@ def test_only_the_holder_issues_codes_and_only_for_boxes_awaiting_activation(
 def test_a_deleted_box_cannot_be_activated(
     services: Services, holder: SignedIn, directory_url: str
 ) -> None:
-    code = awaiting_box(services, holder)
+    code = awaiting_activation(services)
     services.management.delete(holder, LEA, LEA, "test")
     assert refusal(services, code) == "The address or the activation code is incorrect."
 
@@ -181,7 +174,7 @@ def test_hostile_codes_and_addresses_are_refused_cleanly_and_change_nothing(
     services: Services, holder: SignedIn, directory_url: str, address: str, code: str
 ) -> None:
     if not services.activation.awaiting(holder):
-        awaiting_box(services, holder)
+        awaiting_activation(services)
     before = box_state(directory_url)
     with pytest.raises(Refused) as refused:
         services.activation.activate(address, code, NEW_PASSWORD, NEW_PASSWORD, "test")
@@ -259,7 +252,7 @@ def test_forty_processes_guessing_codes_at_once_verify_at_most_five(
 def test_a_password_the_holder_gives_ends_the_wait_and_the_code(
     services: Services, holder: SignedIn, directory_url: str
 ) -> None:
-    code = awaiting_box(services, holder)
+    code = awaiting_activation(services)
     services.management.reset_password(holder, LEA, NEW_PASSWORD, NEW_PASSWORD, "test")
     assert services.activation.awaiting(holder) == {}
     assert services.signin.sign_in(LEA, NEW_PASSWORD, "test").address == LEA

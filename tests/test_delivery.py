@@ -23,9 +23,7 @@ from both_engines import on_both_engines  # noqa: F401 - every test here runs on
 from cli_harness import Cli, flush_later, outbox_listing, write_answers
 from dovecot_server import Dovecot, free_port
 from mailwizard.clock import utc_now
-from martin_household import CREATE_ENV, HOLDER, HOLDER_PASSWORD, NEW_PASSWORD, OWNER_ENV
-
-LEA = "lea.martin@famille-martin.fr"
+from martin_household import CREATE_ENV, HOLDER, HOLDER_PASSWORD, LEA, NEW_PASSWORD, OWNER_ENV
 
 
 def parsed(raw: bytes) -> EmailMessage:

@@ -18,11 +18,10 @@ from hand_clock import HandClock
 from mailwizard.bootstrap import Services
 from mailwizard.errors import Refused, SignInFailed
 from mailwizard.services.signin import SignedIn
-from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
+from martin_household import HOLDER, HOLDER_PASSWORD, LEA, NEW_PASSWORD
 
 OWNER_ENV = {"MAILWIZARD_OWNER_PASSWORD": HOLDER_PASSWORD}
 OTHER_PASSWORD = "Trois-poissons-rouges-au-salon"
-LEA = "lea.martin@famille-martin.fr"
 INCORRECT = "The address or the password is incorrect."
 
 

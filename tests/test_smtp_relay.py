@@ -16,10 +16,9 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from both_engines import on_both_engines  # noqa: F401 - every test here runs on both engines
 from cli_harness import Cli, flush_later, outbox_listing
 from dovecot_server import free_port
-from martin_household import HOLDER
+from martin_household import HOLDER, LEA
 from memory_keyring import MemoryKeyring
 
-LEA = "lea.martin@famille-martin.fr"
 RELAY_USER = "household"
 RELAY_PASSWORD = "relay secret"
 

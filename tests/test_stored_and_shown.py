@@ -31,9 +31,8 @@ from mailwizard.errors import Refused
 from mailwizard.hashing import SCHEME_PREFIX
 from mailwizard.logs import error_log_path, log_unexpected_error
 from mailwizard.services.ports import Audit
-from martin_household import CREATE_ENV, DOMAIN, HOLDER, HOLDER_PASSWORD, box_request
+from martin_household import CREATE_ENV, DOMAIN, HOLDER, HOLDER_PASSWORD, LEA, box_request
 
-LEA = f"lea.martin@{DOMAIN}"
 CAMILLE = f"camille.petit@{DOMAIN}"
 WRONG = {"MAILWIZARD_OWNER_PASSWORD": "not-the-holders-password"}
 ESCAPES = "\x1b[2J\x1b]0;owned\x07\x9b31m\u202e"

@@ -3,8 +3,6 @@ holder does it in the terminal UI."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, DataTable
 
@@ -14,9 +12,18 @@ from mailwizard.domain.access import Origin, OriginKind
 from mailwizard.tui.app import MailwizardApp
 from martin_household import HOLDER, HOLDER_PASSWORD, enrolled_authenticator
 from memory_keyring import MemoryKeyring
-from tui.wizard_driver import field_reason, label_text, screen_name, settle, sign_in, type_into
+from tui.wizard_driver import (
+    AppFactory,
+    click,
+    field_reason,
+    label_text,
+    press,
+    screen_name,
+    settle,
+    sign_in,
+    type_into,
+)
 
-AppFactory = Callable[..., MailwizardApp]
 CONSOLE = Origin(OriginKind.CONSOLE)
 OVER_SSH = Origin(OriginKind.SSH, "192.168.1.20")
 
@@ -45,11 +52,9 @@ async def test_a_remembered_console_continues_without_the_password_even_after_si
         await settle(pilot)
         assert shown(app, "#remembered")
         assert str(app.screen.query_one("#continue-as", Button).label) == f"Continue as {HOLDER}"
-        await pilot.click("#continue-as")
-        await settle(pilot)
+        await click(pilot, "#continue-as")
         assert screen_name(app) == "ManagementScreen"
-        await pilot.press("ctrl+o")
-        await settle(pilot)
+        await press(pilot, "ctrl+o")
         assert screen_name(app) == "SignInScreen"
         assert shown(app, "#remembered")
 
@@ -83,19 +88,15 @@ async def test_a_device_forgotten_from_the_management_page_asks_for_the_password
     app = make_app(origin=CONSOLE)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in_remembering(pilot)
-        await pilot.press("r")
-        await settle(pilot)
+        await press(pilot, "r")
         assert screen_name(app) == "RememberedDevicesScreen"
         assert app.screen.query_one(DataTable).row_count == 1
-        await pilot.click("#forget")
-        await settle(pilot)
+        await click(pilot, "#forget")
         assert app.screen.query_one(DataTable).row_count == 0
         assert label_text(app, "#devices-status") == "No device remembers you."
         await pilot.press("escape")
-        await pilot.press("ctrl+o")
-        await settle(pilot)
-        await pilot.click("#continue-as")
-        await settle(pilot)
+        await press(pilot, "ctrl+o")
+        await click(pilot, "#continue-as")
         assert screen_name(app) == "SignInScreen"
         assert not shown(app, "#remembered")
         assert "no longer remembered" in label_text(app, "#sign-in-error")
@@ -110,8 +111,7 @@ async def test_forgetting_this_device_on_the_sign_in_screen_forgets_both_sides(
     app = make_app(origin=CONSOLE)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.click("#forget-device")
-        await settle(pilot)
+        await click(pilot, "#forget-device")
         assert not shown(app, "#remembered")
         assert shown(app, "#remember")
     assert memory_keyring.secrets == {}
@@ -126,26 +126,22 @@ async def test_strong_identification_is_turned_off_with_the_password_and_a_code(
     app = make_app(origin=CONSOLE)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
-        await pilot.press("t")
-        await settle(pilot)
+        await press(pilot, "t")
         assert screen_name(app) == "DisableTotpScreen"
         await type_into(pilot, "#password", "not the password at all")
         await type_into(pilot, "#totp_code", phone.now())
-        await pilot.click("#confirm")
-        await settle(pilot)
+        await click(pilot, "#confirm")
         assert "incorrect" in field_reason(app, "password")
         assert app_services.access.enrolled(holder)
 
         await type_into(pilot, "#password", HOLDER_PASSWORD)
         await type_into(pilot, "#totp_code", "000000")
-        await pilot.click("#confirm")
-        await settle(pilot)
+        await click(pilot, "#confirm")
         assert "not right" in field_reason(app, "totp_code")
         assert app_services.access.enrolled(holder)
 
         await type_into(pilot, "#totp_code", phone.now())
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert screen_name(app) == "ManagementScreen"
         assert any("is off" in str(n.message) for n in app._notifications)
     assert not app_services.access.enrolled(holder)

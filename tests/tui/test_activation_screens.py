@@ -5,48 +5,32 @@ her box from the sign-in screen with the code and a password of her own."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import pytest
 from pydantic import SecretStr
-from textual.pilot import Pilot
-from textual.widgets import Button, Input
+from textual.widgets import Button
 
 from mailwizard.bootstrap import Services
 from mailwizard.config import Settings
 from mailwizard.errors import Refused
 from mailwizard.tui.app import MailwizardApp, build_app
-from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD, awaiting_request
-from tui.test_management_screens import open_box
+from martin_household import HOLDER, HOLDER_PASSWORD, LEA, NEW_PASSWORD, awaiting_activation
 from tui.wizard_driver import (
+    AppFactory,
+    click,
     continue_enabled,
     label_text,
+    open_box,
+    press,
     press_continue,
     reach_password_step,
     screen_name,
     settle,
     type_burst,
+    type_keys,
 )
 
-AppFactory = Callable[..., MailwizardApp]
-LEA = "lea.martin@famille-martin.fr"
 CODE = re.compile(r"[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}")
-
-
-def awaiting_lea(services: Services) -> str:
-    """Léa's box, awaiting its activation: the code the holder was shown."""
-    holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
-    created = services.provisioning.commit(holder, awaiting_request(LEA), "test")
-    assert created.activation is not None
-    return created.activation.code
-
-
-async def type_keys(pilot: Pilot[None], selector: str, text: str) -> None:
-    """Empties the field, then types ``text`` in it, its keys sent in one burst."""
-    field = pilot.app.screen.query_one(selector, Input)
-    field.focus()
-    field.value = ""
-    await type_burst(pilot, *text)
 
 
 def code_shown(app: MailwizardApp) -> str:
@@ -72,8 +56,7 @@ async def test_the_holder_lets_lea_choose_her_password_and_sees_the_code_once(
         await pilot.press("space")
         assert not app.screen.query_one("#password-field").display
         app.screen.query_one("#accept").focus()
-        await pilot.press("space")
-        await settle(pilot)
+        await press(pilot, "space")
         assert continue_enabled(app), "no password to type: the terms are enough"
         await press_continue(pilot)
         assert screen_name(app) == "ReviewScreen"
@@ -81,16 +64,14 @@ async def test_the_holder_lets_lea_choose_her_password_and_sees_the_code_once(
         assert "chosen by Léa with a code shown after “Confirm”" in values
         await press_continue(pilot)
         code = code_shown(app)
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert screen_name(app) == "ManagementScreen"
 
         holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
         assert services.activation.awaiting(holder).keys() == {LEA}
         await open_box(pilot, LEA)
         assert label_text(app, "#awaiting-activation").startswith("Awaiting activation until ")
-        await pilot.click("#new-code")
-        await settle(pilot)
+        await click(pilot, "#new-code")
         new = code_shown(app)
         assert new != code
     with pytest.raises(Refused, match="incorrect"):
@@ -108,15 +89,14 @@ async def test_lea_opens_her_box_from_the_sign_in_screen(
 ) -> None:
     """On a console as on a kiosk (and so the web kiosk, which serves the same app)."""
     services = app_services
-    code = awaiting_lea(services)
+    code = awaiting_activation(services)
     kiosk_settings = settings.model_copy(
         update={"kiosk": True, "kiosk_admin_pin": SecretStr("2468")}
     )
     app = build_app(kiosk_settings, services) if kiosk else make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.click("#have-code")
-        await settle(pilot)
+        await click(pilot, "#have-code")
         assert screen_name(app) == "ActivateScreen"
         assert not app.screen.query_one("#password-field").is_on_screen
         await type_keys(pilot, "#address", LEA)
@@ -129,8 +109,7 @@ async def test_lea_opens_her_box_from_the_sign_in_screen(
         assert not app.screen.query_one("#password-field").is_on_screen
 
         await type_keys(pilot, "#code", code.lower().replace("-", " "))
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert app.screen.query_one("#password-field").is_on_screen
         await type_burst(pilot, *"lea martin", "\t")
         await settle(pilot, 0.4)
@@ -139,8 +118,7 @@ async def test_lea_opens_her_box_from_the_sign_in_screen(
         await type_burst(pilot, "\r", *NEW_PASSWORD)
         await settle(pilot, 0.4)
         assert not app.screen.query_one("#activate", Button).disabled
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert screen_name(app) == "OwnBoxScreen"
         assert label_text(app, ".step-number") == LEA
     assert services.signin.sign_in(LEA, NEW_PASSWORD, "test").address == LEA

@@ -21,9 +21,8 @@ from cli_harness import Cli, Outcome, write_answers
 from mailwizard.bootstrap import Services
 from mailwizard.tui.app import MailwizardApp
 from martin_household import CREATE_ENV, HOLDER, HOLDER_PASSWORD, OWNER_ENV, box_request
-from tui.wizard_driver import screen_name, settle, sign_in
+from tui.wizard_driver import AppFactory, screen_name, settle, sign_in
 
-AppFactory = Callable[..., MailwizardApp]
 SHOWN_WITHIN_SECONDS = 3.0
 """From the end of the other process to the page showing its change."""
 FIRST_NAMES = ("Léa", "Hugo", "Emma", "Louis", "Jade", "Arthur", "Chloé")

@@ -3,25 +3,22 @@ Enter do, what a refusal says, what leaving asks, and keys that come in a burst.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, Input, RadioSet
 
 from mailwizard.tui.app import MailwizardApp
 from mailwizard.tui.widgets.strength_meter import StrengthMeter
 from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
 from tui.wizard_driver import (
+    AppFactory,
     continue_enabled,
     field_reason,
     label_text,
+    press,
     screen_name,
     settle,
     start_creation,
     type_burst,
 )
-
-AppFactory = Callable[..., MailwizardApp]
 
 
 def focused_id(app: MailwizardApp) -> str | None:
@@ -30,11 +27,6 @@ def focused_id(app: MailwizardApp) -> str | None:
 
 def value_of(app: MailwizardApp, selector: str) -> str:
     return app.screen.query_one(selector, Input).value
-
-
-async def press(pilot: Pilot[None], *keys: str) -> None:
-    await pilot.press(*keys)
-    await settle(pilot)
 
 
 async def test_steps_are_answered_with_the_keyboard_alone_and_the_focus_follows(

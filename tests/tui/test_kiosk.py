@@ -24,9 +24,11 @@ from mailwizard.tui.themes import HIGH_CONTRAST
 from martin_household import HOLDER, HOLDER_PASSWORD
 from tui.wizard_driver import (
     choose_address,
+    click,
     fill_identity,
     fill_password,
     label_text,
+    press,
     press_continue,
     screen_name,
     settle,
@@ -62,16 +64,17 @@ def kiosk(
     yield build_app(kiosk_settings, app_services, kiosk_clock=clock)
 
 
-def travel(app: MailwizardApp, clock: MovableClock, seconds: float) -> None:
+async def travel(pilot: Pilot[None], clock: MovableClock, seconds: float) -> None:
+    """Moves the kiosk's clock on, and lets the app see the time it is."""
     clock.now += seconds
-    assert app.kiosk is not None
-    app.kiosk.tick()
+    assert isinstance(pilot.app, MailwizardApp) and pilot.app.kiosk is not None
+    pilot.app.kiosk.tick()
+    await settle(pilot)
 
 
 async def reach_password_step(pilot: Pilot[None], totp: pyotp.TOTP) -> None:
     await sign_in(pilot)
-    await pilot.click("#create")
-    await settle(pilot)
+    await click(pilot, "#create")
     assert screen_name(pilot.app) == "GateScreen", "a kiosk always asks for the code"
     # The enrolment used the current step; the next one is still accepted.
     await type_into(pilot, "#totp_code", totp.at(time.time() + 30))
@@ -82,7 +85,7 @@ async def reach_password_step(pilot: Pilot[None], totp: pyotp.TOTP) -> None:
     await fill_password(pilot)
 
 
-async def test_no_key_leads_out_of_the_kiosk(
+async def test_no_key_leads_out_of_the_kiosk_and_nothing_points_to_its_files(
     app_household: str, kiosk: MailwizardApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     workdir = tmp_path / "workdir"
@@ -90,12 +93,15 @@ async def test_no_key_leads_out_of_the_kiosk(
     monkeypatch.chdir(workdir)
     async with kiosk.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        for key in (*ESCAPE_KEYS, ADMIN_KEY):
-            await pilot.press(key)
-        await settle(pilot)
+        assert not kiosk.screen.query_one("#remember").display, "it never remembers a device"
+        await press(pilot, *ESCAPE_KEYS, ADMIN_KEY)
         assert screen_name(kiosk) == "SignInScreen"
         assert kiosk.is_running
         assert not kiosk.query("CommandPalette")
+        kiosk.show_unexpected_error(Path("/var/log/mailwizard/errors.log"))
+        await settle(pilot)
+        texts = " ".join(str(label.render()) for label in kiosk.screen.query("Label"))
+        assert "Something went wrong" in texts and "/var/log" not in texts
     assert list(workdir.iterdir()) == [], "no screenshot or other file was written"
 
 
@@ -107,15 +113,12 @@ async def test_an_idle_kiosk_counts_down_then_forgets_everything(
         flow = kiosk.active_flow
         assert flow is not None and flow.state.password.password.get_secret_value()
 
-        travel(kiosk, clock, 104)
-        await settle(pilot)
+        await travel(pilot, clock, 104)
         assert screen_name(kiosk) == "PasswordScreen", "no countdown before the last 15 s"
-        travel(kiosk, clock, 2)
-        await settle(pilot)
+        await travel(pilot, clock, 2)
         assert screen_name(kiosk) == "CountdownScreen"
         assert "In 14 s this screen goes back to the start" in label_text(kiosk, "#countdown")
-        travel(kiosk, clock, 14)
-        await settle(pilot)
+        await travel(pilot, clock, 14)
 
         assert screen_name(kiosk) == "SignInScreen"
         assert len(kiosk.screen_stack) == 2
@@ -131,49 +134,35 @@ async def test_a_key_during_the_countdown_keeps_the_session(
 ) -> None:
     async with kiosk.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
-        travel(kiosk, clock, 110)
-        await settle(pilot)
+        await travel(pilot, clock, 110)
         assert screen_name(kiosk) == "CountdownScreen"
-        await pilot.press("shift")
-        await settle(pilot)
+        await press(pilot, "shift")
         assert screen_name(kiosk) == "ManagementScreen"
-        travel(kiosk, clock, 100)
-        await settle(pilot)
+        await travel(pilot, clock, 100)
         assert screen_name(kiosk) == "ManagementScreen", "the key started the wait again"
 
 
-async def test_after_a_creation_the_kiosk_goes_back_to_the_start_by_itself(
-    enrolled: pyotp.TOTP, kiosk: MailwizardApp, clock: MovableClock
+async def test_after_a_creation_the_kiosk_saves_no_card_and_goes_back_to_the_start(
+    enrolled: pyotp.TOTP, kiosk: MailwizardApp, clock: MovableClock, settings: Settings
 ) -> None:
-    async with kiosk.run_test(size=(80, 24)) as pilot:
-        await reach_password_step(pilot, enrolled)
-        await press_continue(pilot)
-        await press_continue(pilot)
-        assert screen_name(kiosk) == "ManagementScreen"
-        travel(kiosk, clock, 16)
-        await settle(pilot)
-        assert screen_name(kiosk) == "CountdownScreen"
-        assert "Done. This screen goes back to the start in 14 s" in label_text(kiosk, "#countdown")
-        await pilot.press("shift")
-        travel(kiosk, clock, 14)
-        await settle(pilot)
-        assert screen_name(kiosk) == "SignInScreen", "keys do not hold a finished session"
-
-
-async def test_a_kiosk_offers_no_welcome_card_to_save(
-    enrolled: pyotp.TOTP, kiosk: MailwizardApp, settings: Settings
-) -> None:
-    """Its files are out of its user's reach, and it shows no path."""
+    """A kiosk's files are out of its user's reach: it offers no welcome card and shows no
+    path; and a finished session ends by itself."""
     saved_before = set(settings.card_folder.glob("*")) if settings.card_folder.exists() else set()
     async with kiosk.run_test(size=(80, 24)) as pilot:
         await reach_password_step(pilot, enrolled)
         await press_continue(pilot)
         await press_continue(pilot)
+        assert screen_name(kiosk) == "ManagementScreen"
         note = label_text(kiosk, "#created-note")
         assert "is ready" in note and "welcome card" not in note
-        await pilot.press("w")
-        await settle(pilot)
+        await press(pilot, "w")
         assert label_text(kiosk, "#created-note") == note
+        await travel(pilot, clock, 16)
+        assert screen_name(kiosk) == "CountdownScreen"
+        assert "Done. This screen goes back to the start in 14 s" in label_text(kiosk, "#countdown")
+        await pilot.press("shift")
+        await travel(pilot, clock, 14)
+        assert screen_name(kiosk) == "SignInScreen", "keys do not hold a finished session"
     saved_after = set(settings.card_folder.glob("*")) if settings.card_folder.exists() else set()
     assert saved_after == saved_before
 
@@ -183,39 +172,20 @@ async def test_the_administrator_leaves_with_the_pin_and_only_with_it(
 ) -> None:
     async with kiosk.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        for _ in range(3):
-            await pilot.press(ADMIN_KEY)
-        await settle(pilot)
+        await press(pilot, ADMIN_KEY, ADMIN_KEY, ADMIN_KEY)
         assert screen_name(kiosk) == "AdminPinScreen"
         await type_into(pilot, "#pin", "000000")
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert screen_name(kiosk) == "SignInScreen"
-        for _ in range(3):
-            await pilot.press(ADMIN_KEY)
-        await settle(pilot)
+        await press(pilot, ADMIN_KEY, ADMIN_KEY, ADMIN_KEY)
         assert screen_name(kiosk) == "SignInScreen", "a wrong PIN locks the keys a while"
 
         clock.now += 61
-        for _ in range(3):
-            await pilot.press(ADMIN_KEY)
-        await settle(pilot)
+        await press(pilot, ADMIN_KEY, ADMIN_KEY, ADMIN_KEY)
         await type_into(pilot, "#pin", PIN)
         await pilot.press("enter")
         await pilot.pause()
         assert not kiosk.is_running
-
-
-async def test_a_kiosk_never_remembers_a_device_and_shows_no_file_path(
-    app_household: str, kiosk: MailwizardApp
-) -> None:
-    async with kiosk.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        assert not kiosk.screen.query_one("#remember").display
-        kiosk.show_unexpected_error(Path("/var/log/mailwizard/errors.log"))
-        await settle(pilot)
-        texts = " ".join(str(label.render()) for label in kiosk.screen.query("Label"))
-        assert "Something went wrong" in texts and "/var/log" not in texts
 
 
 async def test_high_contrast_is_one_key_away_and_forgotten_with_the_session(
@@ -225,8 +195,7 @@ async def test_high_contrast_is_one_key_away_and_forgotten_with_the_session(
         await settle(pilot)
         await pilot.press("ctrl+t")
         assert kiosk.theme == HIGH_CONTRAST.name
-        travel(kiosk, clock, 121)
-        await settle(pilot)
+        await travel(pilot, clock, 121)
         assert kiosk.theme != HIGH_CONTRAST.name
 
 
@@ -242,13 +211,11 @@ async def test_a_kiosk_leaves_the_wizard_without_asking(
     """The answers typed are forgotten at once: the next passer-by must not find them."""
     async with kiosk.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
-        await pilot.click("#create")
-        await settle(pilot)
+        await click(pilot, "#create")
         await type_into(pilot, "#totp_code", enrolled.at(time.time() + 30))
         await press_continue(pilot)
         assert screen_name(kiosk) == "IdentityScreen"
         await type_into(pilot, "#last_name", "Martin")
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert screen_name(kiosk) == "ManagementScreen"
         assert kiosk.active_flow is None

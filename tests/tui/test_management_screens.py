@@ -3,31 +3,33 @@ password, suspension and deletion, the activity, and what a secondary user may d
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import insert
-from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, ListView
 
 from mailwizard.backends import schema
 from mailwizard.bootstrap import Services
 from mailwizard.errors import SignInFailed
 from mailwizard.tui.app import MailwizardApp
-from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD, box_request
+from mailwizard.tui.widgets.strength_meter import StrengthMeter
+from martin_household import HOLDER, HOLDER_PASSWORD, LEA, NEW_PASSWORD, box_request
 from tui.wizard_driver import (
+    AppFactory,
+    click,
     field_reason,
     label_text,
     notifications,
+    open_box,
+    press,
     screen_name,
     settle,
     sign_in,
+    suggested_passphrase,
     type_into,
 )
 
-AppFactory = Callable[..., MailwizardApp]
-LEA = "lea.martin@famille-martin.fr"
 OTHER_PASSWORD = "Trois-poissons-rouges-au-salon"
 
 
@@ -36,14 +38,6 @@ def lea(app_household: str, app_services: Services) -> str:
     holder = app_services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
     app_services.provisioning.commit(holder, box_request(LEA, "Léa", "Martin"), "test")
     return LEA
-
-
-async def open_box(pilot: Pilot[None], address: str) -> None:
-    table = pilot.app.screen.query_one("#boxes", DataTable)
-    table.focus()
-    table.move_cursor(row=table.get_row_index(address))
-    await pilot.press("enter")
-    await settle(pilot)
 
 
 def box_kinds(app: MailwizardApp) -> dict[str, str]:
@@ -67,52 +61,47 @@ async def test_the_holder_adds_and_removes_aliases_of_a_box(
         assert screen_name(app) == "BoxScreen"
         assert "No alias yet." in label_text(app, "#no-alias")
 
-        await pilot.press("a")
-        await settle(pilot)
+        await press(pilot, "a")
         assert screen_name(app) == "AddAliasScreen"
         await type_into(pilot, "#alias", HOLDER)
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert field_reason(app, "alias") == f"{HOLDER} is already taken."
         await type_into(pilot, "#alias", "Lea")
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
 
         assert screen_name(app) == "BoxScreen"
         assert aliases_shown(app) == ["lea@famille-martin.fr"]
         assert f"lea@famille-martin.fr now delivers into {lea}." in notifications(app)
-        await pilot.click("#remove-alias")
-        await settle(pilot)
+        await click(pilot, "#remove-alias")
         assert aliases_shown(app) == []
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert screen_name(app) == "ManagementScreen"
     assert app_services.households.overview(HOLDER).box(lea).aliases == ()  # type: ignore[union-attr]
 
 
-async def test_the_holder_gives_a_box_a_new_password_under_the_policy(
+async def test_the_holder_gives_a_box_a_new_password_under_the_policy_or_a_suggested_one(
     lea: str, app_services: Services, make_app: AppFactory
 ) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
         await open_box(pilot, lea)
-        await pilot.press("p")
-        await settle(pilot)
+        await press(pilot, "p")
         assert screen_name(app) == "NewPasswordScreen"
         await type_into(pilot, "#password", "lea.martin")
         await type_into(pilot, "#confirmation", "lea.martin")
         await settle(pilot)
         assert field_reason(app, "password") != ""
         assert app.screen.query_one("#change", Button).disabled
-        await type_into(pilot, "#password", OTHER_PASSWORD)
-        await type_into(pilot, "#confirmation", OTHER_PASSWORD)
-        await settle(pilot)
-        await pilot.click("#change")
-        await settle(pilot)
+        await pilot.press("ctrl+g")
+        await settle(pilot, 0.5)
+        chosen = suggested_passphrase(app, "en")
+        assert app.screen.query_one(StrengthMeter).strength == 4
+        assert not app.screen.query_one("#change", Button).disabled
+        await click(pilot, "#change")
         assert screen_name(app) == "BoxScreen"
         assert f"The password of {lea} is changed." in notifications(app)
-    assert app_services.signin.sign_in(lea, OTHER_PASSWORD, "test").address == lea
+    assert app_services.signin.sign_in(lea, chosen, "test").address == lea
     with pytest.raises(SignInFailed):
         app_services.signin.sign_in(lea, NEW_PASSWORD, "test")
 
@@ -124,28 +113,23 @@ async def test_the_holder_suspends_reactivates_and_deletes_a_box(
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
         await open_box(pilot, lea)
-        await pilot.click("#suspend")
-        await settle(pilot)
+        await click(pilot, "#suspend")
         assert str(app.screen.query_one("#suspend", Button).label) == "Reactivate"
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert box_kinds(app)[lea] == "secondary, suspended"
         with pytest.raises(SignInFailed):
             app_services.signin.sign_in(lea, NEW_PASSWORD, "test")
 
         await open_box(pilot, lea)
-        await pilot.click("#suspend")
-        await settle(pilot)
-        await pilot.click("#delete")
-        await settle(pilot)
+        await click(pilot, "#suspend")
+        await click(pilot, "#delete")
         assert screen_name(app) == "DeleteBoxScreen"
         delete = app.screen.query_one("#delete", Button)
         await type_into(pilot, "#confirmation", "lea.martin@famille")
         assert delete.disabled, "only the whole address unlocks the button"
         await type_into(pilot, "#confirmation", lea.upper())
         assert not delete.disabled
-        await pilot.click("#delete")
-        await settle(pilot)
+        await click(pilot, "#delete")
 
         assert screen_name(app) == "ManagementScreen"
         assert notifications(app)[-1].startswith(f"{lea} is deleted; its mail is kept until ")
@@ -169,19 +153,16 @@ async def test_a_secondary_user_sees_only_their_box_and_changes_its_password(
         await sign_in(pilot, lea, NEW_PASSWORD)
         assert screen_name(app) == "OwnBoxScreen"
         assert not app.screen.query(DataTable), "no other box is shown"
-        await pilot.press("p")
-        await settle(pilot)
+        await press(pilot, "p")
         await type_into(pilot, "#current", "not my password")
         await type_into(pilot, "#password", OTHER_PASSWORD)
         await type_into(pilot, "#confirmation", OTHER_PASSWORD)
         await settle(pilot)
-        await pilot.click("#change")
-        await settle(pilot)
+        await click(pilot, "#change")
         assert field_reason(app, "current") == "The address or the password is incorrect."
         await type_into(pilot, "#current", NEW_PASSWORD)
         await settle(pilot)
-        await pilot.click("#change")
-        await settle(pilot)
+        await click(pilot, "#change")
         assert screen_name(app) == "OwnBoxScreen"
         assert "Your password is changed." in notifications(app)
     assert app_services.signin.sign_in(lea, OTHER_PASSWORD, "test").address == lea
@@ -195,8 +176,7 @@ async def test_the_activity_lists_every_entry_newest_first(
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
-        await pilot.press("l")
-        await settle(pilot)
+        await press(pilot, "l")
         assert screen_name(app) == "ActivityScreen"
         table = app.screen.query_one(DataTable)
         what = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
@@ -221,8 +201,7 @@ async def test_a_failed_sign_in_is_shown_as_an_attempt_on_the_address_not_by_its
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, lea, "not the password")
         await sign_in(pilot)
-        await pilot.press("l")
-        await settle(pilot)
+        await press(pilot, "l")
         table = app.screen.query_one(DataTable)
         newest = [str(cell) for cell in table.get_row_at(0)]
         assert newest[1:3] == [what.format(lea=lea), who]
@@ -252,8 +231,7 @@ async def test_the_activity_shows_control_characters_escaped_never_raw(
         assert f"added the alias x{shown}" in recent
         assert f"(terminal, ssh {shown}\\x0d\\x0aforged)" in recent
         assert all(line.isprintable() for line in recent.splitlines())
-        await pilot.press("l")
-        await settle(pilot)
+        await press(pilot, "l")
         table = app.screen.query_one(DataTable)
         cells = [str(cell) for cell in table.get_row_at(0)]
         assert cells[1:] == [

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from textual.geometry import Size
 from textual.widgets import Input
 
-from mailwizard.tui.app import MailwizardApp
-from tui.wizard_driver import reach_password_step, settle
+from tui.wizard_driver import AppFactory, reach_password_step, settle
 
 
 @pytest.mark.usefixtures("app_household")
 async def test_a_wizard_step_is_laid_out_again_when_the_terminal_grows(
-    make_app: Callable[..., MailwizardApp],
+    make_app: AppFactory,
 ) -> None:
     async with make_app().run_test(size=(80, 24)) as pilot:
         await reach_password_step(pilot)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 
 import pytest
 from textual.widgets import Input
@@ -15,7 +14,7 @@ from mailwizard.startup import StartupSettings
 from mailwizard.tui.app import MailwizardApp, build_app, wizard_app
 from martin_household import HOLDER, HOLDER_PASSWORD
 from tui.scenes import UNREACHABLE_DIRECTORY
-from tui.wizard_driver import label_text, screen_name, settle, type_into
+from tui.wizard_driver import AppFactory, label_text, screen_name, settle, type_into
 
 
 def opening_on_release(
@@ -138,7 +137,7 @@ async def test_an_activation_code_asked_before_the_directory_opened_is_taken_onc
 
 @pytest.mark.usefixtures("app_household")
 async def test_ctrl_c_says_how_to_quit_in_the_reader_s_language(
-    make_app: Callable[..., MailwizardApp],
+    make_app: AppFactory,
 ) -> None:
     app = make_app(language="fr")
     async with app.run_test(size=(80, 24)) as pilot:

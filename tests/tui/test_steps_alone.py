@@ -31,19 +31,19 @@ from mailwizard.tui.steps import (
     WizardContext,
     numbered_steps,
 )
-from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
+from martin_household import HOLDER, HOLDER_PASSWORD, LEA, NEW_PASSWORD
 from tui.wizard_driver import (
     choose_address,
+    click,
     continue_enabled,
     field_reason,
     fill_password,
     label_text,
+    press,
     screen_name,
     settle,
     type_into,
 )
-
-LEA = "lea.martin@famille-martin.fr"
 
 
 class StepAlone(App[None]):
@@ -111,8 +111,7 @@ async def test_away_from_home_without_an_authenticator_the_gate_refuses(
         await settle(pilot)
         assert "home network" in label_text(app, "#step-error")
         assert not app.screen.query_one("#totp_code-field").display
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert app.outcomes == [Backward()]
 
 
@@ -126,8 +125,7 @@ async def test_a_suspended_contract_is_refused_at_the_gate(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert "suspended" in label_text(app, "#step-error")
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert app.outcomes == [Backward()]
 
 
@@ -141,12 +139,10 @@ async def test_the_holder_s_own_name_leads_to_an_alias_of_the_primary_box(
         await type_into(pilot, "#first_name", "Jean")
         await settle(pilot)
         assert "alias" in label_text(app, "#same-person-advice")
-        await pilot.click("#make-alias")
-        await settle(pilot)
+        await click(pilot, "#make-alias")
         assert screen_name(app) == "AddAliasScreen"
         await type_into(pilot, "#alias", "papa")
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert app.outcomes == [Backward()], "the wizard ends there"
     primary = app_services.households.overview(HOLDER).primary
     assert primary.aliases == ("papa@famille-martin.fr",)
@@ -171,8 +167,7 @@ async def test_taken_reserved_and_foreign_addresses_are_explained_as_typed(
         await choose_address(pilot, "Lea.Martin")
         assert label_text(app, "#availability") == f"✓ {LEA} is available."
         assert continue_enabled(app)
-        await pilot.click("#continue")
-        await settle(pilot)
+        await click(pilot, "#continue")
         assert app.outcomes == [Forward()]
     assert state.address.confirmed == LEA
 
@@ -213,8 +208,7 @@ async def test_the_review_shows_every_answer_and_leads_back_to_the_step_edited(
         shown = [str(label.render()) for label in app.screen.query(".review-value")]
         assert shown == ["Ms Léa Martin", LEA, "••••••••••  terms of use accepted"]
         assert NEW_PASSWORD not in "".join(shown)
-        await pilot.click("#edit-address")
-        await settle(pilot)
+        await click(pilot, "#edit-address")
         assert app.outcomes == [EditStep(Step.ADDRESS)]
 
 
@@ -224,8 +218,7 @@ async def test_confirming_the_review_creates_the_box(
     app = StepAlone(ReviewScreen(answers(LEA, NEW_PASSWORD), context))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.click("#continue")
-        await settle(pilot)
+        await click(pilot, "#continue")
         [outcome] = app.outcomes
         assert isinstance(outcome, Committed)
         assert outcome.created.address == LEA

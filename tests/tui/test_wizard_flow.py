@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from textual.widgets import Button, Input, RadioSet
 
 from mailwizard.bootstrap import Services
-from mailwizard.tui.app import MailwizardApp
 from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD, box_request
 from tui.wizard_driver import (
+    AppFactory,
     choose_address,
+    click,
     field_reason,
     fill_identity,
     fill_password,
     label_text,
+    press,
     press_continue,
     reach_password_step,
     screen_name,
-    settle,
     sign_in,
     start_creation,
     type_into,
 )
-
-AppFactory = Callable[..., MailwizardApp]
 
 
 async def test_wrong_sign_in_says_nothing_about_the_address(
@@ -59,8 +56,7 @@ async def test_a_full_household_cannot_start_the_wizard(
         assert app.screen.query_one("#create", Button).disabled
         assert "0 of 9" in label_text(app, "#remaining")
         assert "limit of secondary boxes (9 of 9)" in label_text(app, "#remaining")
-        await pilot.press("c")
-        await settle(pilot)
+        await press(pilot, "c")
         assert screen_name(app) == "ManagementScreen"
 
 
@@ -89,18 +85,15 @@ async def test_back_and_forth_keeps_every_answer(app_household: str, make_app: A
         await choose_address(pilot, "helene.m")
         await press_continue(pilot)
         await type_into(pilot, "#password", NEW_PASSWORD)
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert screen_name(app) == "AddressScreen"
         assert app.screen.query_one("#address", Input).value == "helene.m"
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert screen_name(app) == "IdentityScreen"
         assert app.screen.query_one("#first_name", Input).value == "Hélène"
         assert app.screen.query_one("#last_name", Input).value == "Müller-Šťastná"
         assert app.screen.query_one(RadioSet).pressed_index == 0
-        await pilot.click("#continue")
-        await settle(pilot)
+        await click(pilot, "#continue")
         await press_continue(pilot)
         assert screen_name(app) == "PasswordScreen"
         assert app.screen.query_one("#password", Input).value == NEW_PASSWORD

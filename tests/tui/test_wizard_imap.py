@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from dovecot_server import Dovecot
-from mailwizard.tui.app import MailwizardApp
 from martin_household import NEW_PASSWORD
-from tui.wizard_driver import fill_password, press_continue, reach_password_step, screen_name
+from tui.wizard_driver import (
+    AppFactory,
+    fill_password,
+    press_continue,
+    reach_password_step,
+    screen_name,
+)
 
 
 async def test_the_box_made_in_the_wizard_signs_in(
-    app_household: str, make_app: Callable[..., MailwizardApp], dovecot: Dovecot
+    app_household: str, make_app: AppFactory, dovecot: Dovecot
 ) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

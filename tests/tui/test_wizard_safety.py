@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pyotp
 import pytest
 from sqlalchemy import text
@@ -11,12 +9,14 @@ from textual.widgets import DataTable, Input
 
 from mailwizard.bootstrap import Services
 from mailwizard.clock import utc_now
-from mailwizard.tui.app import MailwizardApp
 from martin_household import HOLDER, HOLDER_PASSWORD, box_request, enrolled_authenticator
 from tui.wizard_driver import (
+    AppFactory,
+    click,
     field_reason,
     fill_password,
     label_text,
+    press,
     press_continue,
     reach_password_step,
     screen_name,
@@ -26,7 +26,6 @@ from tui.wizard_driver import (
     type_into,
 )
 
-AppFactory = Callable[..., MailwizardApp]
 HOSTILE_NAME = "[@click=app.quit]Eve[/]"
 
 
@@ -72,11 +71,9 @@ async def test_an_unexpected_failure_shows_the_error_screen_and_keeps_the_answer
 
         assert screen_name(app) == "ErrorScreen"
         assert "Your answers are kept" in label_text(app, "#error-explanation")
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert screen_name(app) == "ReviewScreen"
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert app.screen.query_one("#password", Input).value != ""
 
 
@@ -88,11 +85,9 @@ async def test_every_screen_speaks_french_when_asked(
         await sign_in(pilot)
         assert "Gérer les adresses e-mail de vos proches" in label_text(app, ".screen-title")
         assert "9 adresses secondaires restantes sur 9" in label_text(app, "#remaining")
-        await pilot.click("#create")
-        await settle(pilot)
+        await click(pilot, "#create")
         assert label_text(app, ".step-number") == "Étape 1 sur 4"
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert screen_name(app) == "ManagementScreen"
 
 
@@ -176,18 +171,15 @@ async def test_strong_identification_is_enrolled_from_the_management_page(
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
-        await pilot.press("t")
-        await settle(pilot)
+        await press(pilot, "t")
         assert screen_name(app) == "EnrolmentScreen"
         secret = label_text(app, "#secret")
         assert label_text(app, "#uri").startswith("otpauth://totp/")
         await type_into(pilot, "#totp_code", "000000")
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert "not right" in field_reason(app, "totp_code")
         await type_into(pilot, "#totp_code", pyotp.TOTP(secret).now())
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert screen_name(app) == "ManagementScreen"
     holder = app_services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
     assert app_services.access.enrolled(holder)

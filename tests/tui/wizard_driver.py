@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from contextlib import suppress
 from typing import Any
 
 from textual import events
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import Button, Input, Label, RadioSet
+from textual.widgets import Button, DataTable, Input, Label, RadioSet
 from textual.worker import WorkerCancelled
 
+from mailwizard.tui.app import MailwizardApp
 from mailwizard.tui.key_order import KeysInOrderApp
+from mailwizard.word_lists import PackagedWordLists
 from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
+
+AppFactory = Callable[..., MailwizardApp]
+"""The ``make_app`` fixture: an app on the test's services, in a language, from an origin."""
 
 
 def notifications(app: App[Any]) -> list[str]:
@@ -37,6 +43,18 @@ async def settle(pilot: Pilot[None], delay: float = 0.0) -> None:
                 await worker.wait()
         await pilot.pause()
         quiet_rounds = 0 if under_way else quiet_rounds + 1
+
+
+async def press(pilot: Pilot[None], *keys: str) -> None:
+    """Presses ``keys``, then lets the app deal with them."""
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+async def click(pilot: Pilot[None], selector: str) -> None:
+    """Clicks the widget ``selector`` names, then lets the app deal with the click."""
+    await pilot.click(selector)
+    await settle(pilot)
 
 
 NAMED_KEYS = {"\t": "tab", "\r": "enter", "\x1b": "escape"}
@@ -77,6 +95,14 @@ async def type_into(pilot: Pilot[None], selector: str, text: str) -> None:
     await type_burst(pilot, *text)
 
 
+async def type_keys(pilot: Pilot[None], selector: str, text: str) -> None:
+    """Empties the field, then types ``text`` in it, its keys sent in one burst."""
+    field = pilot.app.screen.query_one(selector, Input)
+    field.focus()
+    field.value = ""
+    await type_burst(pilot, *text)
+
+
 async def paste_into(pilot: Pilot[None], selector: str, text: str) -> None:
     """Pastes ``text`` into the field: the way characters no key types arrive."""
     field = pilot.app.screen.query_one(selector, Input)
@@ -103,14 +129,33 @@ def continue_enabled(app: App[Any]) -> bool:
     return not app.screen.query_one("#continue", Button).disabled
 
 
+def suggested_passphrase(app: App[Any], language: str) -> str:
+    """The passphrase both password fields hold, checked: in clear, five words or more of
+    the language's list."""
+    password = app.screen.query_one("#password", Input)
+    confirmation = app.screen.query_one("#confirmation", Input)
+    assert password.value == confirmation.value != ""
+    assert not password.password and not confirmation.password
+    assert set(password.value.split(" ")) <= set(PackagedWordLists.words(language))
+    assert len(password.value.split(" ")) >= 5
+    return password.value
+
+
+async def open_box(pilot: Pilot[None], address: str) -> None:
+    """Opens ``address`` from the management page's table."""
+    table = pilot.app.screen.query_one("#boxes", DataTable)
+    table.focus()
+    table.move_cursor(row=table.get_row_index(address))
+    await press(pilot, "enter")
+
+
 async def sign_in(
     pilot: Pilot[None], address: str = HOLDER, password: str = HOLDER_PASSWORD
 ) -> None:
     await settle(pilot)
     await type_into(pilot, "#address", address)
     await type_into(pilot, "#password", password)
-    await pilot.press("enter")
-    await settle(pilot)
+    await press(pilot, "enter")
 
 
 async def choose_first_civility(pilot: Pilot[None]) -> None:
@@ -124,8 +169,7 @@ async def fill_identity(
     await choose_first_civility(pilot)
     await type_into(pilot, "#last_name", last_name)
     await type_into(pilot, "#first_name", first_name)
-    await pilot.click("#continue")
-    await settle(pilot)
+    await click(pilot, "#continue")
 
 
 async def choose_address(pilot: Pilot[None], address: str | None = None) -> None:
@@ -151,15 +195,13 @@ async def fill_password(
 
 
 async def press_continue(pilot: Pilot[None]) -> None:
-    await pilot.click("#continue")
-    await settle(pilot)
+    await click(pilot, "#continue")
 
 
 async def start_creation(pilot: Pilot[None]) -> None:
     """Signs the holder in and presses "Create an e-mail address"."""
     await sign_in(pilot)
-    await pilot.click("#create")
-    await settle(pilot)
+    await click(pilot, "#create")
 
 
 async def reach_password_step(pilot: Pilot[None], address: str | None = None) -> None:
