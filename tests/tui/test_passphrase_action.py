@@ -8,7 +8,6 @@ from __future__ import annotations
 from textual.widgets import Button, Checkbox, Input
 
 from mailwizard.bootstrap import Services
-from mailwizard.tui.widgets.strength_meter import StrengthMeter
 from martin_household import LEA, awaiting_activation
 from tui.wizard_driver import (
     AppFactory,
@@ -33,13 +32,11 @@ async def test_step_5_suggests_a_new_strong_passphrase_at_each_press(
         await pilot.press("ctrl+g")
         await settle(pilot, 0.5)
         first = suggested_passphrase(app, "fr")
-        assert app.screen.query_one(StrengthMeter).strength == 4
         assert app.screen.query_one("#show", Checkbox).value
         await pilot.click("#suggest-passphrase")
         await settle(pilot, 0.5)
         chosen = suggested_passphrase(app, "fr")
         assert chosen != first
-        assert app.screen.query_one(StrengthMeter).strength == 4
         app.screen.query_one("#accept").focus()
         await pilot.press("space")
         await settle(pilot, 0.3)
@@ -67,7 +64,6 @@ async def test_the_activation_screen_suggests_one_that_opens_the_box(
         await pilot.press("ctrl+g")
         await settle(pilot, 0.5)
         chosen = suggested_passphrase(app, "fr")
-        assert app.screen.query_one(StrengthMeter).strength == 4
         assert not app.screen.query_one("#activate", Button).disabled
         await click(pilot, "#activate")
         assert screen_name(app) == "OwnBoxScreen"

@@ -15,6 +15,7 @@ from textual.worker import WorkerCancelled
 
 from mailwizard.tui.app import MailwizardApp
 from mailwizard.tui.key_order import KeysInOrderApp
+from mailwizard.tui.widgets.strength_meter import StrengthMeter
 from mailwizard.word_lists import PackagedWordLists
 from martin_household import HOLDER, HOLDER_PASSWORD, NEW_PASSWORD
 
@@ -131,13 +132,14 @@ def continue_enabled(app: App[Any]) -> bool:
 
 def suggested_passphrase(app: App[Any], language: str) -> str:
     """The passphrase both password fields hold, checked: in clear, five words or more of
-    the language's list."""
+    the language's list, and strong for the meter."""
     password = app.screen.query_one("#password", Input)
     confirmation = app.screen.query_one("#confirmation", Input)
     assert password.value == confirmation.value != ""
     assert not password.password and not confirmation.password
     assert set(password.value.split(" ")) <= set(PackagedWordLists.words(language))
     assert len(password.value.split(" ")) >= 5
+    assert app.screen.query_one(StrengthMeter).strength == 4
     return password.value
 
 
