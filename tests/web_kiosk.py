@@ -32,7 +32,7 @@ from martin_household import HOLDER, HOLDER_PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
-MANAGEMENT = "Create an address"  # the management page's key for it
+MANAGEMENT = "secondary addresses left"  # the count under the management page's table
 ESCAPE_SEQUENCE = re.compile(rb"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07]*\x07|[@-_])")
 
 
