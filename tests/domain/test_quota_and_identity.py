@@ -40,17 +40,14 @@ def test_quota_allows_up_to_the_maximum(count: int) -> None:
     assert remaining_secondary(count, 9) == 9 - count
 
 
-@pytest.mark.parametrize("count", [9, 10, 25])
-def test_quota_refuses_at_and_beyond_the_maximum(count: int) -> None:
-    refusal = assert_refused(check_quota(count, 9), "quota.reached")
-    assert "9" in refusal.message
+@pytest.mark.parametrize(
+    ("count", "maximum"), [(9, 9), (10, 9), (25, 9), (0, 0), (1, 1), (3, 3), (5, 2)]
+)
+def test_quota_refuses_at_and_beyond_the_maximum(count: int, maximum: int) -> None:
+    refusal = assert_refused(check_quota(count, maximum), "quota.reached")
+    assert str(maximum) in refusal.message
     assert str(count) in refusal.message
-    assert remaining_secondary(count, 9) == 0
-
-
-@pytest.mark.parametrize(("count", "maximum"), [(0, 0), (1, 1), (3, 3), (5, 2)])
-def test_quota_with_other_maximums(count: int, maximum: int) -> None:
-    assert_refused(check_quota(count, maximum), "quota.reached")
+    assert remaining_secondary(count, maximum) == 0
 
 
 @given(count=st.integers(min_value=0, max_value=100), maximum=st.integers(0, 100))
@@ -61,11 +58,8 @@ def test_quota_refuses_exactly_when_nothing_remains(count: int, maximum: int) ->
     assert remaining_secondary(count, maximum) == max(0, maximum - count)
 
 
-def test_active_contract_allows_creation() -> None:
+def test_only_an_active_contract_allows_creation() -> None:
     assert check_contract(True) is None
-
-
-def test_suspended_contract_refuses_creation() -> None:
     assert_refused(check_contract(False), "contract.suspended")
 
 
@@ -139,60 +133,23 @@ def test_identity_stores_normalised_names(first_name: str, last_name: str, full_
     assert identity.full_name == full_name
 
 
+JEAN_MARTIN = {"civility": "m", "first_name": "Jean", "last_name": "Martin"}
+
+
 @pytest.mark.parametrize(
     ("data", "field", "code"),
     [
-        (
-            {"civility": "sir", "first_name": "Jean", "last_name": "Martin"},
-            "civility",
-            "civility.unknown",
-        ),
-        (
-            {"civility": None, "first_name": "Jean", "last_name": "Martin"},
-            "civility",
-            "civility.unknown",
-        ),
-        (
-            {"civility": "m", "first_name": "Jean\u202e", "last_name": "Martin"},
-            "first_name",
-            "name.invisible_character",
-        ),
-        (
-            {"civility": "m", "first_name": "Jean", "last_name": "Mar\ttin"},
-            "last_name",
-            "name.control_character",
-        ),
-        (
-            {"civility": "m", "first_name": "Jean", "last_name": "Mar\u0085tin"},
-            "last_name",
-            "name.control_character",
-        ),
-        (
-            {"civility": "m", "first_name": "", "last_name": "Martin"},
-            "first_name",
-            "name.empty",
-        ),
-        (
-            {"civility": "m", "first_name": "J" * 65, "last_name": "Martin"},
-            "first_name",
-            "name.too_long",
-        ),
-        (
-            {"civility": "m", "first_name": "Jean2", "last_name": "Martin"},
-            "first_name",
-            "name.bad_character",
-        ),
-        (
-            {"civility": "m", "first_name": "Jean", "last_name": "-"},
-            "last_name",
-            "name.no_letter",
-        ),
+        (JEAN_MARTIN | {"civility": "sir"}, "civility", "civility.unknown"),
+        (JEAN_MARTIN | {"civility": None}, "civility", "civility.unknown"),
+        (JEAN_MARTIN | {"first_name": "Jean\u202e"}, "first_name", "name.invisible_character"),
+        (JEAN_MARTIN | {"last_name": "Mar\ttin"}, "last_name", "name.control_character"),
+        (JEAN_MARTIN | {"last_name": "Mar\u0085tin"}, "last_name", "name.control_character"),
+        (JEAN_MARTIN | {"first_name": ""}, "first_name", "name.empty"),
+        (JEAN_MARTIN | {"first_name": "J" * 65}, "first_name", "name.too_long"),
+        (JEAN_MARTIN | {"first_name": "Jean2"}, "first_name", "name.bad_character"),
+        (JEAN_MARTIN | {"last_name": "-"}, "last_name", "name.no_letter"),
         ({"civility": "m", "last_name": "Martin"}, "first_name", "field.invalid"),
-        (
-            {"civility": "m", "first_name": 42, "last_name": "Martin"},
-            "first_name",
-            "field.invalid",
-        ),
+        (JEAN_MARTIN | {"first_name": 42}, "first_name", "field.invalid"),
     ],
 )
 def test_identity_refusals_name_their_field(data: dict[str, Any], field: str, code: str) -> None:
@@ -201,12 +158,8 @@ def test_identity_refusals_name_their_field(data: dict[str, Any], field: str, co
     assert caught.value.code == code
     assert caught.value.field == field
     assert_plain_message(caught.value)
-
-
-def test_field_invalid_message_names_the_field() -> None:
-    with pytest.raises(Refused) as caught:
-        validated(Identity, civility="m", last_name="Martin")
-    assert "first_name" in caught.value.message
+    if code == "field.invalid":
+        assert field in caught.value.message
 
 
 @pytest.mark.parametrize(
