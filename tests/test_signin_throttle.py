@@ -132,17 +132,22 @@ class RecordingHasher(Argon2idHasher):
         return super().verify(stored_hash, password)
 
 
-def test_an_unknown_address_costs_one_verification_at_the_stored_hashes_cost(
-    services: Services,
-) -> None:
-    hasher = RecordingHasher()
-    signin = SignInService(
+def signing_in_with(hasher: Argon2idHasher, services: Services) -> SignInService:
+    """The sign-in service on the test's directory, verifying with ``hasher``, never locking."""
+    return SignInService(
         SqlAccounts(services.engine),
         SqlAuditLog(services.engine, utc_now),
         hasher,
         SqlSignInThrottle(services.engine),
         ThrottlePolicy(1000, timedelta(minutes=15)),
     )
+
+
+def test_an_unknown_address_costs_one_verification_at_the_stored_hashes_cost(
+    services: Services,
+) -> None:
+    hasher = RecordingHasher()
+    signin = signing_in_with(hasher, services)
     for address in ("personne@famille-martin.fr", HOLDER):
         with pytest.raises(SignInFailed):
             signin.sign_in(address, WRONG, "test")
@@ -174,13 +179,7 @@ def test_after_a_cost_change_an_unknown_address_costs_what_the_stored_hashes_cos
     services.provisioning.commit(holder, box_request(LEA), "test")
     raised = Settings(argon2_time_cost=3)
     hasher = RecordingHasher(raised)
-    signin = SignInService(
-        SqlAccounts(services.engine),
-        SqlAuditLog(services.engine, utc_now),
-        hasher,
-        SqlSignInThrottle(services.engine),
-        ThrottlePolicy(1000, timedelta(minutes=15)),
-    )
+    signin = signing_in_with(hasher, services)
     old, new = "m=19456,t=2,p=1", "m=19456,t=3,p=1"
 
     def costs(address: str, password: str = WRONG) -> list[str]:

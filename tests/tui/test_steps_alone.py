@@ -102,29 +102,26 @@ def answers(address: str | None = None, password: str | None = None) -> WizardSt
     return state
 
 
-async def test_away_from_home_without_an_authenticator_the_gate_refuses(
-    app_household: str, app_services: Services
+@pytest.mark.parametrize(
+    ("origin", "contract_active", "reason"),
+    [
+        (Origin(OriginKind.SSH, "203.0.113.5"), True, "home network"),
+        # The page the holder came from may not have seen the suspension yet: the gate
+        # reads the household again.
+        (Origin(OriginKind.CONSOLE), False, "suspended"),
+    ],
+    ids=["away-without-an-authenticator", "contract-suspended"],
+)
+async def test_the_gate_refuses_and_leads_back(
+    app_household: str, app_services: Services, origin: Origin, contract_active: bool, reason: str
 ) -> None:
-    away = context_at(app_services, Origin(OriginKind.SSH, "203.0.113.5"))
-    app = StepAlone(GateScreen(WizardState(), away))
+    if not contract_active:
+        app_services.households.set_contract_active(HOLDER, False, "test")
+    app = StepAlone(GateScreen(WizardState(), context_at(app_services, origin)))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert "home network" in label_text(app, "#step-error")
+        assert reason in label_text(app, "#step-error")
         assert not app.screen.query_one("#totp_code-field").display
-        await press(pilot, "escape")
-        assert app.outcomes == [Backward()]
-
-
-async def test_a_suspended_contract_is_refused_at_the_gate(
-    app_household: str, app_services: Services, context: WizardContext
-) -> None:
-    # The page the holder came from may not have seen the suspension yet: the gate
-    # reads the household again.
-    app_services.households.set_contract_active(HOLDER, False, "test")
-    app = StepAlone(GateScreen(WizardState(), context))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        assert "suspended" in label_text(app, "#step-error")
         await press(pilot, "escape")
         assert app.outcomes == [Backward()]
 
