@@ -3,14 +3,22 @@ after number, against a set of taken addresses."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from itertools import islice
 
+from mailwizard.domain.addresses import RESERVED_LOCAL_PARTS
 from mailwizard.domain.suggestions import FreeNumbers, NumberRange, candidates, join_number
 
 
 def at(domain: str, *local_parts: str) -> list[str]:
     return [f"{local_part}@{domain}" for local_part in local_parts]
+
+
+def looks_reserved(address: str) -> bool:
+    """A reserved name however it is dressed: separators anywhere, digits at the end."""
+    bare = re.sub(r"[._-]", "", address.partition("@")[0]).rstrip("0123456789")
+    return bare in {name.replace("-", "") for name in RESERVED_LOCAL_PARTS}
 
 
 def free_numbers_among(taken: set[str], domain: str) -> FreeNumbers:
