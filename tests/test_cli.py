@@ -64,6 +64,8 @@ def test_suggested_address_is_printed_and_listed(
         ({"address": "JEAN.MARTIN@famille-martin.fr"}, NEW_PASSWORD, "already taken"),
         ({"address": "postmaster@famille-martin.fr"}, NEW_PASSWORD, "reserved"),
         ({"address": "no-reply"}, NEW_PASSWORD, "reserved"),
+        ({"address": "post.master"}, NEW_PASSWORD, "reserved"),
+        ({"address": "mailer_daemon1"}, NEW_PASSWORD, "reserved"),
         ({"address": "lea.martin@example.org"}, NEW_PASSWORD, "must end with @famille-martin.fr"),
         ({"address": "lea..martin@famille-martin.fr"}, NEW_PASSWORD, "cannot follow one another"),
         ({"address": "1lea@famille-martin.fr"}, NEW_PASSWORD, "start with a letter"),
