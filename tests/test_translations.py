@@ -44,7 +44,7 @@ class SourceMessage:
 
     @property
     def key(self) -> str:
-        return self.id if isinstance(self.id, str) else self.id[0]
+        return _key(self.id)
 
 
 def extract_source_messages(directory: Path = PACKAGE) -> dict[str, SourceMessage]:
@@ -137,13 +137,9 @@ def placeholders(text: str) -> set[str]:
     fields: set[str] = set()
     for _literal, name, spec, conversion in string.Formatter().parse(text):
         if name is not None:
-            fields.add(
-                "{"
-                + name
-                + (f"!{conversion}" if conversion else "")
-                + (f":{spec}" if spec else "")
-                + "}"
-            )
+            conversion_part = f"!{conversion}" if conversion else ""
+            spec_part = f":{spec}" if spec else ""
+            fields.add(f"{{{name}{conversion_part}{spec_part}}}")
     return fields
 
 
