@@ -4,15 +4,16 @@ before it runs out, with a password under the policy; anything else changes noth
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from both_engines import on_both_engines  # noqa: F401 - every test here runs on both engines
-from cli_harness import Cli, at_the_same_instant, query
+from cli_harness import Cli, at_the_same_instant, household_listing, query
 from hand_clock import HandClock
 from mailwizard.bootstrap import Services
 from mailwizard.domain.activation import CODE_ALPHABET, CODE_BITS, new_code, typed_code
@@ -28,6 +29,27 @@ from martin_household import (
 )
 
 CODE_SHAPE = re.compile(r"[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}")
+
+
+def awaiting(services: Services, holder: SignedIn) -> dict[str, datetime]:
+    """The boxes the household's overview shows awaiting activation, with their code's end."""
+    overview = services.households.overview_of(holder.household_id)
+    return {
+        box.address: box.awaiting_activation_until
+        for box in overview.secondary
+        if box.awaiting_activation_until is not None
+    }
+
+
+def listed_box(cli: Cli) -> dict[str, Any]:
+    """Léa's box in ``accounts list --json``."""
+    return next(box for box in household_listing(cli)["mailboxes"] if box["address"] == LEA)
+
+
+def listed_line(cli: Cli) -> str:
+    """Léa's box in ``accounts list``."""
+    listing = cli("accounts", "list", "--owner", HOLDER).stdout
+    return next(line for line in listing.splitlines() if line.startswith(LEA))
 
 
 def refusal(services: Services, code: str, password: str = NEW_PASSWORD, **kwargs: str) -> str:
@@ -70,14 +92,14 @@ def test_the_right_code_and_a_password_of_her_own_open_the_box_once(
     services: Services, holder: SignedIn, directory_url: str
 ) -> None:
     code = awaiting_activation(services)
-    assert services.activation.awaiting(holder).keys() == {LEA}
+    assert awaiting(services, holder).keys() == {LEA}
     with pytest.raises(SignInFailed):
         services.signin.sign_in(LEA, NEW_PASSWORD, "test")
 
     activated = services.activation.activate(LEA, code.lower(), NEW_PASSWORD, NEW_PASSWORD, "test")
     assert activated.account.address == LEA
     assert services.signin.sign_in(LEA, NEW_PASSWORD, "test").address == LEA
-    assert services.activation.awaiting(holder) == {}
+    assert awaiting(services, holder) == {}
     assert audit_actions(directory_url)[-1] == "mailbox.activated"
     notices = query(
         directory_url, "SELECT recipient, template FROM outbox WHERE template = 'holder_activated'"
@@ -104,7 +126,7 @@ def test_a_wrong_code_or_a_refused_password_changes_nothing(
     assert refusal(services, code, "lea martin") != incorrect, "the policy refuses it"
     assert refusal(services, code, again="something else") == "The two passwords are different."
     assert box_state(directory_url) == before
-    assert services.activation.awaiting(holder).keys() == {LEA}
+    assert awaiting(services, holder).keys() == {LEA}
     failed = audit_actions(directory_url).count("activation.failed")
     assert failed == 3, "each wrong code is logged, as a failed sign-in is"
 
@@ -127,7 +149,7 @@ def test_a_code_runs_out_after_activation_hours_and_the_holder_issues_a_new_one(
     services: Services, holder: SignedIn, clock: HandClock, directory_url: str
 ) -> None:
     code = awaiting_activation(services)
-    expiry = services.activation.awaiting(holder)[LEA]
+    expiry = awaiting(services, holder)[LEA]
     assert expiry == clock.now + timedelta(hours=72)
     clock.now = expiry
     before = box_state(directory_url)
@@ -173,7 +195,7 @@ def test_a_deleted_box_cannot_be_activated(
 def test_hostile_codes_and_addresses_are_refused_cleanly_and_change_nothing(
     services: Services, holder: SignedIn, directory_url: str, address: str, code: str
 ) -> None:
-    if not services.activation.awaiting(holder):
+    if not awaiting(services, holder):
         awaiting_activation(services)
     before = box_state(directory_url)
     with pytest.raises(Refused) as refused:
@@ -195,6 +217,9 @@ def test_create_prints_the_address_then_the_code_and_activate_opens_the_box(
     code = line.removeprefix("activation code: ")
     assert CODE_SHAPE.fullmatch(code), line
     assert "valid until" in created.stderr
+    until = listed_box(cli)["awaiting_activation_until"]
+    assert until.replace("T", " ")[:16] in created.stderr, "the code's end, in both"
+    assert listed_line(cli).split()[1:3] == ["to", "activate"]
 
     wrong = cli("activate", LEA, env=activation_env("K7QM-4XPD-RA9T"))
     assert (wrong.exit_code, wrong.stderr) == (
@@ -209,6 +234,8 @@ def test_create_prints_the_address_then_the_code_and_activate_opens_the_box(
     opened = cli("activate", LEA, env=activation_env(new.lower()))
     assert opened.exit_code == 0, opened.stderr
     assert LEA in opened.stdout
+    assert listed_box(cli)["awaiting_activation_until"] is None
+    assert listed_line(cli).split()[1] == "secondary"
     change = {
         "MAILWIZARD_PASSWORD": NEW_PASSWORD,
         "MAILWIZARD_NEW_PASSWORD": "Une-tortue-verte-au-soleil",
@@ -254,7 +281,7 @@ def test_a_password_the_holder_gives_ends_the_wait_and_the_code(
 ) -> None:
     code = awaiting_activation(services)
     services.management.reset_password(holder, LEA, NEW_PASSWORD, NEW_PASSWORD, "test")
-    assert services.activation.awaiting(holder) == {}
+    assert awaiting(services, holder) == {}
     assert services.signin.sign_in(LEA, NEW_PASSWORD, "test").address == LEA
     assert refusal(services, code, "Une-autre-phrase-bien-longue") == (
         "The address or the activation code is incorrect."

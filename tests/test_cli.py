@@ -178,7 +178,7 @@ def test_json_listing_is_documented_and_stable(household: str, cli: Cli) -> None
     primary: dict[str, str] = mailboxes[0]
     assert set(primary) == {
         "address", "role", "civility", "first_name", "last_name", "active", "created_at",
-        "aliases",
+        "aliases", "awaiting_activation_until",
     }  # fmt: skip
     assert primary["created_at"].endswith("Z")
     readme = (Path(__file__).parents[1] / "README.md").read_text("utf-8")

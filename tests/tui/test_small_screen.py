@@ -15,7 +15,7 @@ from mailwizard.bootstrap import Services
 from mailwizard.services.signin import SignedIn
 from mailwizard.tui.app import MailwizardApp
 from mailwizard.tui.screens.management import ManagementScreen
-from martin_household import DOMAIN, HOLDER, HOLDER_PASSWORD, box_request
+from martin_household import DOMAIN, HOLDER, HOLDER_PASSWORD, awaiting_request, box_request
 from memory_keyring import MemoryKeyring
 from tui.wizard_driver import (
     choose_address,
@@ -30,6 +30,10 @@ from tui.wizard_driver import (
 
 AppFactory = Callable[..., MailwizardApp]
 SMALL = (60, 20)
+STATE_WORDS = {
+    "en": ["primary", "secondary", "suspended", "to activate", "deleted"],
+    "fr": ["principale", "secondaire", "suspendue", "à activer", "supprimée"],
+}
 CHILDREN = ["Léa", "Hugo", "Chloé", "Louis", "Inès", "Jules", "Arthur"]
 
 
@@ -111,7 +115,11 @@ async def test_at_60_by_20_without_a_secure_keyring_the_notice_is_whole(
 async def test_at_60_by_20_the_box_just_created_is_in_view_below_the_others(
     app_household: str, app_services: Services, make_app: AppFactory
 ) -> None:
-    fill_the_household(app_services, CHILDREN)
+    """The last child's box awaits its activation: beside its state, until when."""
+    holder = fill_the_household(app_services, CHILDREN[:-1])
+    awaiting = f"arthur.martin@{DOMAIN}"
+    created = app_services.provisioning.commit(holder, awaiting_request(awaiting, "Arthur"), "t")
+    assert created.activation is not None
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
         await review_a_box_for_yvonne(pilot)
@@ -129,6 +137,9 @@ async def test_at_60_by_20_the_box_just_created_is_in_view_below_the_others(
         buttons = app.screen.query_one(".button-bar")
         assert table.region.y + table.header_height <= line < table.region.bottom
         assert 0 <= line < buttons.region.y, "the row is hidden behind the buttons"
+        assert str(table.get_cell(awaiting, "state")) == "to activate"
+        until = created.activation.expires_at.astimezone().strftime("%Y-%m-%d")
+        assert str(table.get_cell(awaiting, "until")) == until
 
 
 async def test_at_100_columns_a_refusal_on_the_review_wraps_instead_of_being_cut(
@@ -175,6 +186,12 @@ async def test_at_60_columns_the_management_page_names_every_action_and_needs_no
     long_address = f"helene.muller-stastna@{DOMAIN}"
     request = box_request(long_address, "Hélène", "Müller-Šťastná")
     app_services.provisioning.commit(holder, request, "test")
+    suspended, awaiting, deleted = (f"{name}.martin@{DOMAIN}" for name in ("lea", "chloe", "hugo"))
+    for address in (suspended, deleted):
+        app_services.provisioning.commit(holder, box_request(address), "test")
+    app_services.provisioning.commit(holder, awaiting_request(awaiting), "test")
+    app_services.management.set_active(holder, suspended, False, "test")
+    app_services.management.delete(holder, deleted, deleted, "test")
     app = make_app(language)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
@@ -199,4 +216,11 @@ async def test_at_60_columns_the_management_page_names_every_action_and_needs_no
         table = page.query_one("#boxes", DataTable)
         assert table.virtual_size.width <= table.scrollable_content_region.width, "scrolls sideways"
         assert str(table.get_cell(long_address, "address")) == long_address
-        assert str(table.get_cell(long_address, "state")) in {"secondary", "secondaire"}
+        states = {str(key.value): str(table.get_cell(key, "state")) for key in table.rows}
+        assert states == dict(
+            zip(
+                [HOLDER, long_address, suspended, awaiting, deleted],
+                STATE_WORDS[language],
+                strict=True,
+            )
+        ), "a state is cut"

@@ -143,6 +143,13 @@ def suggested_passphrase(app: App[Any], language: str) -> str:
     return password.value
 
 
+def box_states(app: App[Any]) -> dict[str, str]:
+    """Each box's address and state on the management page, whichever columns the
+    table's width leaves."""
+    table = app.screen.query_one("#boxes", DataTable)
+    return {str(key.value): str(table.get_cell(key, "state")) for key in table.rows}
+
+
 async def open_box(pilot: Pilot[None], address: str) -> None:
     """Opens ``address`` from the management page's table."""
     table = pilot.app.screen.query_one("#boxes", DataTable)

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Engine, and_, select, update
+from sqlalchemy import Engine, and_, select, update
 
 from mailwizard.backends import schema
 from mailwizard.backends.engine import read_transaction, write_transaction
 from mailwizard.backends.sql_audit import write_audit
-from mailwizard.backends.sql_households import LIVE_BOX
+from mailwizard.backends.sql_households import LIVE_BOX, NOT_ACTIVATED
 from mailwizard.backends.sql_outbox import queue_messages
 from mailwizard.clock import Clock, utc_now
 from mailwizard.domain.models import Civility, Identity, Role
@@ -23,11 +23,6 @@ from mailwizard.services.ports import ActivationLookup, Audit, OutboxMessage, Pe
 
 _mailbox = schema.mailbox
 _holder = schema.mailbox.alias("holder")
-
-NOT_ACTIVATED: ColumnElement[bool] = and_(
-    _mailbox.c.activation_hash.is_not(None), _mailbox.c.activated_at.is_(None), LIVE_BOX
-)
-"""Boxes created with a code that nobody has used yet, and not deleted."""
 
 
 def _identity(civility: str, first_name: str, last_name: str) -> Identity:
@@ -134,12 +129,3 @@ class SqlActivations:
                 connection, household_id, audit, "activation.reissued", address, self._clock()
             )
         return True
-
-    def awaiting(self, household_id: int) -> dict[str, datetime]:
-        with read_transaction(self._engine) as connection:
-            rows = connection.execute(
-                select(_mailbox.c.username, _mailbox.c.activation_expires_at).where(
-                    _mailbox.c.household_id == household_id, NOT_ACTIVATED
-                )
-            ).all()
-        return {row.username: row.activation_expires_at for row in rows}

@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from sqlalchemy import ColumnElement, Connection, Engine, RowMapping, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    RowMapping,
+    and_,
+    case,
+    insert,
+    select,
+    update,
+)
 
 from mailwizard.backends import schema
 from mailwizard.backends.engine import read_transaction, write_transaction
@@ -27,6 +37,13 @@ from mailwizard.services.ports import Audit, NewMailbox
 
 LIVE_BOX = schema.mailbox.c.deleted_at.is_(None)
 """Boxes not deleted: the ones that count, sign in and can change."""
+
+NOT_ACTIVATED: ColumnElement[bool] = and_(
+    schema.mailbox.c.activation_hash.is_not(None),
+    schema.mailbox.c.activated_at.is_(None),
+    LIVE_BOX,
+)
+"""Boxes created with a code that nobody has used yet, and not deleted."""
 
 
 def lock_household(connection: Connection, household_id: int) -> RowMapping:
@@ -97,6 +114,7 @@ def _summary(row: RowMapping, aliases: tuple[str, ...]) -> MailboxSummary:
         active=row["active"],
         created_at=row["created_at"],
         aliases=aliases,
+        awaiting_activation_until=row["awaiting_activation_until"],
     )
 
 
@@ -188,7 +206,12 @@ class SqlHouseholds:
             )
             boxes = (
                 connection.execute(
-                    select(mailbox)
+                    select(
+                        mailbox,
+                        case((NOT_ACTIVATED, mailbox.c.activation_expires_at)).label(
+                            "awaiting_activation_until"
+                        ),
+                    )
                     .where(mailbox.c.household_id == household_id)
                     .order_by(mailbox.c.created_at, mailbox.c.id)
                 )

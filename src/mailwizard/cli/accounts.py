@@ -32,6 +32,11 @@ def _mailbox_json(box: MailboxSummary) -> dict[str, Any]:
         "active": box.active,
         "created_at": utc_timestamp(box.created_at),
         "aliases": list(box.aliases),
+        "awaiting_activation_until": (
+            None
+            if box.awaiting_activation_until is None
+            else utc_timestamp(box.awaiting_activation_until)
+        ),
     }
 
 
@@ -59,17 +64,18 @@ def household_json(overview: HouseholdOverview) -> dict[str, Any]:
     }
 
 
-def _mailbox_line(box: MailboxSummary) -> str:
-    role = _("primary") if box.primary else _("secondary")
-    state = _("active") if box.active else _("suspended")
-    created = box.created_at.strftime("%Y-%m-%d %H:%M")
-    line = f"{box.address:<40} {role:<11} {state:<9} {created} UTC  {box.full_name}"
+def _box_line(box: MailboxSummary | DeletedMailbox) -> str:
+    """The box's state in the management page's words, and its end if it has one."""
+    created = (
+        f"{box.created_at.strftime('%Y-%m-%d %H:%M')} UTC  "
+        if isinstance(box, MailboxSummary)
+        else ""
+    )
+    line = f"{box.address:<40} {_(box.state):<11} {created}{box.full_name}"
+    if box.state_until is not None:
+        until = _("until {time} UTC").format(time=box.state_until.strftime("%Y-%m-%d %H:%M"))
+        line += f"  ({until})"
     return "\n".join([line, *(f"  {_('alias')} {alias}" for alias in box.aliases)])
-
-
-def _deleted_line(box: DeletedMailbox) -> str:
-    state = _("deleted, erased on {date}").format(date=box.purge_after.strftime("%Y-%m-%d"))
-    return f"{box.address:<40} {state}  {box.first_name} {box.last_name}"
 
 
 @click.group()
@@ -87,10 +93,8 @@ def list_accounts(state: CliState, owner: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(household_json(overview), ensure_ascii=False, indent=2))
         return
-    for box in (overview.primary, *overview.secondary):
-        click.echo(_mailbox_line(box))
-    for deleted in overview.deleted:
-        click.echo(_deleted_line(deleted))
+    for box in overview.listed:
+        click.echo(_box_line(box))
     left = overview.remaining_secondary
     click.echo(
         ngettext(

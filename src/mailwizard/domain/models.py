@@ -121,6 +121,9 @@ class MailboxSummary(BaseModel):
     active: bool
     created_at: datetime
     aliases: tuple[str, ...] = ()
+    awaiting_activation_until: datetime | None = None
+    """Set while its user has not yet opened the box with an activation code: when the
+    code runs out (a past time once it has)."""
 
     @property
     def primary(self) -> bool:
@@ -129,6 +132,24 @@ class MailboxSummary(BaseModel):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def state(self) -> str:
+        """What the box is, in words short enough for a narrow table (to translate):
+        the management page, the box's page and ``accounts list`` say the same. Only a
+        secondary box can be suspended or await its activation."""
+        if self.primary:
+            return N_("primary")
+        if not self.active:
+            return N_("suspended")
+        if self.awaiting_activation_until is not None:
+            return N_("to activate")
+        return N_("secondary")
+
+    @property
+    def state_until(self) -> datetime | None:
+        """When ``state`` ends by itself: for a box to activate, when its code runs out."""
+        return self.awaiting_activation_until if self.active else None
 
 
 class DeletedMailbox(BaseModel):
@@ -141,6 +162,24 @@ class DeletedMailbox(BaseModel):
     last_name: str
     deleted_at: datetime
     purge_after: datetime
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """None: they are removed with the box, and free again at once."""
+        return ()
+
+    @property
+    def state(self) -> str:
+        """Said where a live box's ``state`` is."""
+        return N_("deleted")
+
+    @property
+    def state_until(self) -> datetime:
+        return self.purge_after
 
 
 class AuditEntry(BaseModel):
@@ -170,6 +209,12 @@ class HouseholdOverview(BaseModel):
         return next(
             (box for box in (self.primary, *self.secondary) if box.address == address), None
         )
+
+    @property
+    def listed(self) -> tuple[MailboxSummary | DeletedMailbox, ...]:
+        """Every box, in the order shown: the primary, the secondary ones, then those
+        deleted awaiting their purge."""
+        return (self.primary, *self.secondary, *self.deleted)
 
     @property
     def remaining_secondary(self) -> int:

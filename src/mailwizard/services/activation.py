@@ -233,11 +233,6 @@ class ActivationService:
             )
         return issued
 
-    def awaiting(self, holder: SignedIn) -> dict[str, datetime]:
-        """The holder's boxes not yet activated, each with the end of its code."""
-        require_holder(holder)
-        return self._activations.awaiting(holder.household_id)
-
 
 def _accepted(lookup: ActivationLookup) -> CodeAccepted:
     return CodeAccepted(

@@ -404,8 +404,3 @@ class Activations(Protocol):
         """Replaces the code of one of the household's boxes that still awaits its
         activation (or whose code ran out); False, changing nothing, for any other box."""
         ...
-
-    def awaiting(self, household_id: int) -> dict[str, datetime]:
-        """The household's boxes not yet activated, each with the end of its code (past,
-        for a code that ran out)."""
-        ...

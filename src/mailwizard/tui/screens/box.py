@@ -26,11 +26,6 @@ from mailwizard.tui.screens.new_password import NewPasswordScreen
 from mailwizard.tui.support import MailwizardModal
 
 
-def box_kind(box: MailboxSummary) -> str:
-    kind = _("primary") if box.primary else _("secondary")
-    return kind if box.active else _("{kind}, suspended").format(kind=kind)
-
-
 class BoxScreen(MailwizardModal[None]):
     CSS_PATH = "dialogs.tcss"
     DEFAULT_CLASSES = "dialog-screen"
@@ -84,25 +79,6 @@ class BoxScreen(MailwizardModal[None]):
 
     def on_mount(self) -> None:
         self._show(self._box)
-        self._show_activation(None)
-        if not self._box.primary:
-            activation, holder = self._activation, self._holder
-            self.call_service(
-                lambda: activation.awaiting(holder).get(self._box.address),
-                self._show_activation,
-                group="activation",
-            )
-
-    def _show_activation(self, until: datetime | None) -> None:
-        """A box its user has not opened yet: until when its code works, and a new one."""
-        for row in self.query("#activation-row"):
-            row.display = until is not None
-        if until is not None:
-            self.query_one("#awaiting-activation", Label).update(
-                _("Awaiting activation until {time} UTC.").format(
-                    time=until.strftime("%Y-%m-%d %H:%M")
-                )
-            )
 
     @on(Button.Pressed, "#new-code")
     def new_code(self) -> None:
@@ -110,7 +86,7 @@ class BoxScreen(MailwizardModal[None]):
         origin = self.session.audit_origin
 
         def issued(code: IssuedCode) -> None:
-            self._show_activation(code.expires_at)
+            self._show(self._box.model_copy(update={"awaiting_activation_until": code.expires_at}))
             self.app.push_screen(ActivationCodeScreen(box.address, box.first_name, code))
 
         self.call_service(
@@ -122,10 +98,20 @@ class BoxScreen(MailwizardModal[None]):
         self.query_one("#box-facts", Label).update(
             _("{name} · {kind} · created on {date}").format(
                 name=box.full_name,
-                kind=box_kind(box),
+                kind=_(box.state),
                 date=box.created_at.astimezone().strftime("%Y-%m-%d"),
             )
         )
+        until = box.awaiting_activation_until
+        for row in self.query("#activation-row"):
+            # Its user has not opened it yet: until when the code works, and a new code.
+            row.display = until is not None
+        if until is not None:
+            self.query_one("#awaiting-activation", Label).update(
+                _("Awaiting activation until {time} UTC.").format(
+                    time=until.strftime("%Y-%m-%d %H:%M")
+                )
+            )
         aliases = self.query_one("#aliases", ListView)
         aliases.clear()
         aliases.extend(ListItem(Label(alias, markup=False), name=alias) for alias in box.aliases)

@@ -32,7 +32,7 @@ from mailwizard.services.signin import SignedIn
 from mailwizard.tui.messages import CreationAsked, SignedOut
 from mailwizard.tui.screens.activation_code import ActivationCodeScreen
 from mailwizard.tui.screens.activity import ActivityScreen
-from mailwizard.tui.screens.box import BoxScreen, box_kind
+from mailwizard.tui.screens.box import BoxScreen
 from mailwizard.tui.screens.disable_totp import DisableTotpScreen
 from mailwizard.tui.screens.enrolment import EnrolmentScreen
 from mailwizard.tui.screens.remembered_devices import RememberedDevicesScreen
@@ -45,23 +45,16 @@ Loaded = tuple[HouseholdOverview, list[QueuedMessage], list[AuditEntry]]
 
 def box_rows(overview: HouseholdOverview) -> list[BoxRow]:
     """The household's boxes, primary first, then those deleted awaiting their purge."""
-    rows = [
+    return [
         BoxRow(
-            box.address, box.full_name, box_kind(box), str(len(box.aliases)) if box.aliases else ""
+            box.address,
+            box.full_name,
+            _(box.state),
+            "" if box.state_until is None else box.state_until.astimezone().strftime("%Y-%m-%d"),
+            str(len(box.aliases)) if box.aliases else "",
         )
-        for box in (overview.primary, *overview.secondary)
+        for box in overview.listed
     ]
-    for deleted in overview.deleted:
-        erased = deleted.purge_after.astimezone().strftime("%Y-%m-%d")
-        rows.append(
-            BoxRow(
-                deleted.address,
-                f"{deleted.first_name} {deleted.last_name}",
-                _("deleted until {date}").format(date=erased),
-                "",
-            )
-        )
-    return rows
 
 
 def activity_line(entry: AuditEntry) -> str:

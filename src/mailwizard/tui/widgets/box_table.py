@@ -14,11 +14,12 @@ from mailwizard.i18n import N_, _
 
 SHORTEST_NAME = 8
 """A name column narrower than this says too little to be worth its room."""
-COLUMNS = ("address", "name", "state", "aliases")
+COLUMNS = ("address", "name", "state", "until", "aliases")
 HEADINGS = {
     "address": N_("Address"),
     "name": N_("Name"),
     "state": N_("Box"),
+    "until": N_("Until"),
     "aliases": N_("Aliases"),
 }
 
@@ -29,13 +30,16 @@ class BoxRow(NamedTuple):
     address: str
     name: str
     state: str
+    until: str
+    """The end of the state, for the few boxes whose state has one."""
     aliases: str
 
 
 class BoxTable(DataTable[Text]):
     """The address is always whole. Where the columns do not all fit, the aliases' count
     goes first, then the name (shortened with an ellipsis down to a few letters before it
-    goes), and the state is shortened last; again whenever the table's width changes.
+    goes), then the state's end, and the state is shortened last; again whenever the
+    table's width changes. The state's end has a column only when a box has one.
     Refilled, it keeps the selected box and where it was scrolled to."""
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -91,6 +95,9 @@ class BoxTable(DataTable[Text]):
         if left < 0:
             widths["state"] = max(1, widths["state"] + left)
             return widths
+        if any(row.until for row in self._rows) and left >= natural["until"] + padding:
+            widths["until"] = natural["until"]
+            left -= natural["until"] + padding
         if left >= natural["name"] + natural["aliases"] + 2 * padding:
             widths["name"], widths["aliases"] = natural["name"], natural["aliases"]
         elif left >= min(natural["name"], SHORTEST_NAME) + padding:
