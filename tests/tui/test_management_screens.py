@@ -162,19 +162,43 @@ async def test_a_secondary_user_sees_only_their_box_and_changes_its_password(
     assert app_services.signin.sign_in(lea, OTHER_PASSWORD, "test").address == lea
 
 
-async def test_the_activity_lists_every_entry_newest_first(
+async def test_the_activity_lists_every_entry_newest_first_with_its_controls_escaped(
     lea: str, app_services: Services, make_app: AppFactory
 ) -> None:
+    """The last line was written by someone else (an older version, a hand-made row) and
+    holds escape sequences: the page's recent activity and the activity screen write
+    them out."""
     holder = app_services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
     app_services.management.add_alias(holder, lea, "lea", "test")
+    escapes = "\x1b[2J\x1b]0;owned\x07\x9b31m\u202e"
+    row = {
+        "at": datetime.now(UTC),
+        "household_id": holder.household_id,
+        "actor": f"eve{escapes}@famille-martin.fr",
+        "origin": f"terminal, ssh {escapes}\r\nforged",
+        "action": "alias.added",
+        "target": f"x{escapes}",
+    }
+    with app_services.engine.begin() as connection:
+        connection.execute(insert(schema.audit_log).values(row))
+    shown = "\\x1b[2J\\x1b]0;owned\\x07\\x9b31m\\u202e"
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
+        recent = label_text(app, "#recent-activity")
+        assert f"added the alias x{shown}" in recent
+        assert f"(terminal, ssh {shown}\\x0d\\x0aforged)" in recent
+        assert all(line.isprintable() for line in recent.splitlines())
         await press(pilot, "l")
         assert screen_name(app) == "ActivityScreen"
         table = app.screen.query_one(DataTable)
-        what = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
-        assert what == [
+        lines = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+        assert lines[0][1:] == [
+            f"added the alias x{shown}",
+            f"eve{shown}@famille-martin.fr",
+            f"terminal, ssh {shown}\\x0d\\x0aforged",
+        ]
+        assert [line[1] for line in lines[1:]] == [
             "added the alias lea@famille-martin.fr",
             f"created {lea}",
             f"household created with {HOLDER}",
@@ -199,37 +223,3 @@ async def test_a_failed_sign_in_is_shown_as_an_attempt_on_the_address_not_by_its
         table = app.screen.query_one(DataTable)
         newest = [str(cell) for cell in table.get_row_at(0)]
         assert newest[1:3] == [what.format(lea=lea), who]
-
-
-async def test_the_activity_shows_control_characters_escaped_never_raw(
-    app_household: str, app_services: Services, make_app: AppFactory
-) -> None:
-    """A line whatever its origin (an older version, a hand-made row) holds escape
-    sequences: the page's recent activity and the activity screen write them out."""
-    escapes = "\x1b[2J\x1b]0;owned\x07\x9b31m\u202e"
-    row = {
-        "at": datetime.now(UTC),
-        "household_id": app_services.households.household_id(HOLDER),
-        "actor": f"eve{escapes}@famille-martin.fr",
-        "origin": f"terminal, ssh {escapes}\r\nforged",
-        "action": "alias.added",
-        "target": f"x{escapes}",
-    }
-    with app_services.engine.begin() as connection:
-        connection.execute(insert(schema.audit_log).values(row))
-    shown = "\\x1b[2J\\x1b]0;owned\\x07\\x9b31m\\u202e"
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot)
-        recent = label_text(app, "#recent-activity")
-        assert f"added the alias x{shown}" in recent
-        assert f"(terminal, ssh {shown}\\x0d\\x0aforged)" in recent
-        assert all(line.isprintable() for line in recent.splitlines())
-        await press(pilot, "l")
-        table = app.screen.query_one(DataTable)
-        cells = [str(cell) for cell in table.get_row_at(0)]
-        assert cells[1:] == [
-            f"added the alias x{shown}",
-            f"eve{shown}@famille-martin.fr",
-            f"terminal, ssh {shown}\\x0d\\x0aforged",
-        ]
