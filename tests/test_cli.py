@@ -16,17 +16,6 @@ from martin_household import CREATE_ENV, DOMAIN, HOLDER, HOLDER_PASSWORD, NEW_PA
 FIRST_NAMES = ["Léa", "Hugo", "Chloé", "Louis", "Inès", "Jules", "Zoé", "Arthur", "Manon"]
 
 
-def test_init_creates_the_household_with_its_primary_box(household: str, cli: Cli) -> None:
-    document = household_listing(cli)
-    assert document["domains"] == [DOMAIN]
-    assert document["remaining_secondary"] == 9
-    mailboxes = document["mailboxes"]
-    assert isinstance(mailboxes, list)
-    assert [(m["address"], m["role"], m["first_name"]) for m in mailboxes] == [
-        (HOLDER, "primary", "Jean")
-    ]
-
-
 def test_nine_secondary_boxes_then_the_tenth_is_refused_and_nothing_written(
     household: str, cli: Cli, answers_dir: Path, directory_url: str
 ) -> None:
@@ -46,7 +35,7 @@ def test_nine_secondary_boxes_then_the_tenth_is_refused_and_nothing_written(
     assert {m["address"] for m in document["mailboxes"]} == {HOLDER, *created}
 
 
-def test_suggested_address_is_printed_and_listed(
+def test_the_suggested_address_is_printed_listed_and_proposed_no_more(
     household: str, cli: Cli, answers_dir: Path
 ) -> None:
     created = cli.new_box(answers_dir, first_name="Hélène", last_name="Müller-Šťastná")
@@ -55,6 +44,14 @@ def test_suggested_address_is_printed_and_listed(
     assert "helene.muller-stastna@famille-martin.fr" in text
     assert "Hélène Müller-Šťastná" in text
     assert "Secondary boxes left: 8 of 9." in text
+    suggested = cli(
+        "suggest", "--owner", HOLDER, "--first-name", "Hélène", "--last-name", "Müller-Šťastná"
+    )
+    assert suggested.exit_code == 0
+    proposals = suggested.stdout.split()
+    assert len(proposals) == 5
+    assert created not in proposals
+    assert proposals[0] == f"h.muller-stastna@{DOMAIN}"
 
 
 @pytest.mark.parametrize(
@@ -149,33 +146,26 @@ def test_the_holders_own_name_gets_the_alias_advice(
     assert "alias" in created.stderr
 
 
-def test_suggest_prints_available_proposals(household: str, cli: Cli, answers_dir: Path) -> None:
-    cli.new_box(answers_dir, first_name="Hélène", last_name="Müller-Šťastná")
-    outcome = cli(
-        "suggest", "--owner", HOLDER, "--first-name", "Hélène", "--last-name", "Müller-Šťastná"
-    )
-    assert outcome.exit_code == 0
-    proposals = outcome.stdout.split()
-    assert len(proposals) == 5
-    assert f"helene.muller-stastna@{DOMAIN}" not in proposals
-    assert proposals[0] == f"h.muller-stastna@{DOMAIN}"
-
-
 def test_messages_follow_the_language(household: str, cli: Cli) -> None:
     outcome = cli("--lang", "fr", "accounts", "list", "--owner", "personne@famille-martin.fr")
     assert outcome.exit_code == 1
     assert "adresse principale" in outcome.stderr
 
 
-def test_json_listing_is_documented_and_stable(household: str, cli: Cli) -> None:
+def test_init_makes_the_household_listed_in_documented_and_stable_json(
+    household: str, cli: Cli
+) -> None:
     document = household_listing(cli)
+    assert document["domains"] == [DOMAIN]
+    assert document["remaining_secondary"] == 9
+    assert [(m["address"], m["role"], m["first_name"]) for m in document["mailboxes"]] == [
+        (HOLDER, "primary", "Jean")
+    ]
     assert set(document) == {
         "format", "household", "domains", "contract_active",
         "max_secondary", "remaining_secondary", "mailboxes", "deleted_mailboxes",
     }  # fmt: skip
-    mailboxes = document["mailboxes"]
-    assert isinstance(mailboxes, list) and len(mailboxes) == 1
-    primary: dict[str, str] = mailboxes[0]
+    primary: dict[str, str] = document["mailboxes"][0]
     assert set(primary) == {
         "address", "role", "civility", "first_name", "last_name", "active", "created_at",
         "aliases", "awaiting_activation_until",
