@@ -265,7 +265,10 @@ def test_the_mail_folders_are_private_and_put_back_so(
         os.umask(old_umask)
 
 
-def test_the_error_log_is_private_and_put_back_so(isolated_environment: dict[str, str]) -> None:
+@pytest.mark.parametrize("directory_engine", ["sqlite"])
+def test_the_error_log_is_private_put_back_so_and_never_written_through_a_link(
+    isolated_environment: dict[str, str], tmp_path: Path
+) -> None:
     old_umask = os.umask(0o022)
     try:
         path = log_unexpected_error("first", RuntimeError("boom"))
@@ -281,14 +284,9 @@ def test_the_error_log_is_private_and_put_back_so(isolated_environment: dict[str
     finally:
         os.umask(old_umask)
 
-
-def test_the_error_log_is_never_written_through_a_link(
-    isolated_environment: dict[str, str], tmp_path: Path
-) -> None:
     target = tmp_path / "elsewhere"
     target.write_text("")
-    path = error_log_path()
-    path.parent.mkdir(parents=True)
+    path.unlink()
     path.symlink_to(target)
     assert log_unexpected_error("through a link", RuntimeError("no")) == path
     assert target.read_text() == ""
