@@ -17,6 +17,7 @@ from tui.wizard_driver import (
     click,
     field_reason,
     label_text,
+    notifications,
     press,
     screen_name,
     settle,
@@ -143,5 +144,5 @@ async def test_strong_identification_is_turned_off_with_the_password_and_a_code(
         await type_into(pilot, "#totp_code", phone.now())
         await press(pilot, "enter")
         assert screen_name(app) == "ManagementScreen"
-        assert any("is off" in str(n.message) for n in app._notifications)
+        assert f"Strong identification is off for {HOLDER}." in notifications(app)
     assert not app_services.access.enrolled(holder)

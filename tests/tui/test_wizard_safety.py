@@ -16,6 +16,7 @@ from tui.wizard_driver import (
     field_reason,
     fill_password,
     label_text,
+    notifications,
     press,
     press_continue,
     reach_password_step,
@@ -181,5 +182,6 @@ async def test_strong_identification_is_enrolled_from_the_management_page(
         await type_into(pilot, "#totp_code", pyotp.TOTP(secret).now())
         await press(pilot, "enter")
         assert screen_name(app) == "ManagementScreen"
+        assert f"Strong identification is on for {HOLDER}." in notifications(app)
     holder = app_services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
     assert app_services.access.enrolled(holder)

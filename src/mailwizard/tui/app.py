@@ -291,21 +291,23 @@ class MailwizardApp(KeysInOrderApp):
             self._show_own_box(message.account)
 
     def _show_household(self, holder: Account) -> None:
-        from mailwizard.tui.screens.management import ManagementScreen
+        from mailwizard.tui.screens.management import ManagementScreen, ManagementServices
 
         services = self._opened()
         self._household_page = ManagementScreen(
             holder,
-            households=services.households,
-            management=services.management,
-            provisioning=services.provisioning,
-            access=services.access,
-            devices=services.devices,
-            delivery=services.delivery,
-            client_setup=services.client_setup,
-            activation=services.activation,
-            watch=services.watch,
-            keep_deleted_days=services.settings.keep_deleted_days,
+            ManagementServices(
+                households=services.households,
+                management=services.management,
+                provisioning=services.provisioning,
+                activation=services.activation,
+                keep_deleted_days=services.settings.keep_deleted_days,
+                access=services.access,
+                devices=services.devices,
+                delivery=services.delivery,
+                client_setup=services.client_setup,
+                watch=services.watch,
+            ),
         )
         self._show(self._household_page)
 

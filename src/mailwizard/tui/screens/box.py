@@ -3,6 +3,7 @@ holder can do to it — a new password, suspension, deletion (never for the prim
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from textual import on
@@ -26,6 +27,17 @@ from mailwizard.tui.screens.new_password import NewPasswordScreen
 from mailwizard.tui.support import MailwizardModal
 
 
+@dataclass(frozen=True)
+class BoxServices:
+    """What a box's page calls."""
+
+    households: HouseholdService
+    management: ManagementService
+    provisioning: ProvisioningService
+    activation: ActivationService
+    keep_deleted_days: int
+
+
 class BoxScreen(MailwizardModal[None]):
     CSS_PATH = "dialogs.tcss"
     DEFAULT_CLASSES = "dialog-screen"
@@ -35,25 +47,11 @@ class BoxScreen(MailwizardModal[None]):
         Binding("p", "new_password", N_("New password")),
     ]
 
-    def __init__(
-        self,
-        holder: SignedIn,
-        box: MailboxSummary,
-        *,
-        households: HouseholdService,
-        management: ManagementService,
-        provisioning: ProvisioningService,
-        activation: ActivationService,
-        keep_deleted_days: int,
-    ) -> None:
+    def __init__(self, holder: SignedIn, box: MailboxSummary, services: BoxServices) -> None:
         super().__init__()
         self._holder = holder
         self._box = box
-        self._households = households
-        self._management = management
-        self._provisioning = provisioning
-        self._activation = activation
-        self._keep_deleted_days = keep_deleted_days
+        self._services = services
 
     def compose(self) -> ComposeResult:
         box = self._box
@@ -82,7 +80,7 @@ class BoxScreen(MailwizardModal[None]):
 
     @on(Button.Pressed, "#new-code")
     def new_code(self) -> None:
-        activation, holder, box = self._activation, self._holder, self._box
+        activation, holder, box = self._services.activation, self._holder, self._box
         origin = self.session.audit_origin
 
         def issued(code: IssuedCode) -> None:
@@ -124,7 +122,7 @@ class BoxScreen(MailwizardModal[None]):
             )
 
     def _reload(self) -> None:
-        households, household_id = self._households, self._holder.household_id
+        households, household_id = self._services.households, self._holder.household_id
         self.call_service(
             lambda: households.overview_of(household_id), self._reloaded, group="reload"
         )
@@ -142,7 +140,7 @@ class BoxScreen(MailwizardModal[None]):
             if alias is not None:
                 self._reload()
 
-        dialog = AddAliasScreen(self._management, self._holder, self._box.address)
+        dialog = AddAliasScreen(self._services.management, self._holder, self._box.address)
         self.app.push_screen(dialog, added)
 
     @on(Button.Pressed, "#remove-alias")
@@ -152,7 +150,7 @@ class BoxScreen(MailwizardModal[None]):
         chosen = aliases.highlighted_child or next(iter(aliases.query(ListItem)), None)
         if chosen is None or chosen.name is None:
             return
-        alias, management = chosen.name, self._management
+        alias, management = chosen.name, self._services.management
         origin = self.session.audit_origin
 
         def removed(_alias: str) -> None:
@@ -171,13 +169,17 @@ class BoxScreen(MailwizardModal[None]):
         )
         self.app.push_screen(
             NewPasswordScreen(
-                self._management, self._provisioning, self._holder, box.address, identity
+                self._services.management,
+                self._services.provisioning,
+                self._holder,
+                box.address,
+                identity,
             )
         )
 
     @on(Button.Pressed, "#suspend")
     def toggle_suspension(self) -> None:
-        management, holder, box = self._management, self._holder, self._box
+        management, holder, box = self._services.management, self._holder, self._box
         origin = self.session.audit_origin
         active = not box.active
 
@@ -204,5 +206,7 @@ class BoxScreen(MailwizardModal[None]):
             if purge_after is not None:
                 self.dismiss(None)
 
-        dialog = DeleteBoxScreen(self._management, self._holder, box, self._keep_deleted_days)
+        dialog = DeleteBoxScreen(
+            self._services.management, self._holder, box, self._services.keep_deleted_days
+        )
         self.app.push_screen(dialog, deleted)

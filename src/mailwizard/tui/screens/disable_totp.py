@@ -17,8 +17,8 @@ from mailwizard.tui.widgets.error_line import ErrorLine
 from mailwizard.tui.widgets.field import Field
 
 
-class DisableTotpScreen(MailwizardModal[bool]):
-    """Dismisses with True once strong identification is off."""
+class DisableTotpScreen(MailwizardModal[None]):
+    """Closes, saying so, once strong identification is off."""
 
     CSS_PATH = "disable_totp.tcss"
     BINDINGS = [Binding("escape", "close", N_("Back"))]
@@ -62,5 +62,7 @@ class DisableTotpScreen(MailwizardModal[bool]):
             group="disable",
         )
 
-    def _disabled(self, _: None) -> None:
-        self.dismiss(True)
+    def _disabled(self, _result: None) -> None:
+        message = _("Strong identification is off for {address}.")
+        self.notify(message.format(address=self._holder.address), markup=False)
+        self.dismiss()

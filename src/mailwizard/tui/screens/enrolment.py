@@ -17,8 +17,8 @@ from mailwizard.tui.widgets.field import Field
 from mailwizard.tui.widgets.qr_code import QrCode
 
 
-class EnrolmentScreen(MailwizardScreen[bool]):
-    """Dismisses with True once the first code matched and the secret is stored."""
+class EnrolmentScreen(MailwizardScreen[None]):
+    """Closes, saying so, once the first code matched and the secret is stored."""
 
     CSS_PATH = "enrolment.tcss"
     BINDINGS = [Binding("escape", "cancel", N_("Back"))]
@@ -55,7 +55,7 @@ class EnrolmentScreen(MailwizardScreen[bool]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        self.dismiss()
 
     @on(Button.Pressed, "#confirm")
     @on(Input.Submitted, "#totp_code")
@@ -70,8 +70,10 @@ class EnrolmentScreen(MailwizardScreen[bool]):
             group="enrol",
         )
 
-    def _enrolled(self, _: None) -> None:
-        self.dismiss(True)
+    def _enrolled(self, _result: None) -> None:
+        message = _("Strong identification is on for {address}.")
+        self.notify(message.format(address=self._holder.address), markup=False)
+        self.dismiss()
 
     def _refused(self, error: MailwizardError) -> None:
         show_beside_field(self, error)

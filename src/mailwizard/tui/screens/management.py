@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual import events, on
@@ -18,21 +19,17 @@ from mailwizard.domain.quota import check_contract, check_quota
 from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_, _, ngettext
 from mailwizard.services.access import AccessService, Enrolment
-from mailwizard.services.activation import ActivationService
 from mailwizard.services.activation_codes import IssuedCode
 from mailwizard.services.client_setup import ClientSetupService
 from mailwizard.services.delivery import DeliveryService
 from mailwizard.services.devices import DeviceService
 from mailwizard.services.directory_watch import DirectoryWatch, Subscription
-from mailwizard.services.households import HouseholdService
-from mailwizard.services.management import ManagementService
 from mailwizard.services.ports import QueuedMessage
-from mailwizard.services.provisioning import ProvisioningService
 from mailwizard.services.signin import SignedIn
 from mailwizard.tui.messages import CreationAsked, SignedOut
 from mailwizard.tui.screens.activation_code import ActivationCodeScreen
 from mailwizard.tui.screens.activity import ActivityScreen
-from mailwizard.tui.screens.box import BoxScreen
+from mailwizard.tui.screens.box import BoxScreen, BoxServices
 from mailwizard.tui.screens.disable_totp import DisableTotpScreen
 from mailwizard.tui.screens.enrolment import EnrolmentScreen
 from mailwizard.tui.screens.remembered_devices import RememberedDevicesScreen
@@ -63,6 +60,17 @@ def activity_line(entry: AuditEntry) -> str:
     return f"{moment}  {what}  ({origin})"
 
 
+@dataclass(frozen=True)
+class ManagementServices(BoxServices):
+    """What the management page calls, and hands to a box's page."""
+
+    access: AccessService
+    devices: DeviceService
+    delivery: DeliveryService
+    client_setup: ClientSetupService
+    watch: DirectoryWatch
+
+
 class ManagementScreen(MailwizardScreen[None]):
     CSS_PATH = "management.tcss"
     # The footer names the keys no button of the page names: with them, it did not fit
@@ -79,33 +87,10 @@ class ManagementScreen(MailwizardScreen[None]):
     class DirectoryChanged(Message):
         """Another terminal, or the command line, changed the directory."""
 
-    def __init__(
-        self,
-        holder: SignedIn,
-        *,
-        households: HouseholdService,
-        management: ManagementService,
-        provisioning: ProvisioningService,
-        access: AccessService,
-        devices: DeviceService,
-        delivery: DeliveryService,
-        client_setup: ClientSetupService,
-        activation: ActivationService,
-        watch: DirectoryWatch,
-        keep_deleted_days: int,
-    ) -> None:
+    def __init__(self, holder: SignedIn, services: ManagementServices) -> None:
         super().__init__()
         self._holder = holder
-        self._households = households
-        self._management = management
-        self._provisioning = provisioning
-        self._access = access
-        self._devices = devices
-        self._delivery = delivery
-        self._client_setup = client_setup
-        self._activation_service = activation
-        self._directory_watch = watch
-        self._keep_deleted_days = keep_deleted_days
+        self._services = services
         self._created: str | None = None
         self._highlight_created = False
         self._activation: IssuedCode | None = None
@@ -138,7 +123,7 @@ class ManagementScreen(MailwizardScreen[None]):
         self.query_one("#undelivered").display = False
         self.query_one("#create", Button).disabled = True
         self.refresh_boxes()
-        self._watch = self._directory_watch.subscribe(self._heard_of_change)
+        self._watch = self._services.watch.subscribe(self._heard_of_change)
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
@@ -165,13 +150,12 @@ class ManagementScreen(MailwizardScreen[None]):
         self.refresh_boxes()
 
     def refresh_boxes(self) -> None:
-        households, management, delivery = self._households, self._management, self._delivery
-        household_id = self._holder.household_id
+        services, household_id = self._services, self._holder.household_id
 
         def load() -> Loaded:
-            overview = households.overview_of(household_id)
-            recent = management.audit_log(household_id, RECENT_ENTRIES)
-            return overview, delivery.failures(overview), recent
+            overview = services.households.overview_of(household_id)
+            recent = services.management.audit_log(household_id, RECENT_ENTRIES)
+            return overview, services.delivery.failures(overview), recent
 
         self.call_service(load, self._show, self._failed, group="list")
 
@@ -242,19 +226,11 @@ class ManagementScreen(MailwizardScreen[None]):
     def open_box(self, event: DataTable.RowSelected) -> None:
         box = None if self._overview is None else self._overview.box(str(event.row_key.value))
         if box is not None:
-            screen = BoxScreen(
-                self._holder,
-                box,
-                households=self._households,
-                management=self._management,
-                provisioning=self._provisioning,
-                activation=self._activation_service,
-                keep_deleted_days=self._keep_deleted_days,
-            )
+            screen = BoxScreen(self._holder, box, self._services)
             self.app.push_screen(screen, lambda _result: self.refresh_boxes())
 
     def action_activity(self) -> None:
-        self.app.push_screen(ActivityScreen(self._management, self._holder.household_id))
+        self.app.push_screen(ActivityScreen(self._services.management, self._holder.household_id))
 
     @on(Button.Pressed, "#create")
     def action_create(self) -> None:
@@ -285,7 +261,7 @@ class ManagementScreen(MailwizardScreen[None]):
     def action_welcome_card(self) -> None:
         if self._created is None:
             return
-        setup, address, activation = self._client_setup, self._created, self._activation
+        setup, address, activation = self._services.client_setup, self._created, self._activation
         self.call_service(
             lambda: setup.save_welcome_card(address, activation),
             self._card_saved,
@@ -302,7 +278,7 @@ class ManagementScreen(MailwizardScreen[None]):
 
     def action_strong_identification(self) -> None:
         """Enrols an authenticator, or, when one is enrolled, offers to turn it off."""
-        access, holder, origin = self._access, self._holder, self.session.origin
+        access, holder, origin = self._services.access, self._holder, self.session.origin
 
         def enrolment() -> Enrolment | None:
             return None if access.enrolled(holder) else access.start_enrolment(holder, origin)
@@ -310,28 +286,15 @@ class ManagementScreen(MailwizardScreen[None]):
         self.call_service(enrolment, self._enrol, self._failed, group="enrol")
 
     def _enrol(self, enrolment: Enrolment | None) -> None:
+        access, holder = self._services.access, self._holder
         if enrolment is None:
-            self._offer_to_disable()
-            return
-
-        def done(enrolled: bool | None) -> None:
-            if enrolled:
-                message = _("Strong identification is on for {address}.")
-                self.notify(message.format(address=self._holder.address), markup=False)
-
-        self.app.push_screen(EnrolmentScreen(self._access, self._holder, enrolment), done)
-
-    def _offer_to_disable(self) -> None:
-        def done(disabled: bool | None) -> None:
-            if disabled:
-                message = _("Strong identification is off for {address}.")
-                self.notify(message.format(address=self._holder.address), markup=False)
-
-        self.app.push_screen(DisableTotpScreen(self._access, self._holder), done)
+            self.app.push_screen(DisableTotpScreen(access, holder))
+        else:
+            self.app.push_screen(EnrolmentScreen(access, holder, enrolment))
 
     @on(Button.Pressed, "#remembered-devices")
     def action_remembered_devices(self) -> None:
-        self.app.push_screen(RememberedDevicesScreen(self._devices, self._holder))
+        self.app.push_screen(RememberedDevicesScreen(self._services.devices, self._holder))
 
     @on(Button.Pressed, "#sign-out")
     def action_sign_out(self) -> None:
