@@ -167,24 +167,16 @@ def test_a_code_runs_out_after_activation_hours_and_the_holder_issues_a_new_one(
     assert "activation.reissued" in audit_actions(directory_url)
 
 
-def test_only_the_holder_issues_codes_and_only_for_boxes_awaiting_activation(
+def test_codes_are_issued_only_for_boxes_awaiting_activation_and_a_deleted_one_opens_no_more(
     services: Services, holder: SignedIn
 ) -> None:
-    awaiting_activation(services)
-    with pytest.raises(Refused, match="is not a box of your household awaiting"):
-        services.activation.reissue(holder, HOLDER, "test")
-    with pytest.raises(Refused, match="is not a box of your household awaiting"):
-        services.activation.reissue(holder, "nobody@famille-martin.fr", "test")
+    code = awaiting_activation(services)
+    for address in (HOLDER, "nobody@famille-martin.fr"):
+        with pytest.raises(Refused, match="is not a box of your household awaiting"):
+            services.activation.reissue(holder, address, "test")
     services.management.delete(holder, LEA, LEA, "test")
     with pytest.raises(Refused, match="is not a box of your household awaiting"):
         services.activation.reissue(holder, LEA, "test")
-
-
-def test_a_deleted_box_cannot_be_activated(
-    services: Services, holder: SignedIn, directory_url: str
-) -> None:
-    code = awaiting_activation(services)
-    services.management.delete(holder, LEA, LEA, "test")
     assert refusal(services, code) == "The address or the activation code is incorrect."
 
 
