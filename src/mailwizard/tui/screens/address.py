@@ -45,7 +45,6 @@ class AddressScreen(StepScreen):
         yield Label("", id="availability", classes="field-ok", markup=False)
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#availability").display = False
         identity = self.state.identity
         provisioning, holder = self.context.provisioning, self.context.holder

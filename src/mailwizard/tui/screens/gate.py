@@ -28,7 +28,6 @@ class GateScreen(StepScreen):
         yield Field(_("Code from your app"), name="totp_code", max_length=8)
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#totp_code-field").display = False
         self.query_one("#continue", Button).display = False
         self._check(None)

@@ -40,7 +40,6 @@ class IdentityScreen(StepScreen):
 
     def on_mount(self) -> None:
         self._update_advice()
-        super().on_mount()
 
     @on(Input.Changed)
     @on(RadioSet.Changed)

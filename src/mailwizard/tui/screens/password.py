@@ -67,7 +67,6 @@ class PasswordScreen(StepScreen):
 
     def on_mount(self) -> None:
         self._show_password_fields()
-        super().on_mount()
 
     def answers(self) -> tuple[str, ...]:
         return ("#accept",) if self.state.password.activation else self.ANSWERS

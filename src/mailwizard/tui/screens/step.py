@@ -85,6 +85,7 @@ class StepScreen(MailwizardScreen[StepOutcome]):
         raise NotImplementedError
 
     def on_mount(self) -> None:
+        """Textual runs a step's own ``on_mount`` first, then this one: steps do not call it."""
         self.update_continue()
         if self._error is not None:
             self.show_refusal(self._error)
@@ -92,18 +93,21 @@ class StepScreen(MailwizardScreen[StepOutcome]):
             self.focus_on_arrival()
 
     def focus_on_arrival(self) -> None:
-        """The first answer still empty; all given, Continue."""
+        """The first answer still empty; all given, Continue.
+
+        The focus is set at once, not after the next refresh as ``focus()`` does: a check
+        that comes back meanwhile must find it where it will be."""
         answers = [self.query_one(selector) for selector in self.answers()]
         for answer in answers:
             if unanswered(answer):
-                answer.focus()
+                self.set_focus(answer)
                 return
         continue_button = self.query_one("#continue", Button)
         if not continue_button.disabled or not answers:
-            continue_button.focus()
+            self.set_focus(continue_button)
         else:
             # Still being checked (the password's strength): Continue once it may be used.
-            answers[-1].focus()
+            self.set_focus(answers[-1])
             self._continue_awaited = answers[-1]
 
     def answers(self) -> tuple[str, ...]:
