@@ -2,7 +2,9 @@
 
 The messages are extracted again from the source, the way ``pybabel extract`` does it
 (same mapping file, same keywords), so a string added or changed without updating the
-catalogs fails here. See docs/translations.md for the commands that fix a failure.
+catalogs fails here. The catalog of click's own messages is checked against the click
+installed, so that an upgrade that changes one of them fails here too. See
+docs/translations.md for the commands that fix a failure.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ import io
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 
+import click
 import pytest
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
@@ -28,6 +32,10 @@ PACKAGE = ROOT / "src" / "mailwizard"
 MAPPING_FILE = ROOT / "babel.cfg"
 FRENCH_PO = PACKAGE / "locale" / "fr" / "LC_MESSAGES" / "mailwizard.po"
 FRENCH_MO = FRENCH_PO.with_suffix(".mo")
+CLICK_PO = FRENCH_PO.with_name("click.po")
+CLICK_MO = CLICK_PO.with_suffix(".mo")
+# The names click's modules give the standard library's functions.
+CLICK_KEYWORDS: dict[str, tuple[int, ...] | None] = {"_": None, "ngettext": (1, 2)}
 # The keywords given to ``pybabel extract`` (with --no-default-keywords).
 KEYWORDS: dict[str, tuple[int, ...] | None] = {"_": None, "N_": None, "ngettext": (1, 2)}
 FRENCH_PLURAL_FORMS = "nplurals=2; plural=(n > 1);"
@@ -143,12 +151,17 @@ def placeholders(text: str) -> set[str]:
     return fields
 
 
-def placeholder_mismatches(messages: Iterable[Message]) -> list[str]:
+def placeholder_mismatches(
+    messages: Iterable[Message], *, each_form_holds_all: bool = True
+) -> list[str]:
     """Translations whose replacement fields differ from their source's.
 
     Every translation is formatted with the source's parameters, so a field it lacks
     is lost, and one it adds (or a stray brace) raises at run time. Each plural form
     must hold the fields of all the source's forms: French uses its singular form for 0.
+    click's forms name the same value differently ({choice}, {choices}), which one
+    French form cannot say twice: for its catalog (``each_form_holds_all=False``) a form
+    holds the fields of its own English form, and no field click does not pass.
     """
     problems: list[str] = []
     for message in messages:
@@ -158,7 +171,7 @@ def placeholder_mismatches(messages: Iterable[Message]) -> list[str]:
         except ValueError as error:
             problems.append(f"{message.id!r}: the source is not a valid format string ({error})")
             continue
-        for translation in _translations(message):
+        for form, translation in enumerate(_translations(message)):
             if not translation:
                 continue
             try:
@@ -166,7 +179,8 @@ def placeholder_mismatches(messages: Iterable[Message]) -> list[str]:
             except ValueError as error:
                 problems.append(f"{translation!r}: not a valid format string ({error})")
                 continue
-            if found != expected:
+            own = placeholders(source_texts[min(form, len(source_texts) - 1)])
+            if found != expected if each_form_holds_all else not own <= found <= expected:
                 problems.append(
                     f"{translation!r} has {sorted(found)}, its source {sorted(expected)}"
                 )
@@ -192,6 +206,18 @@ def french_po() -> Catalog:
 def french_mo() -> Catalog:
     with FRENCH_MO.open("rb") as mo:
         return read_mo(mo)
+
+
+@pytest.fixture(scope="module")
+def click_po() -> Catalog:
+    with CLICK_PO.open("rb") as po:
+        return read_po(po, locale="fr", domain="click")
+
+
+def click_message_ids() -> set[MessageId]:
+    """Every message the installed click marks for translation."""
+    found = extract_from_dir(Path(click.__file__).parent, keywords=CLICK_KEYWORDS)
+    return {text if isinstance(text, str) else tuple(text) for _, _, text, _, _ in found}
 
 
 # The shipped catalogs.
@@ -222,6 +248,32 @@ def test_the_compiled_catalog_matches_the_po(french_po: Catalog, french_mo: Cata
 def test_french_translations_keep_the_placeholders(french_po: Catalog) -> None:
     problems = placeholder_mismatches(_entries(french_po))
     assert not problems, "Placeholders changed in translation:\n" + _report(problems)
+
+
+def test_every_click_message_translated_is_still_click_s(click_po: Catalog) -> None:
+    in_click = click_message_ids()
+    gone = [_full_id(message) for message in _entries(click_po)]
+    gone = [message_id for message_id in gone if message_id not in in_click]
+    assert not gone, f"Not in click {version('click')} any more: {gone}"
+
+
+def test_the_click_catalog_is_complete_compiled_and_keeps_its_placeholders(
+    click_po: Catalog,
+) -> None:
+    listed = {
+        _key(_full_id(message)): SourceMessage(_full_id(message), [CLICK_PO.name])
+        for message in _entries(click_po)
+    }
+    with CLICK_MO.open("rb") as mo:
+        compiled = read_mo(mo)
+    problems = [
+        *untranslated(listed, click_po),
+        *compiled_differences(click_po, compiled),
+        *placeholder_mismatches(_entries(click_po), each_form_holds_all=False),
+    ]
+    assert click_po.plural_forms == FRENCH_PLURAL_FORMS
+    assert len(listed) > 20
+    assert not problems, _report(problems)
 
 
 # The checks themselves, on small catalogs with known faults.
@@ -290,6 +342,16 @@ def test_placeholder_mismatches_finds_changed_fields() -> None:
     ]
     problems = placeholder_mismatches(messages)
     assert len(problems) == 5, _report(problems)
+    click_forms = [
+        Message(
+            ("{value} is {choice}", "{value} in {choices}"), ("{value} : {choice}", "{choices}")
+        ),
+        Message(
+            ("{value} is {choice}", "{value} in {choices}"), ("{value} {nom}", "{value} {choices}")
+        ),
+    ]
+    problems = placeholder_mismatches(click_forms, each_form_holds_all=False)
+    assert [problem.split(" has ")[0] for problem in problems] == ["'{choices}'", "'{value} {nom}'"]
     assert placeholders("U+{code:04X} {a!r} {b}") == {"{code:04X}", "{a!r}", "{b}"}
 
 

@@ -3,6 +3,11 @@
 Messages are marked with ``N_`` where they are defined and translated with ``_``
 (``ngettext`` when a count chooses their form) where they are shown, so one process
 can switch language (``--lang``) after the messages were defined.
+
+click translates its own messages (usage errors, help headings) with the standard
+library's ``gettext``, which reads the global text domain in the languages that the
+``LANGUAGE`` variable lists: setting the interface language sets those too, and the
+``click`` catalog beside ours holds their French.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ SUPPORTED_LANGUAGES: Final = ("en", "fr")
 DEFAULT_LANGUAGE: Final = "en"
 LOCALE_DIR: Final = Path(__file__).parent / "locale"
 DOMAIN: Final = "mailwizard"
+CLICK_DOMAIN: Final = "click"
 
 _catalogs: dict[str, gettext.NullTranslations] = {}
 _active_language = DEFAULT_LANGUAGE
@@ -46,6 +52,10 @@ def set_language(language: str) -> None:
     if language not in SUPPORTED_LANGUAGES:
         raise ValueError(language)
     _active_language = language
+    gettext.bindtextdomain(CLICK_DOMAIN, LOCALE_DIR)
+    gettext.textdomain(CLICK_DOMAIN)
+    # The standard gettext takes its languages from the environment and nowhere else.
+    os.environ["LANGUAGE"] = language
 
 
 def active_language() -> str:

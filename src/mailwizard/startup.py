@@ -91,6 +91,18 @@ def read_startup_settings(
         return None
 
 
+def read_startup_language(
+    command_line: str | None, environ: Mapping[str, str] = os.environ
+) -> str | None:
+    """The language the settings name (``command_line`` first), or None when they name
+    none, or one only the full settings can judge."""
+    try:
+        language = _Sources({"language": command_line}, environ).value("language")
+        return None if language is None else _choice(language, SUPPORTED_LANGUAGES)
+    except _Unsure:
+        return None
+
+
 class _Sources:
     def __init__(self, overrides: Mapping[str, object], environ: Mapping[str, str]) -> None:
         self._overrides = overrides
