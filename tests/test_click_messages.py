@@ -77,10 +77,11 @@ def test_the_settings_file_and_the_command_line_choose_it_before_parsing(
 
 
 def test_the_real_program_says_it_in_french() -> None:
-    # In a process of its own: click writes the text of a command's --help option
-    # once, the first time the command is parsed, in the language of that moment.
-    outcome = Cli.process("--lang=fr", "accounts", "--help")
+    # In a process of its own: click writes the help text of --version when the program
+    # defines its commands, and that of --help the first time a command is parsed.
+    outcome = Cli.process("--lang=fr", "--help")
     assert outcome.exit_code == 0
     lines = outcome.stdout.splitlines()
-    assert lines[0] == "Utilisation : mailwizard accounts [OPTIONS] COMMAND [ARGS]..."
-    assert "  --help  Afficher ce message et quitter." in lines
+    assert lines[0] == "Utilisation : mailwizard [OPTIONS] [COMMAND] [ARGS]..."
+    assert "  --version        Afficher la version et quitter." in lines
+    assert "  --help           Afficher ce message et quitter." in lines

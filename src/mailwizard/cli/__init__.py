@@ -17,6 +17,11 @@ def main() -> None:
         from mailwizard.cli.launch import open_wizard
 
         sys.exit(open_wizard())
+    from mailwizard import i18n
+    from mailwizard.cli.language import language_before_parsing
+
+    # Before the commands are defined: click writes the text of --version's help then.
+    i18n.set_language(language_before_parsing(None))
     from mailwizard.cli.main import run
 
     sys.exit(run())

@@ -15,10 +15,11 @@ from urllib.parse import urlsplit
 import click
 
 from mailwizard import i18n
+from mailwizard.cli.language import language_before_parsing
 from mailwizard.cli.launch import report_internal_error
 from mailwizard.errors import MailwizardError, UsageProblem
 from mailwizard.i18n import N_, _
-from mailwizard.startup import APP_NAME, ENVIRONMENT_PREFIX, read_startup_language
+from mailwizard.startup import APP_NAME, ENVIRONMENT_PREFIX
 
 COMMAND_MODULES = {
     "init": "creation",
@@ -133,31 +134,10 @@ def _require_text(args: Sequence[str] | None) -> None:
             ) from None
 
 
-_LANGUAGE_OPTION_ONLY = click.Command(
-    None,
-    params=[click.Option(["--lang"])],
-    add_help_option=False,
-    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
-)
-"""Reads ``--lang`` alone: parsing with the group itself would make its ``--help``
-option, with its text, before the language is known."""
-
-
-def _language_before_parsing(args: Sequence[str] | None) -> str:
-    """The interface language, known before click parses the command line, so that its
-    own messages (an unknown option, a missing value, the help's headings) are in it too."""
-    arguments = list(sys.argv[1:] if args is None else args)
-    context = _LANGUAGE_OPTION_ONLY.make_context(APP_NAME, arguments, resilient_parsing=True)
-    asked: str | None = context.params["lang"]
-    # One we do not have is click's to refuse, in the language the settings name.
-    language = read_startup_language(asked if asked in i18n.SUPPORTED_LANGUAGES else None)
-    return language or i18n.language_from_environment()
-
-
 def run(args: Sequence[str] | None = None) -> int:
     """Runs one command; every error becomes one line on stderr and an exit code."""
     try:
-        i18n.set_language(_language_before_parsing(args))
+        i18n.set_language(language_before_parsing(args))
         _require_text(args)
         mailwizard.main(args, prog_name="mailwizard", standalone_mode=False)
     except click.exceptions.Exit as done:
