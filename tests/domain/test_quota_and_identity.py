@@ -76,11 +76,14 @@ def _summary(address: str, role: Role) -> MailboxSummary:
 
 
 @pytest.mark.parametrize(("secondary", "remaining"), [(0, 9), (1, 8), (8, 1), (9, 0)])
-def test_household_overview_counts_only_secondary_boxes(secondary: int, remaining: int) -> None:
+@pytest.mark.parametrize("contract_active", [True, False])
+def test_household_overview_counts_only_secondary_boxes(
+    secondary: int, remaining: int, contract_active: bool
+) -> None:
     overview = HouseholdOverview(
         household_id=1,
         domains=("famille-martin.fr",),
-        contract_active=True,
+        contract_active=contract_active,
         max_secondary=9,
         primary=_summary("jean.martin@famille-martin.fr", Role.PRIMARY),
         secondary=tuple(
@@ -89,6 +92,10 @@ def test_household_overview_counts_only_secondary_boxes(secondary: int, remainin
     )
     assert overview.primary.primary
     assert overview.remaining_secondary == remaining
+    # A suspended contract is said first: resuming it is what the holder must do.
+    expected = None if remaining else "quota.reached"
+    refusal = overview.creation_refusal
+    assert (refusal and refusal.code) == (expected if contract_active else "contract.suspended")
 
 
 # --- Identity ---

@@ -17,7 +17,7 @@ from pydantic import (
 )
 
 from mailwizard.domain.names import check_name, normalise_name
-from mailwizard.domain.quota import remaining_secondary
+from mailwizard.domain.quota import check_contract, check_quota, remaining_secondary
 from mailwizard.errors import Refusal, Refused
 from mailwizard.i18n import N_
 
@@ -219,6 +219,14 @@ class HouseholdOverview(BaseModel):
     @property
     def remaining_secondary(self) -> int:
         return remaining_secondary(len(self.secondary), self.max_secondary)
+
+    @property
+    def creation_refusal(self) -> Refusal | None:
+        """Why no new secondary box can be created now (contract suspended, quota
+        reached), or None when one can."""
+        return check_contract(self.contract_active) or check_quota(
+            len(self.secondary), self.max_secondary
+        )
 
 
 def validated(model: type[ModelT], **data: Any) -> ModelT:

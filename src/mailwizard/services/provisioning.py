@@ -18,7 +18,6 @@ from mailwizard.clock import Clock, utc_now
 from mailwizard.domain.addresses import parse_address, taken_refusal
 from mailwizard.domain.models import HouseholdOverview, Identity, MailboxRequest, Role, validated
 from mailwizard.domain.passwords import PasswordAssessment, PasswordPolicy, assess_password
-from mailwizard.domain.quota import check_contract, check_quota
 from mailwizard.domain.suggestions import base_local_parts, choose_suggestions
 from mailwizard.errors import Notice, Refusal, Refused
 from mailwizard.i18n import N_
@@ -151,10 +150,7 @@ class ProvisioningService:
         """Step 2's gate: the holder's primary box, an active contract, room left."""
         require_holder(holder)
         overview = self._households.overview(holder.household_id)
-        refusal = check_contract(overview.contract_active) or check_quota(
-            len(overview.secondary), overview.max_secondary
-        )
-        if refusal:
+        if refusal := overview.creation_refusal:
             raise Refused(refusal)
         return overview
 

@@ -15,7 +15,6 @@ from textual.widgets import Button, DataTable, Footer, Label
 from mailwizard.domain.access import OriginKind
 from mailwizard.domain.audit import shown_line
 from mailwizard.domain.models import AuditEntry, HouseholdOverview
-from mailwizard.domain.quota import check_contract, check_quota
 from mailwizard.errors import MailwizardError
 from mailwizard.i18n import N_, _, ngettext
 from mailwizard.services.access import AccessService, Enrolment
@@ -178,9 +177,7 @@ class ManagementScreen(MailwizardScreen[None]):
             "{left} of {maximum} secondary addresses left",
             left,
         ).format(left=left, maximum=overview.max_secondary)
-        refusal = check_contract(overview.contract_active) or check_quota(
-            len(overview.secondary), overview.max_secondary
-        )
+        refusal = overview.creation_refusal
         self.query_one("#remaining", Label).update(
             remaining if refusal is None else f"{remaining}. {refusal.message}"
         )

@@ -242,11 +242,8 @@ class SignInScreen(MailwizardScreen[None]):
     def _refused(self, error: MailwizardError) -> None:
         if isinstance(error, DeviceForgotten):
             self._show_remembered(None)
-        self._refused_with(error.message)
-
-    def _refused_with(self, message: str) -> None:
         self._busy = False
         password = self.query_one("#password", Input)
         password.value = ""
         password.focus()
-        self.query_one("#sign-in-error", ErrorLine).show(message)
+        self.query_one("#sign-in-error", ErrorLine).show(error.message)
