@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 
@@ -108,17 +109,9 @@ class ServiceScreen(Screen[ScreenResultT]):
         app = self.app
         say_why = refused or self.notify_refusal
 
-        def answered(result: ResultT) -> None:
+        def if_still_shown(handler: Callable[[], None]) -> None:
             if self.is_attached:
-                done(result)
-
-        def refusal(error: MailwizardError) -> None:
-            if self.is_attached:
-                say_why(error)
-
-        def failed() -> None:
-            if self.is_attached:
-                self.service_failed()
+                handler()
 
         def job() -> None:
             worker = get_current_worker()
@@ -126,14 +119,14 @@ class ServiceScreen(Screen[ScreenResultT]):
                 result = call()
             except MailwizardError as error:
                 if not worker.is_cancelled:
-                    app.call_from_thread(refusal, error)
+                    app.call_from_thread(if_still_shown, partial(say_why, error))
             except Exception as error:
                 log_path = log_unexpected_error("unexpected error in a service call", error)
-                app.call_from_thread(failed)
+                app.call_from_thread(if_still_shown, self.service_failed)
                 app.post_message(UnexpectedError(log_path))
             else:
                 if not worker.is_cancelled:
-                    app.call_from_thread(answered, result)
+                    app.call_from_thread(if_still_shown, partial(done, result))
 
         worker: Worker[None] = self.run_worker(
             job, thread=True, exclusive=True, group=group, exit_on_error=False

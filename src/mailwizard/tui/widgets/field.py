@@ -46,9 +46,7 @@ class CaptionedControl(Vertical):
         padding: 0 1;
     }
     CaptionedControl .field-reason {
-        color: $error;
         width: 1fr;
-        height: auto;
         padding: 0 0 0 25;
     }
     """
