@@ -91,6 +91,7 @@ def test_household_overview_counts_only_secondary_boxes(
         ),
     )
     assert overview.primary.primary
+    assert overview.primary.identity.full_name == overview.primary.full_name
     assert overview.remaining_secondary == remaining
     # A suspended contract is said first: resuming it is what the holder must do.
     expected = None if remaining else "quota.reached"

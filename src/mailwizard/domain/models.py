@@ -134,6 +134,14 @@ class MailboxSummary(BaseModel):
         return f"{self.first_name} {self.last_name}"
 
     @property
+    def identity(self) -> Identity:
+        """Who the box is for, which a new password of theirs must not spell out. Read
+        back from the directory, the names were checked when they were written."""
+        return Identity.model_construct(
+            civility=self.civility, first_name=self.first_name, last_name=self.last_name
+        )
+
+    @property
     def state(self) -> str:
         """What the box is, in words short enough for a narrow table (to translate):
         the management page, the box's page and ``accounts list`` say the same. Only a

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, ListItem, ListView
 
-from mailwizard.domain.models import HouseholdOverview, Identity, MailboxSummary
+from mailwizard.domain.models import HouseholdOverview, MailboxSummary
 from mailwizard.i18n import N_, _
 from mailwizard.services.activation import ActivationService
 from mailwizard.services.activation_codes import IssuedCode
@@ -163,17 +163,10 @@ class BoxScreen(MailwizardModal[None]):
 
     @on(Button.Pressed, "#new-password")
     def action_new_password(self) -> None:
-        box = self._box
-        identity = Identity.model_construct(
-            civility=box.civility, first_name=box.first_name, last_name=box.last_name
-        )
+        services, box = self._services, self._box
         self.app.push_screen(
             NewPasswordScreen(
-                self._services.management,
-                self._services.provisioning,
-                self._holder,
-                box.address,
-                identity,
+                services.management, services.provisioning, self._holder, box.address, box.identity
             )
         )
 
