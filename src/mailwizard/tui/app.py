@@ -230,10 +230,6 @@ class MailwizardApp(KeysInOrderApp):
             self._countdown.dismiss(None)
         self._countdown = None
 
-    def session_completed(self) -> None:
-        if self.kiosk is not None:
-            self.kiosk.session_completed()
-
     def reset_session(self) -> None:
         """Forgets the answers, both passwords and who signed in; back to the welcome."""
         if self.services is None:
@@ -339,7 +335,8 @@ class MailwizardApp(KeysInOrderApp):
         self.active_flow = None
         if created is None:
             return
-        self.session_completed()
+        if self.kiosk is not None:
+            self.kiosk.session_completed()
         if self._household_page is not None:
             self._household_page.box_created(
                 created.address, created.first_name, created.activation
