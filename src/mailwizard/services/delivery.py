@@ -113,7 +113,7 @@ class DeliveryService:
     def messages(self) -> list[QueuedMessage]:
         return self._outbox.outbox()
 
-    def failures(self, overview: HouseholdOverview) -> list[QueuedMessage]:
-        """The household's confirmation e-mails that could not be delivered."""
+    def undelivered_recipients(self, overview: HouseholdOverview) -> list[str]:
+        """Who, in the household, a confirmation e-mail could not reach: each once, sorted."""
         addresses = [box.address for box in (overview.primary, *overview.secondary)]
-        return self._outbox.failed_for(addresses)
+        return sorted({message.recipient for message in self._outbox.failed_for(addresses)})

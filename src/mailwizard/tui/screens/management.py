@@ -23,7 +23,6 @@ from mailwizard.services.client_setup import ClientSetupService
 from mailwizard.services.delivery import DeliveryService
 from mailwizard.services.devices import DeviceService
 from mailwizard.services.directory_watch import DirectoryWatch, Subscription
-from mailwizard.services.ports import QueuedMessage
 from mailwizard.services.signin import SignedIn
 from mailwizard.tui.messages import CreationAsked, SignedOut
 from mailwizard.tui.screens.activation_code import ActivationCodeScreen
@@ -36,7 +35,7 @@ from mailwizard.tui.support import MailwizardScreen
 from mailwizard.tui.widgets.box_table import BoxRow, BoxTable
 
 RECENT_ENTRIES = 3
-Loaded = tuple[HouseholdOverview, list[QueuedMessage], list[AuditEntry]]
+Loaded = tuple[HouseholdOverview, list[str], list[AuditEntry]]
 
 
 def box_rows(overview: HouseholdOverview) -> list[BoxRow]:
@@ -154,7 +153,7 @@ class ManagementScreen(MailwizardScreen[None]):
         def load() -> Loaded:
             overview = services.households.overview_of(household_id)
             recent = services.management.audit_log(household_id, RECENT_ENTRIES)
-            return overview, services.delivery.failures(overview), recent
+            return overview, services.delivery.undelivered_recipients(overview), recent
 
         self.call_service(load, self._show, self._failed, group="list")
 
@@ -204,14 +203,13 @@ class ManagementScreen(MailwizardScreen[None]):
         elif first_show:
             table.focus(scroll_visible=False)
 
-    def _show_undelivered(self, undelivered: list[QueuedMessage]) -> None:
+    def _show_undelivered(self, recipients: list[str]) -> None:
         label = self.query_one("#undelivered", Label)
-        label.display = bool(undelivered)
-        if undelivered:
-            recipients = ", ".join(sorted({message.recipient for message in undelivered}))
+        label.display = bool(recipients)
+        if recipients:
             label.update(
                 _("Confirmation e-mails could not be delivered to: {recipients}.").format(
-                    recipients=recipients
+                    recipients=", ".join(recipients)
                 )
             )
 
