@@ -103,11 +103,12 @@ class ManagementScreen(MailwizardScreen[None]):
         yield Label(
             _("Enter on a box: its aliases, a new password, suspend or delete it."),
             id="boxes-hint",
+            classes="hint",
         )
         yield Label("", id="created-note", classes="field-ok", markup=False)
         yield Label("", id="undelivered", classes="field-error", markup=False)
         yield Label("", id="remaining", markup=False)
-        yield Label("", id="recent-activity", markup=False)
+        yield Label("", id="recent-activity", classes="hint", markup=False)
         with Horizontal(classes="button-bar"):
             yield Button(_("Sign out"), id="sign-out", compact=True)
             yield Button(_("Remembered devices"), id="remembered-devices", compact=True)
