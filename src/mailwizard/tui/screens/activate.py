@@ -25,6 +25,7 @@ from mailwizard.tui.widgets.password_pair import SUGGEST_BINDING, PasswordPair
 
 class ActivateScreen(MailwizardScreen[None]):
     CSS_PATH = "activation.tcss"
+    DEFAULT_CLASSES = "centred-screen"
     BINDINGS = [Binding("escape", "back", N_("Back")), SUGGEST_BINDING]
 
     def __init__(self, activation: ActivationService, address: str = "") -> None:
@@ -34,7 +35,7 @@ class ActivateScreen(MailwizardScreen[None]):
         self._accepted: CodeAccepted | None = None
 
     def compose(self) -> ComposeResult:
-        with Center(), Vertical(id="activate-box"):
+        with Center(), Vertical(id="activate-box", classes="centred-box"):
             yield Label(_("Open your new mailbox"), classes="screen-title")
             yield Label(
                 _("Your address and the activation code you were given, then a password "
@@ -45,7 +46,7 @@ class ActivateScreen(MailwizardScreen[None]):
             yield Field(_("Activation code"), name="code", max_length=64)
             yield PasswordPair(self._assessment_of, caption=_("New password"))
             yield ErrorLine(id="activate-error", classes="field-error")
-            with Horizontal(classes="activate-buttons"):
+            with Horizontal(classes="centred-buttons"):
                 yield Button(_("Back"), id="back", compact=True)
                 yield Button(_("Continue"), id="check", variant="primary", compact=True)
                 yield Button(_("Open my box"), id="activate", variant="primary", compact=True)

@@ -46,6 +46,7 @@ class SignInServices:
 
 class SignInScreen(MailwizardScreen[None]):
     CSS_PATH = "sign_in.tcss"
+    DEFAULT_CLASSES = "centred-screen"
     BINDINGS = [
         Binding("ctrl+t", "app.toggle_contrast", N_("High contrast")),
         Binding("enter", "sign_in", N_("Sign in"), show=False),
@@ -65,7 +66,7 @@ class SignInScreen(MailwizardScreen[None]):
         return self._opened
 
     def compose(self) -> ComposeResult:
-        with Center(), Vertical(id="sign-in-box"):
+        with Center(), Vertical(id="sign-in-box", classes="centred-box"):
             yield Label(_("Manage your family's e-mail addresses"), classes="screen-title")
             yield Label(_("Sign in with your primary address."), classes="step-number")
             with Horizontal(id="remembered"):
@@ -76,7 +77,7 @@ class SignInScreen(MailwizardScreen[None]):
             yield TickBox(id="remember", compact=True)
             yield Label("", id="remember-unavailable", classes="hint", markup=False)
             yield ErrorLine(id="sign-in-error", classes="field-error")
-            with Horizontal(classes="sign-in-buttons"):
+            with Horizontal(classes="sign-in-buttons centred-buttons"):
                 yield Button(_("I have an activation code"), id="have-code", compact=True)
                 yield Button(_("Sign in"), id="sign-in", variant="primary", compact=True)
         yield Footer()

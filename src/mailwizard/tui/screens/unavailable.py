@@ -15,6 +15,7 @@ KIOSK_RETRY_SECONDS = 15
 
 class UnavailableScreen(MailwizardScreen[None]):
     CSS_PATH = "unavailable.tcss"
+    DEFAULT_CLASSES = "centred-screen"
 
     def __init__(self, problem: str, *, kiosk: bool) -> None:
         super().__init__()
@@ -22,10 +23,10 @@ class UnavailableScreen(MailwizardScreen[None]):
         self._kiosk = kiosk
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="unavailable-box"):
+        with Vertical(id="unavailable-box", classes="centred-box"):
             yield Label(_("The account directory cannot be opened"), classes="screen-title")
             yield Label(self._problem, id="problem", classes="field-error", markup=False)
-            with Horizontal(classes="unavailable-buttons"):
+            with Horizontal(classes="centred-buttons"):
                 yield Button(_("Quit"), id="quit", variant="primary", compact=True)
         yield Footer()
 
