@@ -119,6 +119,8 @@ def isolated_environment(
         # Nor where the developer runs them from: a test over SSH sets what it needs.
         if name.startswith("MAILWIZARD_") or name in SSH_VARIABLES:
             monkeypatch.delenv(name)
+    # Choosing French sets LANGUAGE for click's messages: undone after the test that did.
+    monkeypatch.delenv("LANGUAGE", raising=False)
     for name, value in values.items():
         monkeypatch.setenv(name, value)
     time.tzset()
