@@ -17,6 +17,7 @@ from cli_harness import Cli, at_the_same_instant, household_listing, query
 from hand_clock import HandClock
 from mailwizard.bootstrap import Services
 from mailwizard.domain.activation import CODE_ALPHABET, CODE_BITS, new_code, typed_code
+from mailwizard.domain.models import MailboxSummary
 from mailwizard.errors import Refusal, Refused, SignInFailed
 from mailwizard.services.signin import SignedIn
 from martin_household import (
@@ -39,6 +40,12 @@ def awaiting(services: Services, holder: SignedIn) -> dict[str, datetime]:
         for box in overview.secondary
         if box.awaiting_activation_until is not None
     }
+
+
+def lea_box(services: Services, holder: SignedIn) -> MailboxSummary:
+    box = services.households.overview_of(holder.household_id).box(LEA)
+    assert isinstance(box, MailboxSummary)
+    return box
 
 
 def listed_box(cli: Cli) -> dict[str, Any]:
@@ -151,7 +158,10 @@ def test_a_code_runs_out_after_activation_hours_and_the_holder_issues_a_new_one(
     code = awaiting_activation(services)
     expiry = awaiting(services, holder)[LEA]
     assert expiry == clock.now + timedelta(hours=72)
+    assert lea_box(services, holder).state == "to activate"
     clock.now = expiry
+    box = lea_box(services, holder)
+    assert (box.state, box.state_until) == ("code expired", None), "the table's words for it"
     before = box_state(directory_url)
     message = refusal(services, code)
     assert message.startswith("This activation code ran out on ")
@@ -160,6 +170,7 @@ def test_a_code_runs_out_after_activation_hours_and_the_holder_issues_a_new_one(
 
     issued = services.activation.reissue(holder, LEA, "test")
     assert issued.code != code and issued.expires_at == clock.now + timedelta(hours=72)
+    assert lea_box(services, holder).state_until == issued.expires_at
     assert refusal(services, code) == "The address or the activation code is incorrect."
     services.activation.activate(LEA, issued.code, NEW_PASSWORD, NEW_PASSWORD, "test")
     with pytest.raises(Refused, match="is not a box of your household awaiting"):

@@ -10,6 +10,7 @@ import pytest
 from pydantic import SecretStr
 from textual.widgets import Button
 
+from cli_harness import query
 from mailwizard.bootstrap import Services
 from mailwizard.config import Settings
 from mailwizard.errors import Refused
@@ -27,6 +28,7 @@ from tui.wizard_driver import (
     reach_password_step,
     screen_name,
     settle,
+    sign_in,
     type_burst,
     type_keys,
 )
@@ -122,3 +124,35 @@ async def test_lea_opens_her_box_from_the_sign_in_screen(
         assert screen_name(app) == "OwnBoxScreen"
         assert label_text(app, ".step-number") == LEA
     assert services.signin.sign_in(LEA, NEW_PASSWORD, "test").address == LEA
+
+
+async def test_a_code_that_ran_out_says_so_and_a_new_one_opens_the_box_again(
+    app_household: str, app_services: Services, settings: Settings, make_app: AppFactory
+) -> None:
+    old_code = awaiting_activation(app_services)
+    # Three days cannot pass in a test: the code's end is moved back in the directory
+    # (as SQLite holds a time: UTC, without its zone).
+    query(
+        settings.directory_url,
+        "UPDATE mailbox SET activation_expires_at = :gone WHERE username = :lea",
+        gone="2026-11-02 09:30:00.000000",
+        lea=LEA,
+    )
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await settle(pilot)
+        assert box_states(app)[LEA] == "code expired"
+        await open_box(pilot, LEA)
+        assert label_text(app, "#awaiting-activation") == (
+            "The activation code ran out on 2026-11-02 09:30."
+        )
+        await click(pilot, "#new-code")
+        new_code = code_shown(app)
+        await press(pilot, "enter")
+        assert label_text(app, "#awaiting-activation").startswith("Awaiting activation until ")
+        await press(pilot, "escape")
+        await settle(pilot)
+        assert box_states(app)[LEA] == "to activate"
+    assert new_code != old_code
+    app_services.activation.activate(LEA, new_code, NEW_PASSWORD, NEW_PASSWORD, "test")

@@ -3,6 +3,7 @@ its boxes that the other adapters' transactions share."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
 
 from sqlalchemy import (
@@ -104,7 +105,8 @@ def deleted_box(row: RowMapping) -> DeletedMailbox:
     )
 
 
-def _summary(row: RowMapping, aliases: tuple[str, ...]) -> MailboxSummary:
+def _summary(row: RowMapping, aliases: tuple[str, ...], now: datetime) -> MailboxSummary:
+    awaiting_until = row["awaiting_activation_until"]
     return MailboxSummary(
         address=row["username"],
         role=Role(row["role"]),
@@ -114,7 +116,8 @@ def _summary(row: RowMapping, aliases: tuple[str, ...]) -> MailboxSummary:
         active=row["active"],
         created_at=row["created_at"],
         aliases=aliases,
-        awaiting_activation_until=row["awaiting_activation_until"],
+        awaiting_activation_until=awaiting_until,
+        activation_expired=awaiting_until is not None and awaiting_until <= now,
     )
 
 
@@ -228,8 +231,9 @@ class SqlHouseholds:
         aliases: dict[str, list[str]] = {}
         for alias_address, box_address in alias_rows:
             aliases.setdefault(box_address, []).append(alias_address)
+        now = self._clock()
         summaries = [
-            _summary(row, tuple(aliases.get(row["username"], ())))
+            _summary(row, tuple(aliases.get(row["username"], ())), now)
             for row in boxes
             if row["deleted_at"] is None
         ]

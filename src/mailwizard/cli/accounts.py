@@ -71,7 +71,7 @@ def _box_line(box: MailboxSummary | DeletedMailbox) -> str:
         if isinstance(box, MailboxSummary)
         else ""
     )
-    line = f"{box.address:<40} {_(box.state):<11} {created}{box.full_name}"
+    line = f"{box.address:<40} {_(box.state):<12} {created}{box.full_name}"
     if box.state_until is not None:
         until = _("until {time} UTC").format(time=box.state_until.strftime("%Y-%m-%d %H:%M"))
         line += f"  ({until})"

@@ -124,6 +124,8 @@ class MailboxSummary(BaseModel):
     awaiting_activation_until: datetime | None = None
     """Set while its user has not yet opened the box with an activation code: when the
     code runs out (a past time once it has)."""
+    activation_expired: bool = False
+    """Its activation code ran out unused: only a new one opens the box."""
 
     @property
     def primary(self) -> bool:
@@ -150,6 +152,8 @@ class MailboxSummary(BaseModel):
             return N_("primary")
         if not self.active:
             return N_("suspended")
+        if self.activation_expired:
+            return N_("code expired")
         if self.awaiting_activation_until is not None:
             return N_("to activate")
         return N_("secondary")
@@ -157,7 +161,9 @@ class MailboxSummary(BaseModel):
     @property
     def state_until(self) -> datetime | None:
         """When ``state`` ends by itself: for a box to activate, when its code runs out."""
-        return self.awaiting_activation_until if self.active else None
+        if not self.active or self.activation_expired:
+            return None
+        return self.awaiting_activation_until
 
 
 class DeletedMailbox(BaseModel):

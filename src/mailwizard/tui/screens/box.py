@@ -84,7 +84,8 @@ class BoxScreen(MailwizardModal[None]):
         origin = self.session.audit_origin
 
         def issued(code: IssuedCode) -> None:
-            self._show(self._box.model_copy(update={"awaiting_activation_until": code.expires_at}))
+            renewed = {"awaiting_activation_until": code.expires_at, "activation_expired": False}
+            self._show(self._box.model_copy(update=renewed))
             self.app.push_screen(ActivationCodeScreen(box.address, box.first_name, code))
 
         self.call_service(
@@ -105,11 +106,14 @@ class BoxScreen(MailwizardModal[None]):
             # Its user has not opened it yet: until when the code works, and a new code.
             row.display = until is not None
         if until is not None:
-            self.query_one("#awaiting-activation", Label).update(
-                _("Awaiting activation until {time} UTC.").format(
-                    time=until.strftime("%Y-%m-%d %H:%M")
-                )
+            # In the terminal's time, as the management page's table shows it.
+            time = until.astimezone().strftime("%Y-%m-%d %H:%M")
+            awaiting = (
+                _("The activation code ran out on {time}.")
+                if box.activation_expired
+                else _("Awaiting activation until {time}.")
             )
+            self.query_one("#awaiting-activation", Label).update(awaiting.format(time=time))
         aliases = self.query_one("#aliases", ListView)
         aliases.clear()
         aliases.extend(ListItem(Label(alias, markup=False), name=alias) for alias in box.aliases)
