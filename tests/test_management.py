@@ -11,6 +11,7 @@ from email.policy import default
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text as sql
 
 from both_engines import on_both_engines  # noqa: F401 - every test here runs on both engines
 from cli_harness import Cli, Outcome, dump_directory, household_listing
@@ -295,6 +296,27 @@ def test_the_audit_log_records_who_did_what_and_from_where(lea: str, cli: Cli) -
     assert len(text) == 2
     assert f"deleted {lea}" in text[0]
     assert f"failed attempt to sign in to {lea}  someone not signed in" in text[1]
+
+
+def test_the_management_page_loads_its_boxes_undelivered_e_mails_and_latest_entries_at_once(
+    lea: str, services: Services, holder: SignedIn
+) -> None:
+    household_id = holder.household_id
+    page = services.management.household_page(household_id, 1)
+    assert page.overview == services.households.overview_of(household_id)
+    assert page.overview.box(lea) is not None
+    assert page.undelivered == ()
+    assert [entry.action for entry in page.recent] == ["mailbox.created"]
+
+    bounced = sql("UPDATE outbox SET status = 'failed', last_error = '550' WHERE recipient = :lea")
+    with services.engine.begin() as connection:
+        connection.execute(bounced, {"lea": lea})
+    reloaded = services.management.household_page(household_id, 1)
+    assert reloaded.undelivered == (lea,)
+    assert reloaded != page
+    assert services.management.household_page(household_id, 1) == reloaded, (
+        "an unchanged page loads equal: the screen skips redrawing it"
+    )
 
 
 def test_a_bare_local_part_names_a_box_or_alias_of_the_household_in_every_command(

@@ -1,5 +1,5 @@
 """The management page's operations on a household's boxes, once the first is created:
-aliases, suspension, deletion and purge, passwords, and the audit log.
+what the page shows, aliases, suspension, deletion and purge, passwords, and the audit log.
 
 Every change is written with its audit entry, and with its e-mails, in one transaction.
 """
@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from mailwizard.clock import Clock, utc_now
 from mailwizard.domain.addresses import household_address, parse_address
 from mailwizard.domain.management import check_deletion_confirmation
-from mailwizard.domain.models import AuditEntry, Role
+from mailwizard.domain.models import AuditEntry, HouseholdOverview, Role
 from mailwizard.domain.passwords import PasswordPolicy, check_confirmation
 from mailwizard.errors import MailStoreUnavailable, Refusal, Refused
 from mailwizard.services.ports import (
@@ -22,8 +22,8 @@ from mailwizard.services.ports import (
     Audit,
     AuditLog,
     BoxMessages,
-    CommittedMail,
     Credentials,
+    HouseholdMail,
     Households,
     Mailboxes,
     MailStore,
@@ -65,6 +65,17 @@ class PasswordReplaced:
 
 
 @dataclass(frozen=True)
+class HouseholdPage:
+    """What the management page shows; equal to an earlier load when nothing shown changed."""
+
+    overview: HouseholdOverview
+    undelivered: tuple[str, ...]
+    """Who, in the household, a confirmation e-mail could not reach."""
+    recent: tuple[AuditEntry, ...]
+    """The audit log's newest entries, newest first."""
+
+
+@dataclass(frozen=True)
 class PurgeReport:
     archived: tuple[str, ...]
     purged: tuple[str, ...]
@@ -83,7 +94,7 @@ class ManagementService:
         store: MailStore,
         password_policy: PasswordPolicy,
         policy: ManagementPolicy,
-        mail: CommittedMail,
+        mail: HouseholdMail,
         clock: Clock = utc_now,
     ) -> None:
         self._mail = mail
@@ -240,6 +251,16 @@ class ManagementService:
             return [notice(template, box.address, box.language, context)]
 
         return notices
+
+    def household_page(self, household_id: int, recent_entries: int) -> HouseholdPage:
+        """The boxes, whom their confirmations could not reach, and the latest
+        ``recent_entries`` of the audit log."""
+        overview = self._households.overview(household_id)
+        return HouseholdPage(
+            overview,
+            tuple(self._mail.undelivered_recipients(overview)),
+            tuple(self.audit_log(household_id, recent_entries)),
+        )
 
     def audit_log(self, household_id: int, limit: int | None = None) -> list[AuditEntry]:
         """Newest first."""

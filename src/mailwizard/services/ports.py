@@ -319,6 +319,12 @@ class CommittedMail(Protocol):
     def deliver_committed(self) -> AfterCommit: ...
 
 
+class HouseholdMail(CommittedMail, Protocol):
+    """The management page's delivery: the e-mails it commits, and those that failed."""
+
+    def undelivered_recipients(self, overview: HouseholdOverview) -> list[str]: ...
+
+
 class Outbox(Protocol):
     """The confirmation e-mails written with the boxes, until they are delivered."""
 

@@ -300,7 +300,6 @@ class MailwizardApp(KeysInOrderApp):
                 keep_deleted_days=services.settings.keep_deleted_days,
                 access=services.access,
                 devices=services.devices,
-                delivery=services.delivery,
                 client_setup=services.client_setup,
                 watch=services.watch,
             ),

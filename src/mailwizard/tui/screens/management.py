@@ -20,9 +20,9 @@ from mailwizard.i18n import N_, _, ngettext
 from mailwizard.services.access import AccessService, Enrolment
 from mailwizard.services.activation_codes import IssuedCode
 from mailwizard.services.client_setup import ClientSetupService
-from mailwizard.services.delivery import DeliveryService
 from mailwizard.services.devices import DeviceService
 from mailwizard.services.directory_watch import DirectoryWatch, Subscription
+from mailwizard.services.management import HouseholdPage
 from mailwizard.services.signin import SignedIn
 from mailwizard.tui.messages import CreationAsked, SignedOut
 from mailwizard.tui.screens.activation_code import ActivationCodeScreen
@@ -35,7 +35,6 @@ from mailwizard.tui.support import MailwizardScreen
 from mailwizard.tui.widgets.box_table import BoxRow, BoxTable
 
 RECENT_ENTRIES = 3
-Loaded = tuple[HouseholdOverview, list[str], list[AuditEntry]]
 
 
 def box_rows(overview: HouseholdOverview) -> list[BoxRow]:
@@ -64,7 +63,6 @@ class ManagementServices(BoxServices):
 
     access: AccessService
     devices: DeviceService
-    delivery: DeliveryService
     client_setup: ClientSetupService
     watch: DirectoryWatch
 
@@ -94,7 +92,7 @@ class ManagementScreen(MailwizardScreen[None]):
         self._activation: IssuedCode | None = None
         self._overview: HouseholdOverview | None = None
         self._watch: Subscription | None = None
-        self._shown: Loaded | None = None
+        self._shown: HouseholdPage | None = None
 
     def compose(self) -> ComposeResult:
         yield Label(_("Manage your family's e-mail addresses"), classes="screen-title")
@@ -149,23 +147,22 @@ class ManagementScreen(MailwizardScreen[None]):
         self.refresh_boxes()
 
     def refresh_boxes(self) -> None:
-        services, household_id = self._services, self._holder.household_id
+        management, household_id = self._services.management, self._holder.household_id
+        self.call_service(
+            lambda: management.household_page(household_id, RECENT_ENTRIES),
+            self._show,
+            self._failed,
+            group="list",
+        )
 
-        def load() -> Loaded:
-            overview = services.households.overview_of(household_id)
-            recent = services.management.audit_log(household_id, RECENT_ENTRIES)
-            return overview, services.delivery.undelivered_recipients(overview), recent
-
-        self.call_service(load, self._show, self._failed, group="list")
-
-    def _show(self, loaded: Loaded) -> None:
-        if loaded == self._shown and not self._highlight_created:
+    def _show(self, page: HouseholdPage) -> None:
+        if page == self._shown and not self._highlight_created:
             return  # a change elsewhere in the directory: nothing to redraw here
-        self._shown = loaded
-        overview, undelivered, recent = loaded
-        self._show_undelivered(undelivered)
+        self._shown = page
+        overview = page.overview
+        self._show_undelivered(page.undelivered)
         self.query_one("#recent-activity", Label).update(
-            "\n".join(activity_line(entry) for entry in recent)
+            "\n".join(activity_line(entry) for entry in page.recent)
         )
         first_show = self._overview is None
         self._overview = overview
@@ -204,7 +201,7 @@ class ManagementScreen(MailwizardScreen[None]):
         elif first_show:
             table.focus(scroll_visible=False)
 
-    def _show_undelivered(self, recipients: list[str]) -> None:
+    def _show_undelivered(self, recipients: tuple[str, ...]) -> None:
         label = self.query_one("#undelivered", Label)
         label.display = bool(recipients)
         if recipients:
