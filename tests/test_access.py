@@ -202,3 +202,19 @@ def test_strong_identification_is_set_up_only_from_home(
             services.access.start_enrolment(holder, away)
         assert refused.value.code == "totp.enrol_at_home"
     assert services.access.start_enrolment(holder, Origin(OriginKind.SSH, "192.168.1.20"))
+
+
+def test_the_management_page_begins_an_enrolment_or_offers_to_turn_the_enrolled_one_off(
+    services: Services, holder: SignedIn, clock: HandClock
+) -> None:
+    away = Origin(OriginKind.SSH, FAR_AWAY)
+    enrolment = services.access.begin_enrolment(holder, CONSOLE)
+    assert enrolment is not None and enrolment.uri.startswith("otpauth://totp/")
+    assert not services.access.enrolled(holder), "stored only once a first code matches"
+    with pytest.raises(Refused) as refused:
+        services.access.begin_enrolment(holder, away)
+    assert refused.value.code == "totp.enrol_at_home"
+
+    enrolled_authenticator(services, holder, clock.now)
+    assert services.access.begin_enrolment(holder, CONSOLE) is None
+    assert services.access.begin_enrolment(holder, away) is None, "turning it off needs a code"

@@ -83,6 +83,11 @@ class AccessService:
     def enrolled(self, holder: SignedIn) -> bool:
         return self._authenticators.totp_secret(holder.household_id) is not None
 
+    def begin_enrolment(self, holder: SignedIn, origin: Origin) -> Enrolment | None:
+        """The management page's strong identification: a new enrolment, or None when an
+        authenticator is already enrolled (the holder is then offered to turn it off)."""
+        return None if self.enrolled(holder) else self.start_enrolment(holder, origin)
+
     def start_enrolment(self, holder: SignedIn, origin: Origin) -> Enrolment:
         """Only from home: away from it, whoever learnt the password could otherwise set
         up an authenticator of their own and pass the gate with it."""

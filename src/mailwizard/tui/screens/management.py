@@ -272,11 +272,9 @@ class ManagementScreen(MailwizardScreen[None]):
     def action_strong_identification(self) -> None:
         """Enrols an authenticator, or, when one is enrolled, offers to turn it off."""
         access, holder, origin = self._services.access, self._holder, self.session.origin
-
-        def enrolment() -> Enrolment | None:
-            return None if access.enrolled(holder) else access.start_enrolment(holder, origin)
-
-        self.call_service(enrolment, self._enrol, self._failed, group="enrol")
+        self.call_service(
+            lambda: access.begin_enrolment(holder, origin), self._enrol, self._failed, group="enrol"
+        )
 
     def _enrol(self, enrolment: Enrolment | None) -> None:
         access, holder = self._services.access, self._holder
