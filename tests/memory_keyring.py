@@ -9,6 +9,7 @@ from typing import TypeVar
 import keyring
 from keyring.backend import KeyringBackend
 from keyring.backends import null
+from keyring.errors import PasswordSetError
 
 BackendT = TypeVar("BackendT", bound=KeyringBackend)
 
@@ -28,6 +29,13 @@ class MemoryKeyring(KeyringBackend):
 
     def delete_password(self, service: str, username: str) -> None:
         self.secrets.pop((service, username), None)
+
+
+class RefusingKeyring(MemoryKeyring):
+    """A secure keyring that will not keep anything: a locked one, say."""
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise PasswordSetError(f"{service} is locked")
 
 
 @contextmanager

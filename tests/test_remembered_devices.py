@@ -16,10 +16,12 @@ from mailwizard.backends.schema import remembered_device
 from mailwizard.bootstrap import Services, bootstrap
 from mailwizard.config import Settings
 from mailwizard.domain.access import Origin, OriginKind
+from mailwizard.domain.models import Role
 from mailwizard.errors import DeviceForgotten, Refused, SignInFailed
+from mailwizard.services.devices import PasswordSignIn
 from mailwizard.services.signin import SignedIn
-from martin_household import HOLDER, HOLDER_PASSWORD
-from memory_keyring import MemoryKeyring, keyring_installed
+from martin_household import HOLDER, HOLDER_PASSWORD, LEA, NEW_PASSWORD, box_request
+from memory_keyring import MemoryKeyring, RefusingKeyring, keyring_installed
 
 CONSOLE = Origin(OriginKind.CONSOLE)
 OVER_SSH = Origin(OriginKind.SSH, "192.168.1.20")
@@ -192,3 +194,69 @@ def test_a_locked_address_is_locked_for_a_remembered_device_too(
         services.devices.sign_in(CONSOLE)
     assert locked.value.message.startswith("Too many failed attempts")
     assert services.devices.offer(CONSOLE).remembered == HOLDER
+
+
+def test_signing_in_with_the_password_remembers_the_console_only_when_asked(
+    services: Services, household: str, memory_keyring: MemoryKeyring, directory_url: str
+) -> None:
+    devices = services.devices
+    plain = devices.sign_in_with_password(HOLDER, HOLDER_PASSWORD, CONSOLE, remember=False)
+    assert plain == PasswordSignIn(plain.account) and plain.account.address == HOLDER
+    assert memory_keyring.secrets == {} and rows(directory_url) == []
+
+    remembering = devices.sign_in_with_password(HOLDER, HOLDER_PASSWORD, CONSOLE, remember=True)
+    assert remembering == plain
+    (row,) = rows(directory_url)
+    assert row["token_hash"] == hashlib.sha256(kept_token(memory_keyring).encode()).hexdigest()
+    assert devices.sign_in(CONSOLE) == plain.account
+
+
+def test_a_device_that_cannot_be_remembered_says_why_and_the_sign_in_stands(
+    services: Services, household: str, memory_keyring: MemoryKeyring, directory_url: str
+) -> None:
+    with keyring_installed(RefusingKeyring()):
+        refused = services.devices.sign_in_with_password(
+            HOLDER, HOLDER_PASSWORD, CONSOLE, remember=True
+        )
+    assert refused.account.address == HOLDER
+    assert refused.not_remembered is not None
+    assert refused.not_remembered.message == (
+        "The keyring refused to keep this device: it is not remembered."
+    )
+    assert rows(directory_url) == [], "no hash left behind for a token nobody kept"
+
+    remote = services.devices.sign_in_with_password(
+        HOLDER, HOLDER_PASSWORD, OVER_SSH, remember=True
+    )
+    assert remote.account.address == HOLDER
+    assert remote.not_remembered is not None and remote.not_remembered.code == "device.remote"
+    assert memory_keyring.secrets == {} and rows(directory_url) == []
+
+
+def test_a_secondary_box_signs_in_with_its_password_but_is_never_remembered(
+    services: Services, holder: SignedIn, memory_keyring: MemoryKeyring, directory_url: str
+) -> None:
+    services.provisioning.commit(holder, box_request(LEA, "Léa", "Martin"), "test")
+    lea = services.devices.sign_in_with_password(LEA, NEW_PASSWORD, CONSOLE, remember=True)
+    assert lea.account.role is Role.SECONDARY
+    assert lea.not_remembered is None, "the form offers it to everyone: a user is not told"
+    assert memory_keyring.secrets == {} and rows(directory_url) == []
+
+
+def test_a_wrong_password_on_the_form_is_counted_and_logged_as_every_sign_in(
+    services: Services, household: str, memory_keyring: MemoryKeyring, directory_url: str
+) -> None:
+    wrong = "not the password at all"
+    for _ in range(4):
+        with pytest.raises(SignInFailed):
+            services.signin.sign_in(HOLDER, wrong, "test")
+    with pytest.raises(SignInFailed) as locked:
+        services.devices.sign_in_with_password(HOLDER, wrong, CONSOLE, remember=True)
+    assert locked.value.message.startswith("Too many failed attempts")
+    assert memory_keyring.secrets == {} and rows(directory_url) == []
+
+    log = services.management.audit_log(services.households.household_id(HOLDER), 2)
+    assert [(entry.action, entry.actor, entry.origin) for entry in log] == [
+        ("signin.locked", HOLDER, "terminal, console"),
+        ("signin.failed", HOLDER, "terminal, console"),
+    ]

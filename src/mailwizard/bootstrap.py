@@ -180,6 +180,7 @@ def bootstrap(
             KeyringDevice(),
             accounts,
             audit_log,
+            signin,
             throttle,
             timedelta(days=settings.remember_device_days),
             platform.node() or "?",

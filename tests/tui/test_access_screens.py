@@ -11,7 +11,7 @@ from mailwizard.clock import utc_now
 from mailwizard.domain.access import Origin, OriginKind
 from mailwizard.tui.app import MailwizardApp
 from martin_household import HOLDER, HOLDER_PASSWORD, enrolled_authenticator
-from memory_keyring import MemoryKeyring
+from memory_keyring import MemoryKeyring, RefusingKeyring, keyring_installed
 from tui.wizard_driver import (
     AppFactory,
     click,
@@ -81,6 +81,21 @@ async def test_over_ssh_nothing_is_offered_even_where_a_console_remembered_the_h
         assert not shown(app, "#remember")
         assert not shown(app, "#remembered")
         assert "remote session" in label_text(app, "#remember-unavailable")
+
+
+async def test_a_keyring_that_will_not_keep_the_device_warns_and_the_holder_is_signed_in(
+    app_household: str, app_services: Services, make_app: AppFactory
+) -> None:
+    holder = app_services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
+    app = make_app(origin=CONSOLE)
+    with keyring_installed(RefusingKeyring()):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await sign_in_remembering(pilot)
+            assert screen_name(app) == "ManagementScreen"
+            assert notifications(app) == [
+                "The keyring refused to keep this device: it is not remembered."
+            ]
+    assert app_services.devices.devices_of(holder) == []
 
 
 async def test_a_device_forgotten_from_the_management_page_asks_for_the_password_again(

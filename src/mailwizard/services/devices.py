@@ -2,8 +2,9 @@
 
 The device's keyring keeps the address and a random token; the directory keeps only
 the token's SHA-256, so neither alone signs anybody in, and forgetting either side is
-enough. Only the machine's own console may remember itself (``remembering_refusal``).
-Remembering replaces the password, not the rest: step 2 still asks where the holder is.
+enough. Only the machine's own console may remember itself (``remembering_refusal``),
+when its holder signs in there with the password and asks for it. Remembering replaces
+the password, not the rest: step 2 still asks where the holder is.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import timedelta
 from mailwizard.clock import Clock, utc_now
 from mailwizard.domain.access import NO_SECURE_KEYRING, Origin, remembering_refusal
 from mailwizard.domain.models import Role
-from mailwizard.errors import DeviceForgotten, Refusal, Refused
+from mailwizard.errors import DeviceForgotten, MailwizardError, Refusal, Refused
 from mailwizard.i18n import N_
 from mailwizard.services.device_ports import (
     DeviceKeyring,
@@ -25,7 +26,7 @@ from mailwizard.services.device_ports import (
     RememberedDevices,
 )
 from mailwizard.services.ports import Accounts, Audit, AuditLog
-from mailwizard.services.signin import SignedIn, locked_out
+from mailwizard.services.signin import SignedIn, SignInService, locked_out
 from mailwizard.services.throttle_ports import SignInThrottle
 
 
@@ -37,6 +38,13 @@ class DeviceOffer:
     """Why remembering is not offered here; None when it is."""
     remembered: str | None
     """The address this device remembers, if any."""
+
+
+@dataclass(frozen=True)
+class PasswordSignIn:
+    account: SignedIn
+    not_remembered: Refusal | None = None
+    """Why this device is not remembered, as was asked; the sign-in stands all the same."""
 
 
 def token_hash(token: str) -> str:
@@ -54,6 +62,7 @@ class DeviceService:
         keyring: DeviceKeyring,
         accounts: Accounts,
         audit_log: AuditLog,
+        signin: SignInService,
         throttle: SignInThrottle,
         lifetime: timedelta,
         label: str,
@@ -63,6 +72,7 @@ class DeviceService:
         self._keyring = keyring
         self._accounts = accounts
         self._audit_log = audit_log
+        self._signin = signin
         self._throttle = throttle
         self._lifetime = lifetime
         self._label = label
@@ -109,6 +119,27 @@ class DeviceService:
             self._devices.forget_token(token_hash(token))
             raise
         self._audit(holder, origin, "device.remembered", self._label)
+
+    def sign_in_with_password(
+        self, address: str, password: str, origin: Origin, *, remember: bool
+    ) -> PasswordSignIn:
+        """The sign-in form: the password checked, counted and logged as
+        ``SignInService.sign_in`` does, then this device remembered if ``remember`` asks it
+        and the account is a holder's (a secondary box's user, who signs in only to change
+        their own password, is never remembered, and is not told). Blocks for hashing."""
+        account = self._signin.sign_in(address, password, origin.in_the_terminal)
+        if not remember or account.role is not Role.PRIMARY:
+            return PasswordSignIn(account)
+        try:
+            self.remember(account, origin)
+        except Refused as refused:
+            return PasswordSignIn(account, refused.refusal)
+        except MailwizardError as error:
+            # The keyring, say, refused the token: the holder is in, without it.
+            return PasswordSignIn(
+                account, Refusal("device.not_remembered", error.message_id, error.params)
+            )
+        return PasswordSignIn(account)
 
     def sign_in(self, origin: Origin) -> SignedIn:
         """The holder this device remembers, if the directory still knows its token.

@@ -266,7 +266,7 @@ class MailwizardApp(KeysInOrderApp):
     def _sign_in_services(self) -> SignInServices:
         services = self._opened()
         days = services.settings.remember_device_days
-        return SignInServices(services.signin, services.devices, days, services.activation)
+        return SignInServices(services.devices, days, services.activation)
 
     def show_sign_in(self, address: str = "") -> None:
         self._household_page = None

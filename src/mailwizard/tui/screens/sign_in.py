@@ -29,16 +29,14 @@ from mailwizard.tui.widgets.field import Field
 if TYPE_CHECKING:
     # Only their names: the services come with the directory, after the first frame.
     from mailwizard.services.activation import ActivationService
-    from mailwizard.services.devices import DeviceOffer, DeviceService
+    from mailwizard.services.devices import DeviceOffer, DeviceService, PasswordSignIn
     from mailwizard.services.signin import SignedIn as Account
-    from mailwizard.services.signin import SignInService
 
 
 @dataclass(frozen=True)
 class SignInServices:
     """What the form calls, once the directory is open."""
 
-    signin: SignInService
     devices: DeviceService
     remember_device_days: int
     activation: ActivationService
@@ -149,10 +147,12 @@ class SignInScreen(MailwizardScreen[None]):
             return
         address = self.query_one("#address", Input).value
         password = self.query_one("#password", Input).value
-        origin = self.session.audit_origin
+        tick = self.query_one("#remember", TickBox)
+        remember = bool(tick.display and tick.value)
+        devices, origin = self._services.devices, self.session.origin
         self.call_service(
-            lambda: self._services.signin.sign_in(address, password, origin),
-            self._signed_in,
+            lambda: devices.sign_in_with_password(address, password, origin, remember=remember),
+            self._signed_in_with_password,
             self._refused,
             group="sign-in",
         )
@@ -218,27 +218,13 @@ class SignInScreen(MailwizardScreen[None]):
         self.query_one(".sign-in-buttons").loading = busy
         self.query_one("#remembered").disabled = busy
 
+    def _signed_in_with_password(self, signed_in: PasswordSignIn) -> None:
+        if signed_in.not_remembered is not None:
+            self.notify(signed_in.not_remembered.message, severity="warning", markup=False)
+        self._signed_in(signed_in.account)
+
     def _signed_in(self, account: Account) -> None:
-        from mailwizard.domain.models import Role  # pydantic: not before the first frame
-
-        remember = self.query_one("#remember", TickBox)
-        if account.role is not Role.PRIMARY or not (remember.display and remember.value):
-            self.post_message(SignedIn(account))
-            return
-        devices, origin = self._services.devices, self.session.origin
-
-        def remembered(_result: None) -> None:
-            self.post_message(SignedIn(account))
-
-        def not_remembered(error: MailwizardError) -> None:
-            self.notify(error.message, severity="warning", markup=False)
-            self.post_message(SignedIn(account))
-
-        # A group of its own: the sign-in's worker, still handing over its answer, is not
-        # cancelled by this call.
-        self.call_service(
-            lambda: devices.remember(account, origin), remembered, not_remembered, group="remember"
-        )
+        self.post_message(SignedIn(account))
 
     def _refused(self, error: MailwizardError) -> None:
         if isinstance(error, DeviceForgotten):
