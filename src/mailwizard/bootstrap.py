@@ -127,6 +127,15 @@ def bootstrap(
     )
     signin = SignInService(accounts, audit_log, hasher, throttle, signin_policy, clock or utc_now)
     activation_lifetime = timedelta(hours=settings.activation_hours)
+    access = AccessService(
+        SqlAuthenticators(engine, SecretSeal(settings.totp_key), clock or utc_now),
+        signin,
+        SqlCodeThrottle(engine),
+        ThrottlePolicy(settings.totp_max_failures, timedelta(minutes=settings.totp_lock_minutes)),
+        settings.trusted_networks,
+        clock or utc_now,
+        web_counts_as_home=settings.web_home_networks_count_as_home,
+    )
     delivery = DeliveryService(
         SqlOutbox(engine),
         transport(settings),
@@ -148,6 +157,7 @@ def bootstrap(
             activation_lifetime,
             clock or utc_now,
             passphrases=passphrases(settings),
+            access=access,
         ),
         signin=signin,
         management=ManagementService(
@@ -164,17 +174,7 @@ def bootstrap(
             delivery,
             clock or utc_now,
         ),
-        access=AccessService(
-            SqlAuthenticators(engine, SecretSeal(settings.totp_key), clock or utc_now),
-            signin,
-            SqlCodeThrottle(engine),
-            ThrottlePolicy(
-                settings.totp_max_failures, timedelta(minutes=settings.totp_lock_minutes)
-            ),
-            settings.trusted_networks,
-            clock or utc_now,
-            web_counts_as_home=settings.web_home_networks_count_as_home,
-        ),
+        access=access,
         devices=DeviceService(
             SqlRememberedDevices(engine),
             KeyringDevice(),

@@ -73,7 +73,6 @@ def context_at(services: Services, origin: Origin) -> WizardContext:
     holder = services.signin.sign_in(HOLDER, HOLDER_PASSWORD, "test")
     return WizardContext(
         services.provisioning,
-        services.access,
         services.management,
         origin,
         holder,

@@ -81,13 +81,12 @@ def create(state: CliState, answers_path: Path) -> None:
     services = state.services()
     provisioning = services.provisioning
     holder = services.signin.sign_in(answers.owner, owner_password, cli_origin())
-    services.access.check_creation_access(
+    provisioning.open_creation(
         holder,
         origin_of(os.environ, kiosk=False),
         os.environ.get("MAILWIZARD_TOTP_CODE"),
         cli_origin(),
     )
-    provisioning.prerequisites(holder)
     if advice := provisioning.same_person_advice(holder, identity):
         click.echo(_("Note: {advice}").format(advice=advice.message), err=True)
     address = answers.address

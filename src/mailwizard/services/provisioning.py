@@ -15,12 +15,14 @@ from functools import partial
 from typing import Protocol
 
 from mailwizard.clock import Clock, utc_now
+from mailwizard.domain.access import Origin
 from mailwizard.domain.addresses import parse_address, taken_refusal
 from mailwizard.domain.models import HouseholdOverview, Identity, MailboxRequest, Role, validated
 from mailwizard.domain.passwords import PasswordAssessment, PasswordPolicy, assess_password
 from mailwizard.domain.suggestions import base_local_parts, choose_suggestions
 from mailwizard.errors import Notice, Refusal, Refused
 from mailwizard.i18n import N_
+from mailwizard.services.access import AccessService
 from mailwizard.services.activation_codes import IssuedCode, issue_code
 from mailwizard.services.passphrases import Passphrase, PassphraseService
 from mailwizard.services.ports import (
@@ -135,9 +137,11 @@ class ProvisioningService:
         clock: Clock = utc_now,
         *,
         passphrases: PassphraseService,
+        access: AccessService,
     ) -> None:
         self._households = households
         self._passphrases = passphrases
+        self._access = access
         self._registry = registry
         self._mailboxes = mailboxes
         self._hasher = hasher
@@ -146,8 +150,13 @@ class ProvisioningService:
         self._activation_lifetime = activation_lifetime
         self._clock = clock
 
-    def prerequisites(self, holder: SignedIn) -> HouseholdOverview:
-        """Step 2's gate: the holder's primary box, an active contract, room left."""
+    def open_creation(
+        self, holder: SignedIn, origin: Origin, code: str | None, audit_origin: str
+    ) -> HouseholdOverview:
+        """Step 2's gate: at home or with a valid code from the authenticator (``code``,
+        None until one is asked for), then the holder's primary box, an active contract
+        and room left. ``audit_origin`` is what the audit log records for a wrong code."""
+        self._access.check_creation_access(holder, origin, code, audit_origin)
         require_holder(holder)
         overview = self._households.overview(holder.household_id)
         if refusal := overview.creation_refusal:

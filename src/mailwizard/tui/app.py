@@ -320,7 +320,6 @@ class MailwizardApp(KeysInOrderApp):
         services = self._opened()
         context = WizardContext(
             services.provisioning,
-            services.access,
             services.management,
             self.origin,
             message.holder,

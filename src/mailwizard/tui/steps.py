@@ -13,7 +13,6 @@ from typing import Final
 
 from mailwizard.domain.access import Origin
 from mailwizard.errors import MailwizardError
-from mailwizard.services.access import AccessService
 from mailwizard.services.management import ManagementService
 from mailwizard.services.provisioning import CreatedMailbox, ProvisioningService
 from mailwizard.services.signin import SignedIn
@@ -82,7 +81,6 @@ class WizardContext:
     creates the box, from where, in which language, and the steps numbered for them."""
 
     provisioning: ProvisioningService
-    access: AccessService
     management: ManagementService
     origin: Origin
     holder: SignedIn

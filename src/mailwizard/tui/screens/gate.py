@@ -38,13 +38,14 @@ class GateScreen(StepScreen):
     def _check(self, code: str | None) -> None:
         self.busy = True
         context = self.context
-        audit_origin = self.context.audit_origin
-
-        def check() -> HouseholdOverview:
-            context.access.check_creation_access(context.holder, context.origin, code, audit_origin)
-            return context.provisioning.prerequisites(context.holder)
-
-        self.call_service(check, self._allowed, self._refused, group="gate")
+        self.call_service(
+            lambda: context.provisioning.open_creation(
+                context.holder, context.origin, code, context.audit_origin
+            ),
+            self._allowed,
+            self._refused,
+            group="gate",
+        )
 
     def _allowed(self, overview: HouseholdOverview) -> None:
         self.dismiss(Forward())
