@@ -157,6 +157,7 @@ def bootstrap(
             activation_lifetime,
             clock or utc_now,
             passphrases=passphrases(settings),
+            signin=signin,
             access=access,
         ),
         signin=signin,

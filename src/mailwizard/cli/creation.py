@@ -13,10 +13,9 @@ from mailwizard.cli.answers import SUGGEST, read_answers
 from mailwizard.cli.secrets import read_password
 from mailwizard.cli.state import CliState, cli_origin, pass_state, warn_if_waiting
 from mailwizard.domain.access import origin_of
-from mailwizard.domain.models import Identity, MailboxRequest, validated
-from mailwizard.errors import Refusal, Refused, UsageProblem
-from mailwizard.i18n import N_, _
-from mailwizard.services.terms import TERMS_VERSION
+from mailwizard.domain.models import Identity, validated
+from mailwizard.errors import Refused, UsageProblem
+from mailwizard.i18n import _
 
 
 def given_identity(civility: str, first_name: str, last_name: str) -> Identity:
@@ -78,37 +77,21 @@ def create(state: CliState, answers_path: Path) -> None:
         new_password = read_password(
             "MAILWIZARD_NEW_PASSWORD", _("Password of the new box:"), confirm=True
         )
-    services = state.services()
-    provisioning = services.provisioning
-    holder = services.signin.sign_in(answers.owner, owner_password, cli_origin())
-    provisioning.open_creation(
-        holder,
-        origin_of(os.environ, kiosk=False),
-        os.environ.get("MAILWIZARD_TOTP_CODE"),
-        cli_origin(),
-    )
-    if advice := provisioning.same_person_advice(holder, identity):
-        click.echo(_("Note: {advice}").format(advice=advice.message), err=True)
-    address = answers.address
-    if address.strip().lower() == SUGGEST:
-        proposals = provisioning.suggest(holder, identity.first_name, identity.last_name)
-        if not proposals:
-            raise Refused(
-                Refusal(
-                    "address.no_suggestion",
-                    N_("No address can be proposed for this name: give one in “address”."),
-                ),
-                field="address",
-            )
-        address = proposals[0]
-    request = MailboxRequest(
+    suggested = answers.address.strip().lower() == SUGGEST
+    created = state.services().provisioning.create_unattended(
+        answers.owner,
+        owner_password,
+        origin=origin_of(os.environ, kiosk=False),
+        code=os.environ.get("MAILWIZARD_TOTP_CODE"),
+        audit_origin=cli_origin(),
         identity=identity,
-        address=address,
+        address=None if suggested else answers.address,
         password=new_password,
-        accepted_terms_version=TERMS_VERSION if answers.accept_terms else None,
+        accepts_terms=answers.accept_terms,
         language=answers.language or i18n.active_language(),
     )
-    created = provisioning.commit(holder, request, cli_origin())
+    if created.advice is not None:
+        click.echo(_("Note: {advice}").format(advice=created.advice.message), err=True)
     click.echo(created.address)
     if created.activation is not None:
         show_code(created.activation)
