@@ -90,7 +90,7 @@ def test_the_upgrade_splits_the_addresses_already_registered(
 
     services = bootstrap(Settings())
     try:
-        proposals = services.provisioning.suggest_for_household(1, "Jean", "Martin")
+        proposals = services.provisioning.suggest_for_owner(HOLDER, "Jean", "Martin")
     finally:
         services.close()
 

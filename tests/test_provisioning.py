@@ -1,6 +1,6 @@
 """Creating a box through the services as the front ends call them, on both engines:
-step 2's gate in one call (the wizard's gate screen), and the whole creation in one call
-(the command line's ``create``)."""
+step 2's gate in one call (the wizard's gate screen), the whole creation in one call
+(the command line's ``create``), and what the operator asks by the owner's address."""
 
 from __future__ import annotations
 
@@ -96,7 +96,7 @@ def test_one_call_signs_the_holder_in_passes_the_gate_and_creates_the_box(
     assert created.advice is None and created.activation is None
     assert created.mail.waiting is None
     assert secondary_addresses(services) == [created.address]
-    entries = services.management.audit_log(services.households.household_id(HOLDER), 1)
+    entries = services.households.audit_log(HOLDER, 1)
     assert [(e.action, e.actor, e.origin) for e in entries] == [
         ("mailbox.created", HOLDER, "command line, console")
     ]
@@ -108,7 +108,7 @@ def test_a_wrong_holder_password_is_a_failed_sign_in_counted_and_logged(
     with pytest.raises(SignInFailed):
         create(services, owner_password="not-the-holders-password")
     assert secondary_addresses(services) == []
-    failed = services.management.audit_log(services.households.household_id(HOLDER), 1)[0]
+    failed = services.households.audit_log(HOLDER, 1)[0]
     assert (failed.action, failed.target, failed.origin) == (
         "signin.failed",
         HOLDER,
@@ -123,10 +123,7 @@ def test_the_unattended_creation_refuses_as_the_wizard_does_and_writes_nothing(
     app = enrolled_authenticator(services, holder, clock.now)
     assert refusal_of_create(services, origin=AWAY) == "access.code_needed"
     assert refusal_of_create(services, origin=AWAY, code="0") == "totp.wrong_code"
-    assert (
-        services.management.audit_log(services.households.household_id(HOLDER), 1)[0].action
-        == "totp.failed"
-    )
+    assert services.households.audit_log(HOLDER, 1)[0].action == "totp.failed"
     assert refusal_of_create(services, accepts_terms=False) == "terms.not_accepted"
     foreign = f"camille@{DOMAIN}.example"
     assert refusal_of_create(services, address=foreign) == "address.foreign_domain"
@@ -145,3 +142,23 @@ def test_without_an_address_the_first_proposal_is_taken_and_the_advice_comes_bac
     assert created.address == proposals[0]
     assert created.advice == SAME_PERSON_ADVICE
     assert created.activation is not None and created.first_name == "Jean"
+
+
+def test_the_operator_asks_for_proposals_and_the_audit_log_by_the_owners_address(
+    services: Services, holder: SignedIn
+) -> None:
+    expected = services.provisioning.suggest(holder, "Léa", "Martin")
+    assert services.provisioning.suggest_for_owner(f" {HOLDER.upper()} ", "Léa", "Martin") == (
+        expected
+    )
+    services.provisioning.commit(holder, box_request(LEA), "test")
+    assert services.households.audit_log(HOLDER, 2) == services.management.audit_log(
+        holder.household_id, 2
+    )
+    for asked in (
+        lambda: services.provisioning.suggest_for_owner(LEA, "Léa", "Martin"),
+        lambda: services.households.audit_log(f"nobody@{DOMAIN}"),
+    ):
+        with pytest.raises(Refused) as unknown:
+            asked()
+        assert unknown.value.code == "household.unknown" and unknown.value.field == "owner"

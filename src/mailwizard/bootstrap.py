@@ -145,7 +145,7 @@ def bootstrap(
     return Services(
         settings=settings,
         households=HouseholdService(
-            households, hasher, settings.password_policy, settings.max_secondary
+            households, audit_log, hasher, settings.password_policy, settings.max_secondary
         ),
         provisioning=ProvisioningService(
             households,

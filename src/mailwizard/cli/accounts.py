@@ -117,9 +117,7 @@ def suggest(state: CliState, owner: str, first_name: str, last_name: str) -> Non
     for field, name in (("first_name", first_name), ("last_name", last_name)):
         if refusal := check_name(name):
             raise Refused(refusal, field=field)
-    services = state.services()
-    household_id = services.households.household_id(owner)
-    for address in services.provisioning.suggest_for_household(household_id, first_name, last_name):
+    for address in state.services().provisioning.suggest_for_owner(owner, first_name, last_name):
         click.echo(address)
 
 

@@ -212,9 +212,7 @@ def _json_visible(document: str) -> str:
 @pass_state
 def audit(state: CliState, owner: str, as_json: bool, limit: int | None) -> None:
     """What was done in a household, by whom and from where, newest first."""
-    services = state.services()
-    household_id = services.households.household_id(owner)
-    entries = services.management.audit_log(household_id, limit)
+    entries = state.services().households.audit_log(owner, limit)
     if as_json:
         document = json.dumps([_entry_json(e) for e in entries], ensure_ascii=False, indent=2)
         click.echo(_json_visible(document))

@@ -1,25 +1,31 @@
-"""Households: the first run that creates one, what it holds, its contract."""
+"""Households: the first run that creates one, what it holds, its contract, and what
+was done in it."""
 
 from __future__ import annotations
 
 from mailwizard.domain.addresses import check_domain_name, normalise
-from mailwizard.domain.models import HouseholdOverview, Identity
+from mailwizard.domain.models import AuditEntry, HouseholdOverview, Identity
 from mailwizard.domain.passwords import PasswordPolicy
-from mailwizard.errors import Refusal, Refused
-from mailwizard.i18n import N_
-from mailwizard.services.ports import Audit, Households, NewMailbox, PasswordHasher
-from mailwizard.services.provisioning import new_address, require_acceptable_password
+from mailwizard.errors import Refused
+from mailwizard.services.ports import Audit, AuditLog, Households, NewMailbox, PasswordHasher
+from mailwizard.services.provisioning import (
+    household_of,
+    new_address,
+    require_acceptable_password,
+)
 
 
 class HouseholdService:
     def __init__(
         self,
         households: Households,
+        audit_log: AuditLog,
         hasher: PasswordHasher,
         policy: PasswordPolicy,
         max_secondary: int,
     ) -> None:
         self._households = households
+        self._audit_log = audit_log
         self._hasher = hasher
         self._policy = policy
         self._max_secondary = max_secondary
@@ -58,17 +64,7 @@ class HouseholdService:
         return not self._households.has_households()
 
     def household_id(self, primary_address: str) -> int:
-        household_id = self._households.household_of_primary(normalise(primary_address))
-        if household_id is None:
-            raise Refused(
-                Refusal(
-                    "household.unknown",
-                    N_("No household has {address} as its primary address."),
-                    {"address": normalise(primary_address)},
-                ),
-                field="owner",
-            )
-        return household_id
+        return household_of(self._households, primary_address)
 
     def overview(self, primary_address: str) -> HouseholdOverview:
         return self._households.overview(self.household_id(primary_address))
@@ -80,3 +76,8 @@ class HouseholdService:
         self._households.set_contract_active(
             self.household_id(primary_address), active, Audit(actor="operator", origin=audit_origin)
         )
+
+    def audit_log(self, primary_address: str, limit: int | None = None) -> list[AuditEntry]:
+        """What was done in the household whose primary address is ``primary_address``,
+        newest first."""
+        return self._audit_log.audit_entries(self.household_id(primary_address), limit)

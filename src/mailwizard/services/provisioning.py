@@ -17,7 +17,7 @@ from typing import Protocol
 
 from mailwizard.clock import Clock, utc_now
 from mailwizard.domain.access import Origin
-from mailwizard.domain.addresses import parse_address, taken_refusal
+from mailwizard.domain.addresses import normalise, parse_address, taken_refusal
 from mailwizard.domain.models import HouseholdOverview, Identity, MailboxRequest, Role, validated
 from mailwizard.domain.passwords import PasswordAssessment, PasswordPolicy, assess_password
 from mailwizard.domain.suggestions import base_local_parts, choose_suggestions
@@ -69,6 +69,22 @@ def new_address(text: str, domains: Collection[str]) -> str:
     if isinstance(parsed, Refusal):
         raise Refused(parsed, field="address")
     return str(parsed)
+
+
+def household_of(households: Households, primary_address: str) -> int:
+    """The household whose primary address is ``primary_address``, for the operator's
+    commands that name a household by it."""
+    household_id = households.household_of_primary(normalise(primary_address))
+    if household_id is None:
+        raise Refused(
+            Refusal(
+                "household.unknown",
+                N_("No household has {address} as its primary address."),
+                {"address": normalise(primary_address)},
+            ),
+            field="owner",
+        )
+    return household_id
 
 
 def require_holder(account: SignedIn) -> None:
@@ -171,11 +187,14 @@ class ProvisioningService:
         return SAME_PERSON_ADVICE if identity.is_same_person_as(holder.identity) else None
 
     def suggest(self, holder: SignedIn, first_name: str, last_name: str) -> list[str]:
-        return self.suggest_for_household(holder.household_id, first_name, last_name)
+        return self._suggestions(holder.household_id, first_name, last_name)
 
-    def suggest_for_household(
-        self, household_id: int, first_name: str, last_name: str
-    ) -> list[str]:
+    def suggest_for_owner(self, owner: str, first_name: str, last_name: str) -> list[str]:
+        """The proposals in the household whose primary address is ``owner``, for the
+        operator, who signs in as nobody."""
+        return self._suggestions(household_of(self._households, owner), first_name, last_name)
+
+    def _suggestions(self, household_id: int, first_name: str, last_name: str) -> list[str]:
         """Available proposals at the household's first domain: the directory finds the
         free numbers of every pattern in one query (two or three for numbers past six
         digits)."""
