@@ -251,3 +251,101 @@ def test_the_wizard_never_loads_the_command_line_library(tmp_path: Path) -> None
     )
     assert "sqlalchemy" in loaded, "the directory was opened"
     assert "click" not in loaded
+
+
+def is_command(function: ast.FunctionDef) -> bool:
+    """Decorated with ``click.command(…)`` or a group's ``….command(…)``."""
+    return any(
+        isinstance(decorator, ast.Call)
+        and isinstance(decorator.func, ast.Attribute)
+        and decorator.func.attr == "command"
+        for decorator in function.decorator_list
+    )
+
+
+def service_calls(command: ast.FunctionDef) -> list[str]:
+    """``service.method`` for each call one run of ``command`` can make of the form
+    ``state.services().service.method(…)``, also through a name given ``state.services()``
+    or one of its services; of an ``if`` and its ``else``, the branch that makes more. A
+    service handed to a helper (the holder's sign-in most commands start with) is not
+    counted: the helper makes that one call."""
+    opened: set[str] = set()
+    services: dict[str, str] = {}
+
+    def is_opened(node: ast.expr) -> bool:
+        if isinstance(node, ast.Name):
+            return node.id in opened
+        return (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "services"
+        )
+
+    def service_named(node: ast.expr) -> str | None:
+        if isinstance(node, ast.Name):
+            return services.get(node.id)
+        if isinstance(node, ast.Attribute) and is_opened(node.value):
+            return node.attr
+        return None
+
+    def calls_in(tree: ast.AST) -> list[str]:
+        return [
+            f"{service}.{node.func.attr}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            if (service := service_named(node.func.value))
+        ]
+
+    def most_in_one_run(statements: list[ast.stmt]) -> list[str]:
+        calls: list[str] = []
+        for statement in statements:
+            if isinstance(statement, ast.If):
+                branches = (most_in_one_run(statement.body), most_in_one_run(statement.orelse))
+                calls += calls_in(statement.test) + max(branches, key=len)
+            else:
+                calls += calls_in(statement)
+        return calls
+
+    for node in ast.walk(command):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            target, value = node.target, node.value
+        else:
+            continue
+        if isinstance(target, ast.Name) and is_opened(value):
+            opened.add(target.id)
+        elif isinstance(target, ast.Name) and (service := service_named(value)):
+            services[target.id] = service
+    return most_in_one_run(command.body)
+
+
+SEVERAL_SERVICE_CALLS_ALLOWED = {
+    # The secret is shown, then the first code the app makes of it is typed: two calls,
+    # with the person in between.
+    "cli/totp.py:enrol": ["access.start_enrolment", "access.confirm_enrolment"],
+}
+
+
+def commands_calling_services() -> dict[str, list[str]]:
+    return {
+        f"{path.relative_to(SOURCE).as_posix()}:{node.name}": service_calls(node)
+        for path in sorted((SOURCE / "cli").rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef) and is_command(node)
+    }
+
+
+def test_each_command_makes_one_service_call() -> None:
+    """One user action, one service call: the service owns the use case, the command
+    gathers its input and shows its result."""
+    commands = commands_calling_services()
+    assert commands["cli/creation.py:create"] == ["provisioning.create_unattended"]
+    several = {
+        command: calls
+        for command, calls in commands.items()
+        if len(calls) > 1 and SEVERAL_SERVICE_CALLS_ALLOWED.get(command) != calls
+    }
+    assert several == {}
+    still = {command: commands.get(command) for command in SEVERAL_SERVICE_CALLS_ALLOWED}
+    assert still == SEVERAL_SERVICE_CALLS_ALLOWED, "an exception no longer needed is removed"
