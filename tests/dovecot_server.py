@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,10 +47,18 @@ def throwaway_certificate(folder: Path) -> tuple[Path, Path]:
     return certificate, key
 
 
+def free_ports(count: int) -> list[int]:
+    """``count`` distinct loopback ports nobody listens on: probed all at once, since a
+    port probed and let go may be handed out again by the next probe."""
+    with ExitStack() as probes:
+        sockets = [probes.enter_context(socket.socket()) for _ in range(count)]
+        for probe in sockets:
+            probe.bind(("127.0.0.1", 0))
+        return [int(probe.getsockname()[1]) for probe in sockets]
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    return free_ports(1)[0]
 
 
 @dataclass(frozen=True)
@@ -161,7 +169,7 @@ def running_dovecot(monkeypatch: pytest.MonkeyPatch) -> Iterator[Dovecot]:
         check=False,
     )
     assert generated.returncode == 0, generated.stderr
-    port, lmtp_port = free_port(), free_port()
+    port, lmtp_port = free_ports(2)
     config = workspace / "dovecot.conf"
     config.write_text(
         _configuration(workspace, port, lmtp_port, workspace / "conf" / "mailwizard.conf")
@@ -170,7 +178,7 @@ def running_dovecot(monkeypatch: pytest.MonkeyPatch) -> Iterator[Dovecot]:
     try:
         deadline = time.monotonic() + 15
         while True:
-            assert server.poll() is None, (workspace / "dovecot.log").read_text(errors="replace")
+            assert server.poll() is None, "Dovecot stopped: its reason is on stderr above"
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
                 break
@@ -179,6 +187,7 @@ def running_dovecot(monkeypatch: pytest.MonkeyPatch) -> Iterator[Dovecot]:
                 time.sleep(0.05)
         yield Dovecot(port, lmtp_port, mail_root, workspace / "dovecot.log")
     finally:
-        os.kill(server.pid, signal.SIGTERM)
+        if server.poll() is None:
+            os.kill(server.pid, signal.SIGTERM)
         server.wait(timeout=15)
         shutil.rmtree(workspace, ignore_errors=True)

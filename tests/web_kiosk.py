@@ -194,12 +194,25 @@ class BrowserSession(Screen):
 
     def send(self, keys: str) -> None:
         from selenium.webdriver.common.action_chains import ActionChains
-        from selenium.webdriver.common.by import By
 
         if not self._focused:  # the keys go where the page's focus is: its terminal
-            self._browser.find_element(By.ID, "terminal").click()
+            self._click_terminal()
             self._focused = True
         ActionChains(self._browser).send_keys(keys).perform()
+
+    def _click_terminal(self) -> None:
+        from selenium.common.exceptions import ElementClickInterceptedException
+        from selenium.webdriver.common.by import By
+
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                self._browser.find_element(By.ID, "terminal").click()
+                return
+            except ElementClickInterceptedException:
+                # The page covers its terminal with a notice until the session is up.
+                assert time.monotonic() < deadline, "the terminal stayed covered"
+                time.sleep(0.1)
 
 
 def reach_the_gate(session: Screen, address: str, password: str) -> None:
